@@ -1,0 +1,2 @@
+export * from "./domain/audit-entry.ts"
+export * from "./ports/audit-log.ts"

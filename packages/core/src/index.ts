@@ -1,0 +1,5 @@
+export * from "./audit/index.ts"
+export * from "./notifications/index.ts"
+export * from "./policy/index.ts"
+export * from "./shared/index.ts"
+export * from "./vetting/index.ts"

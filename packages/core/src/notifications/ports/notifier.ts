@@ -1,0 +1,14 @@
+import { Context, type Effect } from "effect"
+import type { DeliveryFailed } from "../domain/notifications.errors.ts"
+import type { OutboxMessage } from "../domain/outbox-message.ts"
+
+/**
+ * Delivers one message on its channel (console log, SMTP, WhatsApp Cloud API…). Called
+ * only by the outbox worker, never from a use case.
+ */
+export class Notifier extends Context.Service<
+  Notifier,
+  {
+    readonly send: (message: OutboxMessage) => Effect.Effect<void, DeliveryFailed>
+  }
+>()("@fundi/core/Notifier") {}

@@ -1,0 +1,3 @@
+export * from "./policy.ts"
+export * from "./policy-service.ts"
+export * from "./presets.ts"

@@ -1,0 +1,79 @@
+import { Schema } from "effect"
+
+const NonNegativeInt = Schema.Number.check(Schema.isInt(), Schema.isGreaterThanOrEqualTo(0))
+const PositiveInt = Schema.Number.check(Schema.isInt(), Schema.isGreaterThanOrEqualTo(1))
+
+export const BusinessModel = Schema.Literals(["subscription", "credits"])
+export type BusinessModel = typeof BusinessModel.Type
+
+export const Urgency = Schema.Literals(["low", "normal", "urgent", "emergency"])
+export type Urgency = typeof Urgency.Type
+
+export const Plan = Schema.Struct({
+  id: Schema.NonEmptyString,
+  name: Schema.NonEmptyString,
+  /** Price per month in minor units of the policy currency (0 for Pay-As-Go). */
+  monthlyPriceMinor: NonNegativeInt,
+  /** Virtual consultations included per month; further ones are paid per call. */
+  includedVirtualConsultations: NonNegativeInt,
+  /** Discount on paid consultations, in basis points (100 = 1%). */
+  consultationDiscountBps: Schema.Number.check(
+    Schema.isInt(),
+    Schema.isBetween({ minimum: 0, maximum: 10_000 }),
+  ),
+  aiSuggestions: Schema.Boolean,
+})
+export type Plan = typeof Plan.Type
+
+/**
+ * The marketplace policy: one validated object decides everything that differs between
+ * deployments. See DESIGN.md, "The marketplace policy".
+ */
+export const MarketplacePolicy = Schema.Struct({
+  name: Schema.NonEmptyString,
+  model: BusinessModel,
+  vetting: Schema.Struct({
+    /** Whether homeowners (customers) are vetted like providers before they may request help. */
+    vetCustomers: Schema.Boolean,
+    /** Whether an application needs a passed background check before approval. */
+    backgroundCheckRequired: Schema.Boolean,
+    /** Days after a failed background check before the applicant may apply again. */
+    reapplyCooldownDays: NonNegativeInt,
+    /** Least profile completeness (0-100) needed to submit an application. */
+    minimumCompleteness: Schema.Number.check(
+      Schema.isInt(),
+      Schema.isBetween({ minimum: 0, maximum: 100 }),
+    ),
+  }),
+  credits: Schema.Struct({
+    /** Lead price in credits: per category (or "*" for any), per urgency. */
+    leadPrice: Schema.Record(Schema.String, Schema.Record(Urgency, PositiveInt)),
+    /** How many providers may unlock one lead (1 = exclusive). */
+    unlocksPerLead: PositiveInt,
+    unlockHoldMinutes: PositiveInt,
+    refundReasons: Schema.Array(
+      Schema.Literals([
+        "invalid_contact",
+        "duplicate_request",
+        "withdrawn_before_contact",
+        "expired",
+      ]),
+    ),
+  }),
+  dispatch: Schema.Struct({
+    strategy: Schema.Literals(["sequential", "broadcast"]),
+    broadcastSize: PositiveInt,
+    offerTtlMinutes: PositiveInt,
+  }),
+  subscription: Schema.Struct({
+    plans: Schema.Array(Plan),
+    /** Platform fee on virtual consultations, in basis points of the amount. */
+    platformFeeBps: Schema.Number.check(
+      Schema.isInt(),
+      Schema.isBetween({ minimum: 0, maximum: 10_000 }),
+    ),
+  }),
+  currency: Schema.Literals(["ZAR", "NGN", "KES", "GHS", "USD"]),
+  timeZone: Schema.NonEmptyString,
+})
+export type MarketplacePolicy = typeof MarketplacePolicy.Type

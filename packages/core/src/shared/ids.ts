@@ -1,0 +1,37 @@
+import { Effect, Random, Schema } from "effect"
+
+/** Ids are text: a short prefix naming the kind of thing, then 20 random base-32 characters. */
+const idText = (prefix: string) =>
+  Schema.String.check(
+    Schema.isPattern(new RegExp(`^${prefix}_[0-9a-hjkmnp-tv-z]{20}$`), {
+      message: `must be a ${prefix}_… id`,
+    }),
+  )
+
+export const PartyId = idText("pty").pipe(Schema.brand("PartyId"))
+export type PartyId = typeof PartyId.Type
+export const ApplicationId = idText("app").pipe(Schema.brand("ApplicationId"))
+export type ApplicationId = typeof ApplicationId.Type
+export const MessageId = idText("msg").pipe(Schema.brand("MessageId"))
+export type MessageId = typeof MessageId.Type
+export const AuditId = idText("aud").pipe(Schema.brand("AuditId"))
+export type AuditId = typeof AuditId.Type
+export const EventId = idText("evt").pipe(Schema.brand("EventId"))
+export type EventId = typeof EventId.Type
+
+// Crockford's base 32, lower case: no i, l, o, u.
+const alphabet = "0123456789abcdefghjkmnpqrstvwxyz"
+
+/** A fresh random id from Effect's Random service, so tests can seed it. */
+export const randomId = <A extends string>(prefix: string): Effect.Effect<A> =>
+  Effect.gen(function* () {
+    let body = ""
+    for (let i = 0; i < 20; i++) body += alphabet[yield* Random.nextIntBetween(0, 31)]
+    return `${prefix}_${body}` as A
+  })
+
+export const newPartyId = randomId<PartyId>("pty")
+export const newApplicationId = randomId<ApplicationId>("app")
+export const newMessageId = randomId<MessageId>("msg")
+export const newAuditId = randomId<AuditId>("aud")
+export const newEventId = randomId<EventId>("evt")

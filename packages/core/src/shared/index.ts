@@ -1,0 +1,7 @@
+export * from "./actor.ts"
+export * from "./decode.ts"
+export * from "./errors.ts"
+export * from "./ids.ts"
+export * from "./phone.ts"
+export * from "./time.ts"
+export * from "./transactions.ts"

@@ -1,0 +1,16 @@
+import { Effect } from "effect"
+import type { InvalidInput, PersistenceUnavailable } from "../../shared/errors.ts"
+import type { Application } from "../domain/application.ts"
+import type * as E from "../domain/vetting.errors.ts"
+import type { VettingServices } from "./services.ts"
+
+/** TODO(core): implement. */
+export const startReview: (
+  input: unknown,
+) => Effect.Effect<
+  Application,
+  InvalidInput | PersistenceUnavailable | E.ApplicationNotFound | E.TransitionNotAllowed,
+  VettingServices
+> = Effect.fn("startReview")(function* (_input: unknown) {
+  return yield* Effect.die("not implemented")
+})
