@@ -1,6 +1,7 @@
 export * from "./actor.ts"
 export * from "./decode.ts"
 export * from "./errors.ts"
+export * from "./health.ts"
 export * from "./ids.ts"
 export * from "./phone.ts"
 export * from "./time.ts"

@@ -1,0 +1,2 @@
+export * from "./composition-root.ts"
+export * from "./config.ts"
