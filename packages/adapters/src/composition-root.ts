@@ -1,6 +1,18 @@
-import type { Health, Notifier, VettingServices } from "@fundi/core"
-import type { ManagedRuntime } from "effect"
+import {
+  type BackgroundCheck,
+  type Health,
+  layerPolicy,
+  type Notifier,
+  type Policy,
+  type VettingServices,
+} from "@fundi/core"
+import { Layer as L, type Layer, ManagedRuntime, Redacted } from "effect"
+import { Container } from "inversify"
+import { layerBackgroundCheckManual } from "./background-check/background-check.manual.ts"
 import type { FundiConfig } from "./config.ts"
+import { type DatabaseHandle, openEmbeddedDatabase } from "./embedded/embedded-database.ts"
+import { layerNotifier } from "./notifications/index.ts"
+import { isPgliteUrl, layerKnex, makeKnex, migrateLatest, pgliteDataDir } from "./postgres/index.ts"
 
 /** Every service the edges (http, cli) can run effects with. */
 export type FundiServices = VettingServices | Health | Notifier
@@ -8,11 +20,102 @@ export type FundiServices = VettingServices | Health | Notifier
 export interface Fundi {
   readonly config: FundiConfig
   readonly runtime: ManagedRuntime.ManagedRuntime<FundiServices, never>
-  /** Closes the pool or the embedded database; idempotent. */
+  /** Where the data lives, for people ("…/.fundi/db (embedded)"). */
+  readonly database: string
+  /** Which notifier adapters are in use, for people. */
+  readonly notifications: string
+  /** Closes the runtime and the pool or the embedded database; idempotent. */
   readonly close: () => Promise<void>
 }
 
-/** TODO(root): build the inversify container, the Layer and the ManagedRuntime. */
-export const openFundi = async (_config: FundiConfig): Promise<Fundi> => {
-  throw new Error("not implemented")
+export interface OpenOptions {
+  /** `fundi serve` shares an embedded database with other processes; a CLI command does not. */
+  readonly serve?: boolean
+  /** Run pending migrations first (default true). */
+  readonly migrate?: boolean
+  /** Shown to other processes that find the embedded database in use. */
+  readonly command?: string
 }
+
+/** inversify service identifiers: configuration and infrastructure at the edge. */
+export const Tokens = {
+  Config: Symbol.for("fundi.Config"),
+  Database: Symbol.for("fundi.Database"),
+  NotifierLayer: Symbol.for("fundi.NotifierLayer"),
+  BackgroundCheckLayer: Symbol.for("fundi.BackgroundCheckLayer"),
+} as const
+
+const openDatabase = async (config: FundiConfig, options: OpenOptions): Promise<DatabaseHandle> => {
+  const url = config.databaseUrl
+  if (isPgliteUrl(url) && pgliteDataDir(url) !== "memory") {
+    return openEmbeddedDatabase(pgliteDataDir(url), {
+      serve: options.serve ?? false,
+      command: options.command ?? "fundi",
+    })
+  }
+  const db = makeKnex(url)
+  return { knex: db.knex, description: url.replace(/\/\/[^@/]*@/, "//***@"), close: db.close }
+}
+
+/**
+ * The composition root: inversify binds configuration and picks each port's adapter; one
+ * Effect Layer is built from the container and run by one ManagedRuntime.
+ */
+export const makeContainer = (config: FundiConfig, options: OpenOptions): Container => {
+  const container = new Container({ defaultScope: "Singleton" })
+  container.bind<FundiConfig>(Tokens.Config).toConstantValue(config)
+  container
+    .bind<DatabaseHandle>(Tokens.Database)
+    .toResolvedValue(async (c: FundiConfig) => openDatabase(c, options), [Tokens.Config])
+    .onDeactivation((db) => db.close())
+  container
+    .bind<Layer.Layer<Notifier>>(Tokens.NotifierLayer)
+    .toResolvedValue(
+      (c: FundiConfig) =>
+        layerNotifier(c.smtp === undefined ? {} : { smtp: { url: c.smtp.url, from: c.smtp.from } }),
+      [Tokens.Config],
+    )
+  container
+    .bind<Layer.Layer<BackgroundCheck>>(Tokens.BackgroundCheckLayer)
+    .toConstantValue(layerBackgroundCheckManual)
+  return container
+}
+
+export const openFundi = async (config: FundiConfig, options: OpenOptions = {}): Promise<Fundi> => {
+  const container = makeContainer(config, options)
+  const db = await container.getAsync<DatabaseHandle>(Tokens.Database)
+  try {
+    if (options.migrate ?? true) await migrateLatest(db.knex)
+    const layer = L.mergeAll(
+      layerKnex(db.knex),
+      layerPolicy(config.policy) as Layer.Layer<Policy>,
+      container.get<Layer.Layer<Notifier>>(Tokens.NotifierLayer),
+      container.get<Layer.Layer<BackgroundCheck>>(Tokens.BackgroundCheckLayer),
+    )
+    const runtime = ManagedRuntime.make(layer) as ManagedRuntime.ManagedRuntime<
+      FundiServices,
+      never
+    >
+    let closed: Promise<void> | undefined
+    return {
+      config,
+      runtime,
+      database: db.description,
+      notifications:
+        config.smtp === undefined
+          ? "console (all channels)"
+          : `email via ${config.smtp.url.replace(/\/\/[^@/]*@/, "//***@")}; whatsapp and sms to the console`,
+      close: () => {
+        closed ??= runtime.dispose().finally(() => container.unbindAllAsync())
+        return closed
+      },
+    }
+  } catch (e) {
+    await container.unbindAllAsync()
+    throw e
+  }
+}
+
+/** The API key as text, for the HTTP layer. */
+export const apiKeyOf = (config: FundiConfig): string | undefined =>
+  config.apiKey === undefined ? undefined : Redacted.value(config.apiKey)

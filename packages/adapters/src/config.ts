@@ -1,5 +1,12 @@
-import type { MarketplacePolicy } from "@fundi/core"
-import type { Redacted } from "effect"
+import { readFileSync } from "node:fs"
+import { resolve } from "node:path"
+import {
+  type MarketplacePolicy,
+  MarketplacePolicy as PolicySchema,
+  presets,
+  toInvalidInput,
+} from "@fundi/core"
+import { Redacted, Result, Schema } from "effect"
 
 /** Everything the process needs to know, read and validated once at start-up. See README. */
 export interface FundiConfig {
@@ -14,7 +21,180 @@ export interface FundiConfig {
   readonly outboxPollMs: number
 }
 
-/** TODO(root): read and validate from env + optional file. */
-export const loadConfig = (_env: Record<string, string | undefined>): FundiConfig => {
-  throw new Error("not implemented")
+export const DEFAULT_DATABASE_URL = "pglite://./.fundi/db"
+
+/** Start-up configuration is wrong; `problems` name each variable and what to fix. */
+export class ConfigError extends Error {
+  readonly problems: ReadonlyArray<string>
+  constructor(problems: ReadonlyArray<string>) {
+    super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`)
+    this.name = "ConfigError"
+    this.problems = problems
+  }
+}
+
+/** The variables we read, with what each must look like (README, "Configuration"). */
+export const configVariables = {
+  FUNDI_DATABASE_URL: "postgres://USER:PASS@HOST:PORT/DB, pglite://PATH or pglite://memory",
+  PORT: "a TCP port, 0-65535",
+  FUNDI_POLICY: "subscription, credits, or the path of a policy JSON file",
+  FUNDI_API_KEY: "at least 16 characters",
+  FUNDI_SMTP_URL: "smtp://USER:PASS@HOST:PORT or smtps://…",
+  FUNDI_SMTP_FROM: "the sender address, e.g. Fundi <noreply@example.com>",
+  FUNDI_OUTBOX_POLL_MS: "milliseconds between outbox polls, 50-60000",
+  FUNDI_CONFIG: "the path of an optional JSON file holding any of these variables",
+} as const
+
+type Env = Readonly<Record<string, string | undefined>>
+
+const fileValues = (path: string): Env => {
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(readFileSync(path, "utf8"))
+  } catch (e) {
+    throw new ConfigError([`FUNDI_CONFIG: cannot read ${path} as JSON (${(e as Error).message})`])
+  }
+  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
+    throw new ConfigError([
+      `FUNDI_CONFIG: ${path} must hold a JSON object of variable names to values`,
+    ])
+  }
+  const unknown = Object.keys(parsed).filter((k) => !(k in configVariables))
+  if (unknown.length > 0) {
+    throw new ConfigError([`FUNDI_CONFIG: ${path} has unknown keys ${unknown.join(", ")}`])
+  }
+  return Object.fromEntries(Object.entries(parsed).map(([k, v]) => [k, String(v)]))
+}
+
+const isPlainObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === "object" && v !== null && !Array.isArray(v)
+
+const deepMerge = (base: unknown, over: unknown): unknown =>
+  isPlainObject(base) && isPlainObject(over)
+    ? Object.fromEntries(
+        [...new Set([...Object.keys(base), ...Object.keys(over)])].map((k) => [
+          k,
+          k in over ? deepMerge(base[k], over[k]) : base[k],
+        ]),
+      )
+    : over
+
+/**
+ * A preset name, or a JSON file holding a whole policy or `{"extends": "credits", …}` with
+ * only the values that differ from that preset.
+ */
+export const loadPolicy = (value: string, cwd: string): MarketplacePolicy => {
+  if (value in presets) return presets[value as keyof typeof presets]
+  const path = resolve(cwd, value)
+  let raw: unknown
+  try {
+    raw = JSON.parse(readFileSync(path, "utf8"))
+  } catch (e) {
+    throw new ConfigError([
+      `FUNDI_POLICY: "${value}" is not a preset (subscription, credits) and cannot be read as a JSON file: ${(e as Error).message}`,
+    ])
+  }
+  let candidate = raw
+  if (isPlainObject(raw) && "extends" in raw) {
+    const { extends: base, ...rest } = raw
+    if (typeof base !== "string" || !(base in presets)) {
+      throw new ConfigError([
+        `FUNDI_POLICY: ${path}: "extends" must be "subscription" or "credits"`,
+      ])
+    }
+    candidate = deepMerge(presets[base as keyof typeof presets], rest)
+  }
+  const decoded = Schema.decodeUnknownResult(PolicySchema, {
+    errors: "all",
+    onExcessProperty: "error",
+  })(candidate)
+  if (Result.isFailure(decoded)) {
+    throw new ConfigError(
+      toInvalidInput(decoded.failure.issue).issues.map(
+        (i) => `FUNDI_POLICY: ${path}: ${i.path}: ${i.message}`,
+      ),
+    )
+  }
+  return decoded.success
+}
+
+const integer = (
+  name: string,
+  raw: string,
+  min: number,
+  max: number,
+  problems: string[],
+): number => {
+  const n = Number(raw)
+  if (!/^\d+$/.test(raw.trim()) || n < min || n > max) {
+    problems.push(`${name}: "${raw}" must be a whole number from ${min} to ${max}`)
+    return min
+  }
+  return n
+}
+
+/**
+ * Reads the configuration from environment variables (over an optional FUNDI_CONFIG JSON
+ * file) and validates all of it, reporting every bad variable at once.
+ */
+export const loadConfig = (env: Env, cwd: string = process.cwd()): FundiConfig => {
+  const values: Env = {
+    ...(env.FUNDI_CONFIG ? fileValues(resolve(cwd, env.FUNDI_CONFIG)) : {}),
+    ...env,
+  }
+  const problems: string[] = []
+  const get = (k: keyof typeof configVariables) => {
+    const v = values[k]
+    return v === undefined || v.trim() === "" ? undefined : v.trim()
+  }
+
+  const databaseUrl = get("FUNDI_DATABASE_URL") ?? DEFAULT_DATABASE_URL
+  if (!/^(postgres|postgresql):\/\/.+/.test(databaseUrl) && !/^pglite:\/\/.+/.test(databaseUrl)) {
+    problems.push(
+      `FUNDI_DATABASE_URL: "${databaseUrl}" must be ${configVariables.FUNDI_DATABASE_URL}`,
+    )
+  }
+  const port = integer("PORT", get("PORT") ?? "3000", 0, 65535, problems)
+  const outboxPollMs = integer(
+    "FUNDI_OUTBOX_POLL_MS",
+    get("FUNDI_OUTBOX_POLL_MS") ?? "1000",
+    50,
+    60_000,
+    problems,
+  )
+
+  const apiKeyText = get("FUNDI_API_KEY")
+  if (apiKeyText !== undefined && apiKeyText.length < 16) {
+    problems.push("FUNDI_API_KEY: must be at least 16 characters (use a long random value)")
+  }
+
+  const smtpUrl = get("FUNDI_SMTP_URL")
+  const smtpFrom = get("FUNDI_SMTP_FROM")
+  if (smtpUrl !== undefined && !/^smtps?:\/\/[^/]+/.test(smtpUrl)) {
+    problems.push(`FUNDI_SMTP_URL: must be ${configVariables.FUNDI_SMTP_URL}`)
+  }
+  if (smtpUrl !== undefined && smtpFrom === undefined) {
+    problems.push("FUNDI_SMTP_FROM: is required when FUNDI_SMTP_URL is set")
+  }
+
+  let policy: MarketplacePolicy = presets.subscription
+  try {
+    policy = loadPolicy(get("FUNDI_POLICY") ?? "subscription", cwd)
+  } catch (e) {
+    if (e instanceof ConfigError) problems.push(...e.problems)
+    else throw e
+  }
+
+  if (problems.length > 0) throw new ConfigError(problems)
+  return {
+    databaseUrl,
+    port,
+    policy,
+    apiKey: apiKeyText === undefined ? undefined : Redacted.make(apiKeyText),
+    smtp:
+      smtpUrl !== undefined && smtpFrom !== undefined
+        ? { url: smtpUrl, from: smtpFrom }
+        : undefined,
+    outboxPollMs,
+  }
 }

@@ -3,7 +3,7 @@ import { Effect, Random, Schema } from "effect"
 /** Ids are text: a short prefix naming the kind of thing, then 20 random base-32 characters. */
 const idText = (prefix: string) =>
   Schema.String.check(
-    Schema.isPattern(new RegExp(`^${prefix}_[0-9a-hjkmnp-tv-z]{20}$`), {
+    Schema.isPattern(new RegExp(`^${prefix}_[0-9a-hjkmnp-tv-z]{20}$`, "u"), {
       message: `must be a ${prefix}_… id`,
     }),
   )

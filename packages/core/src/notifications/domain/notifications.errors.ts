@@ -19,3 +19,13 @@ export class OutboxMessageNotFound extends Schema.TaggedError<OutboxMessageNotFo
     return `no outbox message with id ${this.messageId}`
   }
 }
+
+/** An operator asked to retry a message that is being sent or was already sent. */
+export class OutboxMessageNotRetryable extends Schema.TaggedError<OutboxMessageNotRetryable>()(
+  "OutboxMessageNotRetryable",
+  { messageId: Schema.String, status: Schema.String },
+) {
+  override get message() {
+    return `outbox message ${this.messageId} is ${this.status}: only failed or pending messages can be retried`
+  }
+}

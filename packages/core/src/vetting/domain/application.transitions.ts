@@ -2,7 +2,12 @@ import type { ApplicationState } from "./application.ts"
 
 /** What can be done to an application. Guards beyond the table live in application.ops.ts. */
 export type ApplicationCommand =
-  | { readonly _tag: "Submit"; readonly completeness: number }
+  | {
+      readonly _tag: "Submit"
+      readonly completeness: number
+      /** The profile fields still missing, to tell the applicant what to add. */
+      readonly missing?: ReadonlyArray<string>
+    }
   | { readonly _tag: "StartReview"; readonly by: string }
   | { readonly _tag: "RequestBackgroundCheck"; readonly by: string; readonly reference: string }
   | {
@@ -10,6 +15,8 @@ export type ApplicationCommand =
       readonly by: string
       readonly result: "passed" | "failed"
       readonly reason: string
+      /** The checking service's reference from its report, when it differs from the request's. */
+      readonly reference?: string
     }
   | { readonly _tag: "Approve"; readonly by: string; readonly reason: string }
   | { readonly _tag: "Reject"; readonly by: string; readonly reason: string }

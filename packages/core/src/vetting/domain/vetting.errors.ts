@@ -103,3 +103,34 @@ export class BackgroundCheckUnavailable extends Schema.TaggedError<BackgroundChe
     return `the background-check service is unavailable: ${this.detail}`
   }
 }
+
+/** An approved party stays approved: there is nothing to apply for again. */
+export class AlreadyApproved extends Schema.TaggedError<AlreadyApproved>()("AlreadyApproved", {
+  partyId: Schema.String,
+  applicationId: Schema.String,
+}) {
+  override get message() {
+    return `party ${this.partyId} is already approved (application ${this.applicationId})`
+  }
+}
+
+/** A vetted party becomes active only with an approved application. */
+export class ApprovalRequired extends Schema.TaggedError<ApprovalRequired>()("ApprovalRequired", {
+  partyId: Schema.String,
+  /** The state of the party's latest application, or "none". */
+  applicationState: Schema.String,
+}) {
+  override get message() {
+    return `party ${this.partyId} needs an approved application to be active (latest application: ${this.applicationState})`
+  }
+}
+
+/** The policy does not vet this kind of party, so it has nothing to apply for. */
+export class VettingNotRequired extends Schema.TaggedError<VettingNotRequired>()(
+  "VettingNotRequired",
+  { partyId: Schema.String, kind: Schema.String },
+) {
+  override get message() {
+    return `party ${this.partyId} is a ${this.kind}, and this marketplace does not vet ${this.kind}s`
+  }
+}

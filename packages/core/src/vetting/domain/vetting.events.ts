@@ -39,3 +39,10 @@ export type VettingEvent =
       readonly to: PartyStatus
       readonly reason: string
     })
+
+/** An event before it gets its id: what the pure rules return. */
+export type VettingEventData = VettingEvent extends infer E
+  ? E extends VettingEvent
+    ? Omit<E, "eventId">
+    : never
+  : never

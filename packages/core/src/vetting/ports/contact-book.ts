@@ -14,7 +14,9 @@ export interface BusinessContact {
 export class ContactBook extends Context.Service<
   ContactBook,
   {
+    /** One entry per party: adding again refreshes phone and name and keeps the first addedAt. */
     readonly add: (contact: BusinessContact) => Effect.Effect<void, PersistenceUnavailable>
+    /** By addedAt, then partyId. */
     readonly list: () => Effect.Effect<ReadonlyArray<BusinessContact>, PersistenceUnavailable>
   }
 >()("@fundi/core/ContactBook") {}

@@ -17,6 +17,7 @@ export class PartyRepository extends Context.Service<
   {
     /** Fails with the database's unique-violation as PersistenceUnavailable only on outage; a taken phone is checked by findByPhone first inside the same transaction. */
     readonly insert: (party: Party) => Effect.Effect<void, PersistenceUnavailable>
+    /** Replaces the stored party; a party that was never inserted stays absent (like SQL UPDATE). */
     readonly update: (party: Party) => Effect.Effect<void, PersistenceUnavailable>
     /** `forUpdate` locks the row until the transaction ends (SELECT … FOR UPDATE). */
     readonly findById: (
@@ -26,7 +27,7 @@ export class PartyRepository extends Context.Service<
     readonly findByPhone: (
       phone: Phone,
     ) => Effect.Effect<Option.Option<Party>, PersistenceUnavailable>
-    /** Newest first. */
+    /** Newest first (createdAt descending; equal createdAt by id ascending). */
     readonly list: (
       filter: PartyFilter,
     ) => Effect.Effect<ReadonlyArray<Party>, PersistenceUnavailable>

@@ -1,16 +1,16 @@
 import { Effect } from "effect"
-import type { InvalidInput, PersistenceUnavailable } from "../../shared/errors.ts"
 import type { Party } from "../domain/party.ts"
-import type * as E from "../domain/vetting.errors.ts"
+import { type ChangePartyStatusError, changePartyStatus } from "./change-party-status.ts"
 import type { VettingServices } from "./services.ts"
 
-/** TODO(core): implement. */
+/**
+ * An operator activates a party: back from a break (inactive), or a pending one whose
+ * approval is on record. A vetted party needs an approved latest application.
+ */
 export const activateParty: (
   input: unknown,
-) => Effect.Effect<
-  Party,
-  InvalidInput | PersistenceUnavailable | E.PartyNotFound | E.TransitionNotAllowed,
-  VettingServices
-> = Effect.fn("activateParty")(function* (_input: unknown) {
-  return yield* Effect.die("not implemented")
-})
+) => Effect.Effect<Party, ChangePartyStatusError, VettingServices> = Effect.fn("activateParty")(
+  function* (raw: unknown) {
+    return yield* changePartyStatus("Activate")(raw)
+  },
+)

@@ -1,16 +1,13 @@
 import { Effect } from "effect"
-import type { InvalidInput, PersistenceUnavailable } from "../../shared/errors.ts"
 import type { Party } from "../domain/party.ts"
-import type * as E from "../domain/vetting.errors.ts"
+import { type ChangePartyStatusError, changePartyStatus } from "./change-party-status.ts"
 import type { VettingServices } from "./services.ts"
 
-/** TODO(core): implement. */
+/** An active party takes a break (inactive): no leads until it is activated again. */
 export const deactivateParty: (
   input: unknown,
-) => Effect.Effect<
-  Party,
-  InvalidInput | PersistenceUnavailable | E.PartyNotFound | E.TransitionNotAllowed,
-  VettingServices
-> = Effect.fn("deactivateParty")(function* (_input: unknown) {
-  return yield* Effect.die("not implemented")
-})
+) => Effect.Effect<Party, ChangePartyStatusError, VettingServices> = Effect.fn("deactivateParty")(
+  function* (raw: unknown) {
+    return yield* changePartyStatus("Deactivate")(raw)
+  },
+)

@@ -1,6 +1,6 @@
 import { Schema } from "effect"
 import { ApplicationId, PartyId } from "../../shared/ids.ts"
-import { Email, Phone } from "../../shared/phone.ts"
+import { Email, PhoneInput } from "../../shared/phone.ts"
 import { ApplicationState, BackgroundCheckResult } from "../domain/application.ts"
 import { Channel, Cohort, PartyKind, PartyStatus } from "../domain/party.ts"
 
@@ -11,7 +11,7 @@ import { Channel, Cohort, PartyKind, PartyStatus } from "../domain/party.ts"
 
 const Text = (max: number) => Schema.String.check(Schema.isMinLength(1), Schema.isMaxLength(max))
 const Slug = Schema.String.check(
-  Schema.isPattern(/^[a-z0-9][a-z0-9-]{0,39}$/, {
+  Schema.isPattern(/^[a-z0-9][a-z0-9-]{0,39}$/u, {
     message: "must be a lower-case slug such as plumbing",
   }),
 )
@@ -36,7 +36,7 @@ export const Reason = Text(1000)
 
 export const SignUpInput = Schema.Struct({
   kind: PartyKind,
-  phone: Phone,
+  phone: PhoneInput,
   cohort: Schema.optionalKey(Cohort),
   channel: Schema.optionalKey(Channel),
   profile: Schema.optionalKey(ProfilePatch),
@@ -93,3 +93,12 @@ export type ListPartiesInput = typeof ListPartiesInput.Encoded
 
 export const ApplicationRef = Schema.Struct({ applicationId: ApplicationId })
 export type ApplicationRef = typeof ApplicationRef.Encoded
+
+export const ListAuditInput = Schema.Struct({
+  subjectId: Schema.optionalKey(Text(100)),
+  /** An operator's name, or "party:<id>" / "system:<process>". */
+  actorName: Schema.optionalKey(Text(120)),
+  action: Schema.optionalKey(Text(80)),
+  limit: Schema.optionalKey(Limit),
+})
+export type ListAuditInput = typeof ListAuditInput.Encoded

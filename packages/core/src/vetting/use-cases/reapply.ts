@@ -1,22 +1,23 @@
 import { Effect } from "effect"
-import type { InvalidInput, PersistenceUnavailable } from "../../shared/errors.ts"
+import { decodeInput } from "../../shared/decode.ts"
+import type { InvalidInput } from "../../shared/errors.ts"
 import type { Application } from "../domain/application.ts"
-import type * as E from "../domain/vetting.errors.ts"
+import type { NothingToReapply } from "../domain/vetting.errors.ts"
+import { PartyRef } from "./inputs.ts"
+import { type OpenApplicationError, openApplication, requireRejection } from "./open-application.ts"
 import type { VettingServices } from "./services.ts"
 
-/** TODO(core): implement. */
+/**
+ * A rejected party applies again with a new application: allowed from the lockout's end
+ * (`reapplyAfter`) after a failed background check, at once after an operator's rejection.
+ */
 export const reapply: (
   input: unknown,
 ) => Effect.Effect<
   Application,
-  | InvalidInput
-  | PersistenceUnavailable
-  | E.PartyNotFound
-  | E.ProfileIncomplete
-  | E.ApplicationAlreadyOpen
-  | E.ReapplyLockedOut
-  | E.NothingToReapply,
+  InvalidInput | OpenApplicationError | NothingToReapply,
   VettingServices
-> = Effect.fn("reapply")(function* (_input: unknown) {
-  return yield* Effect.die("not implemented")
+> = Effect.fn("reapply")(function* (raw: unknown) {
+  const input = yield* decodeInput(PartyRef)(raw)
+  return yield* openApplication(input.partyId, "application.reapply", requireRejection)
 })

@@ -1,16 +1,13 @@
 import { Effect } from "effect"
-import type { InvalidInput, PersistenceUnavailable } from "../../shared/errors.ts"
 import type { Party } from "../domain/party.ts"
-import type * as E from "../domain/vetting.errors.ts"
+import { type ChangePartyStatusError, changePartyStatus } from "./change-party-status.ts"
 import type { VettingServices } from "./services.ts"
 
-/** TODO(core): implement. */
+/** An operator lifts a suspension: the party is active again and is told so. */
 export const reinstateParty: (
   input: unknown,
-) => Effect.Effect<
-  Party,
-  InvalidInput | PersistenceUnavailable | E.PartyNotFound | E.TransitionNotAllowed,
-  VettingServices
-> = Effect.fn("reinstateParty")(function* (_input: unknown) {
-  return yield* Effect.die("not implemented")
-})
+) => Effect.Effect<Party, ChangePartyStatusError, VettingServices> = Effect.fn("reinstateParty")(
+  function* (raw: unknown) {
+    return yield* changePartyStatus("Reinstate")(raw)
+  },
+)

@@ -1,16 +1,13 @@
 import { Effect } from "effect"
-import type { InvalidInput, PersistenceUnavailable } from "../../shared/errors.ts"
 import type { Party } from "../domain/party.ts"
-import type * as E from "../domain/vetting.errors.ts"
+import { type ChangePartyStatusError, changePartyStatus } from "./change-party-status.ts"
 import type { VettingServices } from "./services.ts"
 
-/** TODO(core): implement. */
+/** An operator suspends an active party, with a reason it is told: no leads until reinstated. */
 export const suspendParty: (
   input: unknown,
-) => Effect.Effect<
-  Party,
-  InvalidInput | PersistenceUnavailable | E.PartyNotFound | E.TransitionNotAllowed,
-  VettingServices
-> = Effect.fn("suspendParty")(function* (_input: unknown) {
-  return yield* Effect.die("not implemented")
-})
+) => Effect.Effect<Party, ChangePartyStatusError, VettingServices> = Effect.fn("suspendParty")(
+  function* (raw: unknown) {
+    return yield* changePartyStatus("Suspend")(raw)
+  },
+)

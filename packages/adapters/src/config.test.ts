@@ -1,0 +1,117 @@
+import { mkdtempSync, writeFileSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { creditsPreset, subscriptionPreset } from "@fundi/core"
+import { Redacted } from "effect"
+import fc from "fast-check"
+import { describe, expect, it } from "vitest"
+import { ConfigError, DEFAULT_DATABASE_URL, loadConfig } from "./config.ts"
+
+const problemsOf = (env: Record<string, string>, cwd?: string): ReadonlyArray<string> => {
+  try {
+    loadConfig(env, cwd)
+  } catch (e) {
+    if (e instanceof ConfigError) return e.problems
+    throw e
+  }
+  return []
+}
+
+describe("loadConfig", () => {
+  it("defaults to the embedded database, port 3000, the subscription preset and no API key", () => {
+    const config = loadConfig({})
+    expect(config.databaseUrl).toBe(DEFAULT_DATABASE_URL)
+    expect(config.port).toBe(3000)
+    expect(config.policy).toEqual(subscriptionPreset)
+    expect(config.apiKey).toBeUndefined()
+    expect(config.smtp).toBeUndefined()
+  })
+
+  it("reads every variable", () => {
+    const config = loadConfig({
+      FUNDI_DATABASE_URL: "postgres://u:p@localhost:5432/fundi",
+      PORT: "8080",
+      FUNDI_POLICY: "credits",
+      FUNDI_API_KEY: "0123456789abcdef0123",
+      FUNDI_SMTP_URL: "smtp://mail.local:2525",
+      FUNDI_SMTP_FROM: "Fundi <noreply@fundi.test>",
+      FUNDI_OUTBOX_POLL_MS: "250",
+    })
+    expect(config.port).toBe(8080)
+    expect(config.policy).toEqual(creditsPreset)
+    expect(config.apiKey && Redacted.value(config.apiKey)).toBe("0123456789abcdef0123")
+    expect(config.smtp).toEqual({
+      url: "smtp://mail.local:2525",
+      from: "Fundi <noreply@fundi.test>",
+    })
+    expect(config.outboxPollMs).toBe(250)
+  })
+
+  it("names every bad variable at once", () => {
+    const problems = problemsOf({
+      FUNDI_DATABASE_URL: "mysql://x",
+      PORT: "http",
+      FUNDI_POLICY: "nonsense",
+      FUNDI_API_KEY: "short",
+      FUNDI_SMTP_URL: "smtp://mail.local",
+    })
+    const named = problems.map((p) => p.split(":")[0])
+    expect(named).toEqual([
+      "FUNDI_DATABASE_URL",
+      "PORT",
+      "FUNDI_API_KEY",
+      "FUNDI_SMTP_FROM",
+      "FUNDI_POLICY",
+    ])
+  })
+
+  it("refuses any PORT that is not a whole number in range", () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(fc.string(), fc.integer({ min: 65536 }).map(String), fc.double().map(String)),
+        (port) => {
+          fc.pre(!/^\s*\d+\s*$/.test(port) || Number(port) > 65535)
+          fc.pre(port.trim() !== "")
+          expect(problemsOf({ PORT: port }).some((p) => p.startsWith("PORT:"))).toBe(true)
+        },
+      ),
+    )
+  })
+
+  it("takes a policy file that extends a preset, and reports bad fields by path", () => {
+    const dir = mkdtempSync(join(tmpdir(), "fundi-policy-"))
+    writeFileSync(
+      join(dir, "good.json"),
+      JSON.stringify({
+        extends: "credits",
+        name: "lagos",
+        currency: "NGN",
+        vetting: { reapplyCooldownDays: 30 },
+      }),
+    )
+    const config = loadConfig({ FUNDI_POLICY: "good.json" }, dir)
+    expect(config.policy.currency).toBe("NGN")
+    expect(config.policy.vetting.reapplyCooldownDays).toBe(30)
+    expect(config.policy.vetting.backgroundCheckRequired).toBe(
+      creditsPreset.vetting.backgroundCheckRequired,
+    )
+
+    writeFileSync(
+      join(dir, "bad.json"),
+      JSON.stringify({ extends: "credits", vetting: { reapplyCooldownDays: -1 }, currency: "EUR" }),
+    )
+    const problems = problemsOf({ FUNDI_POLICY: "bad.json" }, dir)
+    expect(problems.some((p) => p.includes("vetting.reapplyCooldownDays"))).toBe(true)
+    expect(problems.some((p) => p.includes("currency"))).toBe(true)
+  })
+
+  it("reads an optional JSON config file, with the environment winning", () => {
+    const dir = mkdtempSync(join(tmpdir(), "fundi-config-"))
+    writeFileSync(join(dir, "fundi.json"), JSON.stringify({ PORT: 4000, FUNDI_POLICY: "credits" }))
+    const config = loadConfig({ FUNDI_CONFIG: "fundi.json", PORT: "5000" }, dir)
+    expect(config.port).toBe(5000)
+    expect(config.policy.model).toBe("credits")
+    writeFileSync(join(dir, "typo.json"), JSON.stringify({ PROT: 4000 }))
+    expect(problemsOf({ FUNDI_CONFIG: "typo.json" }, dir)[0]).toMatch(/unknown keys PROT/)
+  })
+})

@@ -1,0 +1,163 @@
+import { Outbox, OutboxMessage } from "@fundi/core"
+import { Effect, Layer, Option } from "effect"
+import type { Knex } from "knex"
+import { fromTimestamp, query, toDate } from "./executor.ts"
+import { decodeRow, optional } from "./rows.ts"
+
+interface OutboxRow {
+  readonly id: string
+  readonly dedupe_key: string
+  readonly channel: string
+  readonly to: string
+  readonly template: string
+  readonly subject: string | null
+  readonly body: string
+  readonly party_id: string | null
+  readonly status: string
+  readonly attempts: number
+  readonly next_attempt_at: Date
+  readonly last_error: string | null
+  readonly created_at: Date
+  readonly sent_at: Date | null
+}
+
+const TABLE = "outbox"
+
+const toRow = (m: OutboxMessage) => ({
+  id: m.id,
+  dedupe_key: m.dedupeKey,
+  channel: m.channel,
+  to: m.to,
+  template: m.template,
+  subject: m.subject ?? null,
+  body: m.body,
+  party_id: m.partyId ?? null,
+  status: m.status,
+  attempts: m.attempts,
+  next_attempt_at: toDate(m.nextAttemptAt),
+  last_error: m.lastError ?? null,
+  created_at: toDate(m.createdAt),
+  sent_at: m.sentAt === undefined ? null : toDate(m.sentAt),
+})
+
+const decodeMessage = decodeRow(OutboxMessage, TABLE)
+
+const fromRow = (row: OutboxRow) =>
+  decodeMessage(
+    {
+      id: row.id,
+      dedupeKey: row.dedupe_key,
+      channel: row.channel,
+      to: row.to,
+      template: row.template,
+      ...optional("subject", row.subject),
+      body: row.body,
+      ...optional("partyId", row.party_id),
+      status: row.status,
+      attempts: row.attempts,
+      nextAttemptAt: fromTimestamp(row.next_attempt_at),
+      ...optional("lastError", row.last_error),
+      createdAt: fromTimestamp(row.created_at),
+      ...optional("sentAt", row.sent_at === null ? null : fromTimestamp(row.sent_at)),
+    },
+    row.id,
+  )
+
+/**
+ * Claims due messages in one statement: the CTE locks up to `limit` due rows, skipping rows
+ * another worker has locked, and the update marks them sending with a lease. A message
+ * whose lease ran out (its worker crashed) is due again. `due_at` keeps the order they
+ * were due in, which the update's RETURNING does not preserve.
+ */
+const CLAIM_DUE = `
+  with due as (
+    select id, next_attempt_at as due_at
+    from outbox
+    where status in ('pending', 'sending') and next_attempt_at <= ?
+    order by next_attempt_at, created_at, id
+    limit ?
+    for update skip locked
+  )
+  update outbox
+  set status = 'sending', attempts = outbox.attempts + 1, next_attempt_at = ?
+  from due
+  where outbox.id = due.id
+  returning outbox.*, due.due_at`
+
+export const makeOutbox = (knex: Knex): Outbox["Service"] =>
+  Outbox.of({
+    enqueue: (messages) =>
+      messages.length === 0
+        ? Effect.void
+        : query(knex, "outbox.enqueue", (db) =>
+            // A dedupe key already present (this batch or an earlier one) is skipped, not an
+            // error: the same event must yield its message exactly once, even under races.
+            db(TABLE).insert(messages.map(toRow)).onConflict("dedupe_key").ignore(),
+          ).pipe(Effect.asVoid),
+
+    claimDue: ({ now, limit, leaseMs }) =>
+      limit <= 0
+        ? Effect.succeed([])
+        : query(knex, "outbox.claimDue", (db) =>
+            db.raw<{ rows: Array<OutboxRow & { due_at: Date }> }>(CLAIM_DUE, [
+              toDate(now),
+              limit,
+              toDate(now + leaseMs),
+            ]),
+          ).pipe(
+            Effect.map(({ rows }) =>
+              rows.toSorted(
+                (a, b) =>
+                  fromTimestamp(a.due_at) - fromTimestamp(b.due_at) ||
+                  fromTimestamp(a.created_at) - fromTimestamp(b.created_at) ||
+                  (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
+              ),
+            ),
+            Effect.flatMap((rows) => Effect.forEach(rows, fromRow)),
+          ),
+
+    markSent: (id, at) =>
+      query(knex, "outbox.markSent", (db) =>
+        db(TABLE)
+          .where({ id })
+          .update({ status: "sent", sent_at: toDate(at) }),
+      ).pipe(Effect.asVoid),
+
+    markFailed: (id, error, retryAt) =>
+      query(knex, "outbox.markFailed", (db) =>
+        db(TABLE)
+          .where({ id })
+          .update(
+            Option.match(retryAt, {
+              onNone: () => ({ status: "failed", last_error: error }),
+              onSome: (at) => ({
+                status: "pending",
+                last_error: error,
+                next_attempt_at: toDate(at),
+              }),
+            }),
+          ),
+      ).pipe(Effect.asVoid),
+
+    findById: (id) =>
+      query(knex, "outbox.findById", (db) => db<OutboxRow>(TABLE).where({ id })).pipe(
+        Effect.flatMap((rows) =>
+          rows[0] === undefined ? Effect.succeedNone : Effect.map(fromRow(rows[0]), Option.some),
+        ),
+      ),
+
+    list: (filter) =>
+      query(knex, "outbox.list", (db) => {
+        const q = db<OutboxRow>(TABLE).orderBy([
+          { column: "created_at", order: "desc" },
+          { column: "seq", order: "desc" },
+        ])
+        if (filter.status !== undefined) q.where({ status: filter.status })
+        if (filter.partyId !== undefined) q.where({ party_id: filter.partyId })
+        if (filter.limit !== undefined) q.limit(filter.limit)
+        return q
+      }).pipe(Effect.flatMap((rows) => Effect.forEach(rows, fromRow))),
+  })
+
+export const layerOutbox = (knex: Knex): Layer.Layer<Outbox> =>
+  Layer.succeed(Outbox, makeOutbox(knex))

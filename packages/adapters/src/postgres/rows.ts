@@ -1,0 +1,25 @@
+import { PersistenceUnavailable } from "@fundi/core"
+import { Effect, Schema } from "effect"
+
+/**
+ * Decodes a domain value rebuilt from a row. A row that does not decode was written by
+ * something other than these adapters (or a bad migration): it is reported, not trusted.
+ */
+export const decodeRow =
+  <S extends Schema.Decoder<unknown>>(schema: S, table: string) =>
+  (value: unknown, id: string): Effect.Effect<S["Type"], PersistenceUnavailable> =>
+    Schema.decodeUnknownEffect(schema)(value).pipe(
+      Effect.mapError(
+        (error) =>
+          new PersistenceUnavailable({
+            detail: `${table} row ${id} does not hold a valid value: ${error.message}`,
+          }),
+      ),
+    ) as Effect.Effect<S["Type"], PersistenceUnavailable>
+
+/** Copies `value` under `key` only when the column is not null (optional keys stay absent). */
+export const optional = <K extends string, V>(
+  key: K,
+  value: V | null | undefined,
+): { [P in K]?: V } =>
+  value === null || value === undefined ? {} : ({ [key]: value } as { [P in K]: V })

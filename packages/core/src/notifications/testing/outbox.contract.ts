@@ -1,0 +1,337 @@
+import { Effect, Option } from "effect"
+import * as fc from "fast-check"
+import { describe, expect, it } from "vitest"
+import type { MessageId } from "../../shared/ids.ts"
+import {
+  type ContractOptions,
+  defaultNumRuns,
+  inFailingTransaction,
+  type MakeLayer,
+  runFresh,
+} from "../../shared/testing/contract-kit.ts"
+import { arbInstant, arbMessageId } from "../../shared/testing/shared.arbitraries.ts"
+import type { Instant } from "../../shared/time.ts"
+import { Transactions } from "../../shared/transactions.ts"
+import type { OutboxMessage, OutboxStatus } from "../domain/outbox-message.ts"
+import { Outbox, type OutboxFilter } from "../ports/outbox.ts"
+import { arbOutboxMessage } from "./outbox.arbitraries.ts"
+
+const at = (ms: number) => ms as Instant
+const compareText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0)
+const ids = (messages: ReadonlyArray<OutboxMessage>) => messages.map((m) => m.id)
+
+/** Distinct ids and dedupe keys, created at few distinct instants so ties happen. */
+const arbMessages = (maxLength: number) =>
+  fc
+    .tuple(
+      fc.uniqueArray(arbOutboxMessage, {
+        minLength: 1,
+        maxLength,
+        comparator: (a, b) => a.id === b.id || a.dedupeKey === b.dedupeKey,
+      }),
+      fc.tuple(arbInstant, arbInstant),
+    )
+    .map(([messages, times]) =>
+      messages.map(
+        (m, i): OutboxMessage => ({
+          ...m,
+          createdAt: times[i % 2]!,
+          nextAttemptAt: times[i % 2]!,
+        }),
+      ),
+    )
+
+/** Newest first (createdAt desc); messages created at the same instant, last enqueued first. */
+const expectedList = (enqueued: ReadonlyArray<OutboxMessage>, filter: OutboxFilter) => {
+  const newestFirst = enqueued
+    .map((message, seq) => ({ message, seq }))
+    .sort((a, b) => b.message.createdAt - a.message.createdAt || b.seq - a.seq)
+    .map(({ message }) => message)
+    .filter(
+      (m) =>
+        (filter.status === undefined || m.status === filter.status) &&
+        (filter.partyId === undefined || m.partyId === filter.partyId),
+    )
+  return filter.limit === undefined ? newestFirst : newestFirst.slice(0, filter.limit)
+}
+
+/** Claim order: due soonest first, then created first, then id. */
+const dueOrder = (a: OutboxMessage, b: OutboxMessage) =>
+  a.nextAttemptAt - b.nextAttemptAt || a.createdAt - b.createdAt || compareText(a.id, b.id)
+
+const statusOf = (id: MessageId) =>
+  Effect.gen(function* () {
+    const outbox = yield* Outbox
+    return Option.getOrUndefined(yield* outbox.findById(id))?.status
+  })
+
+/**
+ * The contract every Outbox adapter keeps: exactly-once enqueue by dedupeKey, leased
+ * claims (a claim expires after leaseMs and the message can be claimed again), retries
+ * and final failure, and no message claimed twice by concurrent workers. `makeLayer` must
+ * give fresh, empty storage on every call.
+ */
+export const outboxContract = (
+  name: string,
+  makeLayer: MakeLayer<Outbox>,
+  options: ContractOptions = {},
+): void => {
+  const run = runFresh(makeLayer)
+  const numRuns = options.numRuns ?? defaultNumRuns
+
+  describe(`Outbox contract: ${name}`, () => {
+    it("gives back enqueued messages by id and lists them newest first, filtered", async () => {
+      const arbCase = arbMessages(8).chain((messages) =>
+        fc.tuple(
+          fc.constant(messages),
+          fc.array(
+            fc.record(
+              {
+                status: fc.constantFrom<OutboxStatus>("pending", "sending", "sent", "failed"),
+                partyId: fc.constantFrom(...messages.map((m) => m.partyId ?? "pty_nobody")),
+                limit: fc.integer({ min: 1, max: 5 }),
+              },
+              { requiredKeys: [] },
+            ),
+            { maxLength: 4 },
+          ),
+        ),
+      )
+      await fc.assert(
+        fc.asyncProperty(arbCase, ([messages, filters]) =>
+          run(
+            Effect.gen(function* () {
+              const outbox = yield* Outbox
+              // Two batches: order across calls must hold as well as within one.
+              const half = Math.ceil(messages.length / 2)
+              yield* outbox.enqueue(messages.slice(0, half))
+              yield* outbox.enqueue(messages.slice(half))
+              for (const m of messages) {
+                expect(Option.getOrUndefined(yield* outbox.findById(m.id))).toEqual(m)
+              }
+              for (const filter of [{}, ...filters]) {
+                expect(yield* outbox.list(filter)).toEqual(expectedList(messages, filter))
+              }
+            }),
+          ),
+        ),
+        { numRuns },
+      )
+    })
+
+    it("skips a message whose dedupeKey is already there, across and within batches", async () => {
+      await fc.assert(
+        fc.asyncProperty(
+          arbOutboxMessage,
+          fc.uniqueArray(arbMessageId, { minLength: 3, maxLength: 3 }),
+          (message, [second, third, fourth]) => {
+            fc.pre(![second, third, fourth].includes(message.id))
+            return run(
+              Effect.gen(function* () {
+                const outbox = yield* Outbox
+                yield* outbox.enqueue([message])
+                yield* outbox.enqueue([{ ...message, id: second!, body: "again" }])
+                yield* outbox.enqueue([
+                  { ...message, id: third!, dedupeKey: `${message.dedupeKey}-other` },
+                  { ...message, id: fourth!, dedupeKey: `${message.dedupeKey}-other` },
+                ])
+                expect(ids(yield* outbox.list({})).sort()).toEqual([message.id, third!].sort())
+                expect(Option.getOrUndefined(yield* outbox.findById(message.id))).toEqual(message)
+                expect(Option.isNone(yield* outbox.findById(second!))).toBe(true)
+                expect(Option.isNone(yield* outbox.findById(fourth!))).toBe(true)
+              }),
+            )
+          },
+        ),
+        { numRuns },
+      )
+    })
+
+    it("claims only due messages, oldest due first, up to the limit, as a lease", async () => {
+      const arbCase = fc.tuple(
+        arbMessages(8),
+        fc.integer({ min: -2 * 86_400_000, max: 2 * 86_400_000 }),
+        fc.integer({ min: 1, max: 10 }),
+        fc.integer({ min: 1, max: 600_000 }),
+      )
+      await fc.assert(
+        fc.asyncProperty(arbCase, ([messages, shift, limit, leaseMs]) =>
+          run(
+            Effect.gen(function* () {
+              const outbox = yield* Outbox
+              yield* outbox.enqueue(messages)
+              // A claim instant among the messages' due times, so some are due and some not.
+              const now = at(messages[0]!.nextAttemptAt + shift)
+              const expected = messages
+                .filter((m) => m.nextAttemptAt <= now)
+                .sort(dueOrder)
+                .slice(0, limit)
+                .map(
+                  (m): OutboxMessage => ({
+                    ...m,
+                    status: "sending",
+                    attempts: m.attempts + 1,
+                    nextAttemptAt: at(now + leaseMs),
+                  }),
+                )
+              const claimed = yield* outbox.claimDue({ now, limit, leaseMs })
+              expect(claimed).toEqual(expected)
+              for (const m of claimed) {
+                expect(Option.getOrUndefined(yield* outbox.findById(m.id))).toEqual(m)
+              }
+              // Within the lease nothing claimed comes back.
+              const again = yield* outbox.claimDue({ now, limit: 100, leaseMs })
+              expect(ids(again).filter((id) => ids(claimed).includes(id))).toEqual([])
+            }),
+          ),
+        ),
+        { numRuns },
+      )
+    })
+
+    it("a claim whose lease ran out can be claimed again, 1 ms earlier it cannot", async () => {
+      await fc.assert(
+        fc.asyncProperty(arbOutboxMessage, fc.integer({ min: 1, max: 600_000 }), (m, leaseMs) =>
+          run(
+            Effect.gen(function* () {
+              const outbox = yield* Outbox
+              yield* outbox.enqueue([m])
+              const now = m.nextAttemptAt
+              expect(ids(yield* outbox.claimDue({ now, limit: 10, leaseMs }))).toEqual([m.id])
+              const expiry = at(now + leaseMs)
+              expect(yield* outbox.claimDue({ now: at(expiry - 1), limit: 10, leaseMs })).toEqual(
+                [],
+              )
+              const reclaimed = yield* outbox.claimDue({ now: expiry, limit: 10, leaseMs })
+              expect(reclaimed).toEqual([
+                { ...m, status: "sending", attempts: 2, nextAttemptAt: at(expiry + leaseMs) },
+              ])
+            }),
+          ),
+        ),
+        { numRuns },
+      )
+    })
+
+    it("markSent records the time and the message is never claimed again", async () => {
+      await fc.assert(
+        fc.asyncProperty(arbOutboxMessage, fc.nat(60_000), (m, delay) =>
+          run(
+            Effect.gen(function* () {
+              const outbox = yield* Outbox
+              yield* outbox.enqueue([m])
+              const now = m.nextAttemptAt
+              yield* outbox.claimDue({ now, limit: 1, leaseMs: 1_000 })
+              yield* outbox.markSent(m.id, at(now + delay))
+              expect(Option.getOrUndefined(yield* outbox.findById(m.id))).toMatchObject({
+                status: "sent",
+                attempts: 1,
+                sentAt: now + delay,
+              })
+              const later = at(now + 365 * 86_400_000)
+              expect(yield* outbox.claimDue({ now: later, limit: 10, leaseMs: 1 })).toEqual([])
+              expect(ids(yield* outbox.list({ status: "sent" }))).toEqual([m.id])
+            }),
+          ),
+        ),
+        { numRuns },
+      )
+    })
+
+    it("markFailed with a retry time makes it pending and due then; without, failed for good", async () => {
+      await fc.assert(
+        fc.asyncProperty(
+          arbOutboxMessage,
+          fc.integer({ min: 1, max: 3_600_000 }),
+          fc.string({ minLength: 1, maxLength: 80 }),
+          (m, backoff, error) =>
+            run(
+              Effect.gen(function* () {
+                const outbox = yield* Outbox
+                yield* outbox.enqueue([m])
+                const now = m.nextAttemptAt
+                yield* outbox.claimDue({ now, limit: 1, leaseMs: 1_000 })
+                const retryAt = at(now + backoff)
+                yield* outbox.markFailed(m.id, error, Option.some(retryAt))
+                expect(Option.getOrUndefined(yield* outbox.findById(m.id))).toEqual({
+                  ...m,
+                  status: "pending",
+                  attempts: 1,
+                  lastError: error,
+                  nextAttemptAt: retryAt,
+                })
+                expect(
+                  yield* outbox.claimDue({ now: at(retryAt - 1), limit: 10, leaseMs: 1_000 }),
+                ).toEqual([])
+                const retried = yield* outbox.claimDue({ now: retryAt, limit: 10, leaseMs: 1_000 })
+                expect(retried.map((r) => [r.id, r.attempts, r.lastError])).toEqual([
+                  [m.id, 2, error],
+                ])
+
+                yield* outbox.markFailed(m.id, `${error}!`, Option.none())
+                expect(Option.getOrUndefined(yield* outbox.findById(m.id))).toMatchObject({
+                  status: "failed",
+                  attempts: 2,
+                  lastError: `${error}!`,
+                })
+                const later = at(retryAt + 365 * 86_400_000)
+                expect(yield* outbox.claimDue({ now: later, limit: 10, leaseMs: 1 })).toEqual([])
+                expect(yield* statusOf(m.id)).toBe("failed")
+              }),
+            ),
+        ),
+        { numRuns },
+      )
+    })
+
+    it("concurrent claims never hand the same message to two workers", async () => {
+      await fc.assert(
+        fc.asyncProperty(
+          arbMessages(12),
+          fc.integer({ min: 2, max: 5 }),
+          fc.integer({ min: 1, max: 4 }),
+          (messages, workers, limit) =>
+            run(
+              Effect.gen(function* () {
+                const outbox = yield* Outbox
+                yield* outbox.enqueue(messages)
+                const now = at(Math.max(...messages.map((m) => m.nextAttemptAt)))
+                const claims = yield* Effect.all(
+                  Array.from({ length: workers }, () =>
+                    outbox.claimDue({ now, limit, leaseMs: 60_000 }),
+                  ),
+                  { concurrency: "unbounded" },
+                )
+                const claimed = claims.flatMap(ids)
+                expect(new Set(claimed).size).toBe(claimed.length)
+                expect(claimed.length).toBe(Math.min(messages.length, workers * limit))
+              }),
+            ),
+        ),
+        { numRuns },
+      )
+    })
+
+    it("keeps nothing enqueued inside a transaction that fails, and keeps a committed one", async () => {
+      await fc.assert(
+        fc.asyncProperty(arbMessages(2), arbOutboxMessage, (kept, lost) => {
+          fc.pre(kept.every((k) => k.id !== lost.id && k.dedupeKey !== lost.dedupeKey))
+          return run(
+            Effect.gen(function* () {
+              const outbox = yield* Outbox
+              const tx = yield* Transactions
+              yield* tx.run(outbox.enqueue(kept))
+              yield* inFailingTransaction(outbox.enqueue([lost]))
+              expect(Option.isNone(yield* outbox.findById(lost.id))).toBe(true)
+              expect(ids(yield* outbox.list({})).sort()).toEqual(ids(kept).sort())
+              // A rolled-back message's dedupeKey is free again.
+              yield* outbox.enqueue([lost])
+              expect(Option.getOrUndefined(yield* outbox.findById(lost.id))).toEqual(lost)
+            }),
+          )
+        }),
+        { numRuns },
+      )
+    })
+  })
+}

@@ -1,0 +1,90 @@
+import { Effect, Layer, Option } from "effect"
+import type { MessageId } from "../../shared/ids.ts"
+import { compareText, InMemoryStore } from "../../shared/testing/in-memory-store.ts"
+import type { Instant } from "../../shared/time.ts"
+import type { OutboxMessage } from "../domain/outbox-message.ts"
+import { Outbox } from "../ports/outbox.ts"
+
+export const outboxTable = "outbox"
+
+/** Oldest due first, so a backlog drains in the order it built up. */
+const dueOrder = (a: OutboxMessage, b: OutboxMessage): number =>
+  a.nextAttemptAt - b.nextAttemptAt || a.createdAt - b.createdAt || compareText(a.id, b.id)
+
+/**
+ * The outbox over the in-memory store. A claim is a lease: a message stays `sending` with
+ * `nextAttemptAt = now + leaseMs`, and becomes claimable again once that passes, which is
+ * how a message claimed by a worker that crashed gets sent after all.
+ */
+export const layerOutboxInMemory: Layer.Layer<Outbox, never, InMemoryStore> = Layer.effect(
+  Outbox,
+  Effect.gen(function* () {
+    const store = yield* InMemoryStore
+    const rows = () => store.table<OutboxMessage>(outboxTable)
+    const reading = <A>(f: () => A) => Effect.andThen(store.read, Effect.sync(f))
+    const writing = <A>(f: () => A) => Effect.andThen(store.write, Effect.sync(f))
+    const change = (id: MessageId, f: (message: OutboxMessage) => OutboxMessage) =>
+      writing(() => {
+        const message = rows().get(id)
+        if (message !== undefined) rows().set(id, f(message))
+      })
+
+    return Outbox.of({
+      enqueue: (messages) =>
+        writing(() => {
+          const keys = new Set([...rows().values()].map((m) => m.dedupeKey))
+          for (const message of messages) {
+            if (keys.has(message.dedupeKey)) continue
+            keys.add(message.dedupeKey)
+            rows().set(message.id, message)
+          }
+        }),
+      claimDue: ({ now, limit, leaseMs }) =>
+        writing(() => {
+          const due = [...rows().values()]
+            .filter(
+              (m) => (m.status === "pending" || m.status === "sending") && m.nextAttemptAt <= now,
+            )
+            .sort(dueOrder)
+            .slice(0, limit)
+          return due.map((m) => {
+            const claimed: OutboxMessage = {
+              ...m,
+              status: "sending",
+              attempts: m.attempts + 1,
+              nextAttemptAt: (now + leaseMs) as Instant,
+            }
+            rows().set(m.id, claimed)
+            return claimed
+          })
+        }),
+      markSent: (id, at) => change(id, (m) => ({ ...m, status: "sent", sentAt: at })),
+      markFailed: (id, error, retryAt) =>
+        change(id, (m) =>
+          Option.match(retryAt, {
+            onNone: () => ({ ...m, status: "failed" as const, lastError: error }),
+            onSome: (at) => ({
+              ...m,
+              status: "pending" as const,
+              lastError: error,
+              nextAttemptAt: at,
+            }),
+          }),
+        ),
+      findById: (id) => reading(() => Option.fromUndefinedOr(rows().get(id))),
+      list: (filter) =>
+        reading(() => {
+          const newestFirst = [...rows().values()]
+            .map((message, seq) => ({ message, seq }))
+            .sort((a, b) => b.message.createdAt - a.message.createdAt || b.seq - a.seq)
+            .map(({ message }) => message)
+            .filter(
+              (m) =>
+                (filter.status === undefined || m.status === filter.status) &&
+                (filter.partyId === undefined || m.partyId === filter.partyId),
+            )
+          return filter.limit === undefined ? newestFirst : newestFirst.slice(0, filter.limit)
+        }),
+    })
+  }),
+)

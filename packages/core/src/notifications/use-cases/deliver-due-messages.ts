@@ -1,0 +1,112 @@
+import { Effect, Option } from "effect"
+import { decodeInput } from "../../shared/decode.ts"
+import type { InvalidInput, PersistenceUnavailable } from "../../shared/errors.ts"
+import { now } from "../../shared/time.ts"
+import { Transactions } from "../../shared/transactions.ts"
+import { defaultRetryPolicy, nextAttemptAt } from "../domain/delivery.ops.ts"
+import { DeliveryFailed } from "../domain/notifications.errors.ts"
+import type { OutboxMessage } from "../domain/outbox-message.ts"
+import { Notifier } from "../ports/notifier.ts"
+import { Outbox } from "../ports/outbox.ts"
+import { DeliverDueMessagesInput } from "./inputs.ts"
+
+/** What one run of the outbox worker did. `claimed === batchSize` means more may be due. */
+export interface DeliveryCounts {
+  readonly claimed: number
+  readonly sent: number
+  /** Failed this time, queued again for a later attempt. */
+  readonly retried: number
+  /** Failed for good: a permanent failure, or the last allowed attempt. */
+  readonly failed: number
+}
+
+/**
+ * Sends the messages that are due. The claim commits in its own transaction before any
+ * send, so no database transaction is held open while a slow SMTP server or WhatsApp API
+ * answers, and concurrent workers never claim the same message. Each outcome is then
+ * recorded on its own: sent, queued again at the backoff time, or failed for good.
+ *
+ * Delivery is at least once. A message is marked sent only after the notifier succeeded,
+ * at most once per claim; a worker that dies mid-batch leaves its messages `sending` until
+ * the lease ends and another worker claims them again. If recording an outcome fails the
+ * run stops right there: with the database down every later send could not be recorded
+ * either and would be repeated after the lease, so it is better not to send them.
+ */
+export const deliverDueMessages: (
+  input: DeliverDueMessagesInput,
+) => Effect.Effect<
+  DeliveryCounts,
+  InvalidInput | PersistenceUnavailable,
+  Outbox | Notifier | Transactions
+> = Effect.fn("deliverDueMessages")(function* (input: DeliverDueMessagesInput) {
+  const { batchSize, leaseMs, retry } = yield* decodeInput(DeliverDueMessagesInput)(input)
+  const policy = retry ?? defaultRetryPolicy
+  const outbox = yield* Outbox
+  const notifier = yield* Notifier
+  const transactions = yield* Transactions
+
+  const claimed = yield* transactions.run(
+    Effect.flatMap(now, (at) => outbox.claimDue({ now: at, limit: batchSize, leaseMs })),
+  )
+
+  // Cut a hung send off well inside the lease: past the lease another worker may claim the
+  // message and send it again while this one is still waiting.
+  const sendTimeoutMs = Math.max(1, Math.floor(leaseMs / 2))
+  const attempt = (message: OutboxMessage): Effect.Effect<void, DeliveryFailed> =>
+    notifier.send(message).pipe(
+      Effect.timeoutOrElse({
+        duration: sendTimeoutMs,
+        orElse: () =>
+          Effect.fail(
+            new DeliveryFailed({
+              channel: message.channel,
+              detail: `no answer within ${sendTimeoutMs} ms`,
+              permanent: false,
+            }),
+          ),
+      }),
+      // A notifier that throws is a bug in an adapter, not a verdict on the message: retry it.
+      Effect.catchDefect((defect) =>
+        Effect.fail(
+          new DeliveryFailed({
+            channel: message.channel,
+            detail: `notifier crashed: ${defect instanceof Error ? defect.message : String(defect)}`,
+            permanent: false,
+          }),
+        ),
+      ),
+    )
+
+  let sent = 0
+  let retried = 0
+  let failed = 0
+  for (const message of claimed) {
+    const outcome = yield* Effect.result(attempt(message))
+    const at = yield* now
+    if (outcome._tag === "Success") {
+      yield* transactions.run(outbox.markSent(message.id, at))
+      sent++
+      continue
+    }
+    const error = outcome.failure
+    const retryAt = nextAttemptAt(
+      { attempts: message.attempts, now: at, permanent: error.permanent },
+      policy,
+    )
+    yield* transactions.run(outbox.markFailed(message.id, error.message, retryAt))
+    if (Option.isSome(retryAt)) retried++
+    else failed++
+    yield* Effect.logWarning(
+      Option.isSome(retryAt) ? "delivery failed, will retry" : "delivery failed for good",
+    ).pipe(
+      Effect.annotateLogs({
+        messageId: message.id,
+        channel: message.channel,
+        template: message.template,
+        attempts: message.attempts,
+        error: error.message,
+      }),
+    )
+  }
+  return { claimed: claimed.length, sent, retried, failed }
+})

@@ -1,0 +1,105 @@
+import type {
+  MessageDraft,
+  NotificationChannel,
+} from "../../notifications/domain/outbox-message.ts"
+import type { MarketplacePolicy } from "../../policy/policy.ts"
+import { type Instant, toIso } from "../../shared/time.ts"
+import type { Party } from "./party.ts"
+import type { VettingEvent } from "./vetting.events.ts"
+
+/** The templates the vetting notification policy renders. */
+export const vettingTemplates = {
+  approved: "application.approved",
+  rejected: "application.rejected",
+  suspended: "party.suspended",
+  reinstated: "party.reinstated",
+} as const
+
+interface Rendered {
+  readonly template: string
+  readonly subject: string
+  readonly body: string
+}
+
+/** "2025-04-30 14:05 UTC": unambiguous in a chat message, and pure (no wall clock, no locale). */
+const dateText = (at: Instant): string => `${toIso(at).slice(0, 16).replace("T", " ")} UTC`
+
+const greeting = (party: Party): string =>
+  party.profile.displayName === undefined ? "Hello" : `Hello ${party.profile.displayName}`
+
+const render = (
+  event: VettingEvent,
+  party: Party,
+  policy: MarketplacePolicy,
+): Rendered | undefined => {
+  const marketplace = policy.name
+  switch (event._tag) {
+    case "ApplicationApproved":
+      return {
+        template: vettingTemplates.approved,
+        subject: `Welcome to ${marketplace}`,
+        body:
+          party.kind === "provider"
+            ? `${greeting(party)}, your application is approved: welcome to ${marketplace}! You will now receive job leads that match your trades and areas on this number.`
+            : `${greeting(party)}, your account is approved: welcome to ${marketplace}! Message this number whenever you need help at home.`,
+      }
+    case "ApplicationRejected": {
+      const again =
+        event.reapplyAfter === undefined
+          ? "You may apply again once you have addressed this."
+          : `You may apply again from ${dateText(event.reapplyAfter)}.`
+      return {
+        template: vettingTemplates.rejected,
+        subject: `Your ${marketplace} application`,
+        body: `${greeting(party)}, your application was not approved. Reason: ${event.reason}. ${again}`,
+      }
+    }
+    case "PartyStatusChanged":
+      if (event.to === "suspended") {
+        return {
+          template: vettingTemplates.suspended,
+          subject: `Your ${marketplace} account is suspended`,
+          body: `${greeting(party)}, your ${marketplace} account is suspended. Reason: ${event.reason}. Reply to this message to talk to our team.`,
+        }
+      }
+      if (event.from === "suspended" && event.to === "active") {
+        return {
+          template: vettingTemplates.reinstated,
+          subject: `Your ${marketplace} account is active again`,
+          body: `${greeting(party)}, your ${marketplace} account is active again. Reason: ${event.reason}.`,
+        }
+      }
+      return undefined
+    default:
+      return undefined
+  }
+}
+
+/**
+ * The vetting notification policy: which messages an event sends to the party it is
+ * about. Decisions (approval with a welcome, rejection with the reason and, after a failed
+ * check, the date from which they may re-apply) and suspension or reinstatement go out on
+ * WhatsApp, and by email too when the profile has an address. Everything else is silent.
+ * The dedupe key is event id + channel + template, so a retried use case never sends twice.
+ */
+export const vettingNotifications = (
+  event: VettingEvent,
+  party: Party,
+  policy: MarketplacePolicy,
+): ReadonlyArray<MessageDraft> => {
+  const rendered = render(event, party, policy)
+  if (rendered === undefined) return []
+  const destinations: ReadonlyArray<readonly [NotificationChannel, string]> = [
+    ["whatsapp", party.phone],
+    ...(party.profile.email === undefined ? [] : [["email", party.profile.email] as const]),
+  ]
+  return destinations.map(([channel, to]) => ({
+    dedupeKey: `${event.eventId}:${channel}:${rendered.template}`,
+    channel,
+    to,
+    template: rendered.template,
+    body: rendered.body,
+    partyId: party.id,
+    ...(channel === "email" ? { subject: rendered.subject } : {}),
+  }))
+}

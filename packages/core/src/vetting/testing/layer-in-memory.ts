@@ -1,0 +1,41 @@
+import { Layer } from "effect"
+import { layerAuditLogInMemory } from "../../audit/testing/audit-log.fake.ts"
+import { layerOutboxInMemory } from "../../notifications/testing/outbox.fake.ts"
+import type { MarketplacePolicy } from "../../policy/policy.ts"
+import { layerPolicy } from "../../policy/policy-service.ts"
+import { creditsPreset } from "../../policy/presets.ts"
+import type { Health } from "../../shared/health.ts"
+import {
+  type InMemoryStore,
+  layerHealthInMemory,
+  layerInMemoryStore,
+  layerTransactionsInMemory,
+} from "../../shared/testing/in-memory-store.ts"
+import type { VettingServices } from "../use-cases/services.ts"
+import { layerApplicationRepositoryInMemory } from "./application-repository.fake.ts"
+import { layerBackgroundCheckManual } from "./background-check.fake.ts"
+import { layerContactBookInMemory } from "./contact-book.fake.ts"
+import { layerPartyRepositoryInMemory } from "./party-repository.fake.ts"
+
+/** Every in-memory adapter that keeps its data in the store, sharing one store. */
+export const layerInMemoryStorage = Layer.mergeAll(
+  layerPartyRepositoryInMemory,
+  layerApplicationRepositoryInMemory,
+  layerAuditLogInMemory,
+  layerOutboxInMemory,
+  layerContactBookInMemory,
+  layerTransactionsInMemory,
+  layerHealthInMemory,
+)
+
+/**
+ * Every port a vetting use case needs, plus Health, in memory, over one fresh empty store
+ * per build. The store itself is provided too, so tests can switch it offline, inject a
+ * failing write, or compare snapshots. The background check is the manual one.
+ */
+export const layerInMemory = (
+  policy: MarketplacePolicy = creditsPreset,
+): Layer.Layer<VettingServices | Health | InMemoryStore> =>
+  Layer.mergeAll(layerInMemoryStorage, layerBackgroundCheckManual, layerPolicy(policy)).pipe(
+    Layer.provideMerge(Layer.fresh(layerInMemoryStore)),
+  )

@@ -1,0 +1,68 @@
+import { Redacted } from "effect"
+import { Hono } from "hono"
+import {
+  type ErrorLogger,
+  httpError,
+  internalErrorResponse,
+  logToConsole,
+  sendError,
+} from "./error-response.ts"
+import { bearerAuth } from "./middleware/bearer-auth.ts"
+import { buildOpenApiDocument } from "./openapi.ts"
+import { applicationRoutes } from "./routes/applications.routes.ts"
+import { healthRoutes } from "./routes/health.routes.ts"
+import { partyRoutes } from "./routes/parties.routes.ts"
+import type { ApiRuntime, RouteDeps } from "./run-effect.ts"
+
+export interface MakeAppOptions {
+  /** Built by the composition root; the app never disposes it. */
+  readonly runtime: ApiRuntime
+  /** The bearer key of /api/v1; without one the API answers 503 (never open by default). */
+  readonly apiKey: string | Redacted.Redacted<string> | undefined
+  /** Where unexpected failures are reported with their id; defaults to stderr. */
+  readonly logError?: ErrorLogger
+}
+
+/** The HTTP application: health, the versioned JSON API and its OpenAPI document. */
+export const makeApp = (options: MakeAppOptions): Hono => {
+  const deps: RouteDeps = { runtime: options.runtime, logError: options.logError ?? logToConsole }
+  const apiKey = Redacted.isRedacted(options.apiKey)
+    ? Redacted.value(options.apiKey)
+    : options.apiKey
+  // Built once: it depends only on the Schemas, not on the request.
+  const openApi = buildOpenApiDocument()
+
+  const app = new Hono()
+
+  app.route("/", healthRoutes(deps))
+
+  // Public, registered before the key check, so integrators can read it without a key.
+  app.get("/api/v1/openapi.json", (c) => c.json(openApi))
+
+  const api = new Hono()
+  api.use("*", async (c, next) => {
+    await next()
+    // Answers about parties are personal data: no shared cache may keep them.
+    c.header("Cache-Control", "no-store")
+  })
+  api.use("*", bearerAuth(apiKey))
+  api.route("/", partyRoutes(deps))
+  api.route("/", applicationRoutes(deps))
+  app.route("/api/v1", api)
+
+  app.notFound((c) =>
+    sendError(c, httpError(404, "not_found", `no route for ${c.req.method} ${c.req.path}`)),
+  )
+  app.onError((err, c) => {
+    const errorId = crypto.randomUUID()
+    deps.logError({
+      errorId,
+      method: c.req.method,
+      path: c.req.path,
+      detail: err instanceof Error ? (err.stack ?? err.message) : String(err),
+    })
+    return sendError(c, internalErrorResponse(errorId))
+  })
+
+  return app
+}
