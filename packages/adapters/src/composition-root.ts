@@ -37,6 +37,19 @@ export interface OpenOptions {
   readonly command?: string
 }
 
+/** The database could not be opened or migrated at start-up. */
+export class DatabaseUnreachable extends Error {
+  constructor(database: string, cause: unknown) {
+    super(
+      `cannot open the database ${database}: ${cause instanceof Error ? cause.message : String(cause)}`,
+      {
+        cause,
+      },
+    )
+    this.name = "DatabaseUnreachable"
+  }
+}
+
 /** inversify service identifiers: configuration and infrastructure at the edge. */
 export const Tokens = {
   Config: Symbol.for("fundi.Config"),
@@ -85,7 +98,11 @@ export const openFundi = async (config: FundiConfig, options: OpenOptions = {}):
   const container = makeContainer(config, options)
   const db = await container.getAsync<DatabaseHandle>(Tokens.Database)
   try {
-    if (options.migrate ?? true) await migrateLatest(db.knex)
+    try {
+      await ((options.migrate ?? true) ? migrateLatest(db.knex) : db.knex.raw("select 1"))
+    } catch (e) {
+      throw new DatabaseUnreachable(db.description, e)
+    }
     const layer = L.mergeAll(
       layerKnex(db.knex),
       layerPolicy(config.policy) as Layer.Layer<Policy>,

@@ -4,6 +4,7 @@ import { PGlite } from "@electric-sql/pglite"
 import { PGLiteSocketServer } from "@electric-sql/pglite-socket"
 import knexFactory, { type Knex } from "knex"
 import ClientPgLite from "knex-pglite"
+import { quietKnexLog } from "../postgres/database.ts"
 import { acquireDataDirLock, currentHolder, DataDirInUse } from "./data-dir-lock.ts"
 
 export interface DatabaseHandle {
@@ -22,6 +23,7 @@ const pgOverSocket = (host: string, port: number, poolMax: number): Knex =>
     client: "pg",
     connection: { host, port, user: "postgres", database: "postgres" },
     pool: { min: 0, max: poolMax },
+    log: quietKnexLog,
   })
 
 /**

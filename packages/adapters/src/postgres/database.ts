@@ -23,6 +23,16 @@ export interface KnexOptions {
 
 const PGLITE_PREFIX = "pglite://"
 
+/**
+ * knex prints a warning with a stack for every failed connection attempt; the same failure
+ * reaches the caller as an error (PersistenceUnavailable), so the warning is only noise.
+ */
+export const quietKnexLog = {
+  warn: (message: unknown) => {
+    if (!String(message).startsWith("Acquire connection error")) console.warn(message)
+  },
+}
+
 /** Where a `pglite://` URL points: `memory` or a data directory (relative to the cwd). */
 export const pgliteDataDir = (url: string): "memory" | string => {
   const rest = url.slice(PGLITE_PREFIX.length)
@@ -47,6 +57,7 @@ export const makeKnex = (url: string, options: KnexOptions = {}): Database => {
       connection: url,
       pool: { min: options.pool?.min ?? 0, max: options.pool?.max ?? 10 },
       ...(options.searchPath ? { searchPath: [...options.searchPath] } : {}),
+      log: quietKnexLog,
     })
     return { knex, close: once(() => knex.destroy()) }
   }

@@ -1,0 +1,47 @@
+import { type AuditFilter, describeActor, listAudit } from "@fundi/core"
+import type { Command } from "commander"
+import { auditJson, shortTime, writeJson, writeTable } from "../output.ts"
+import { operatorName, type Session } from "../session.ts"
+import { type OpsOptions, opsCommand, parseLimit } from "./common.ts"
+
+interface AuditOptions extends OpsOptions {
+  readonly subject?: string
+  readonly actor?: string
+  readonly action?: string
+  readonly limit?: number
+}
+
+export const registerAudit = (ops: Command, session: Session): void => {
+  opsCommand(ops.command("audit"))
+    .description("who did what, to what, why and when: newest first")
+    .option("--subject <id>", "only actions on this application or party id")
+    .option("--actor <name>", "only actions by this operator")
+    .option("--action <action>", "only this action, e.g. application.approve")
+    .option("--limit <n>", "at most this many (default 50)", parseLimit)
+    .action(async (options: AuditOptions) => {
+      operatorName(options.as, session.io.env)
+      const filter: AuditFilter = {
+        ...(options.subject !== undefined && { subjectId: options.subject }),
+        ...(options.actor !== undefined && { actorName: options.actor }),
+        ...(options.action !== undefined && { action: options.action }),
+        limit: options.limit ?? 50,
+      }
+      const entries = await session.execute(listAudit(filter))
+      if (options.json) {
+        writeJson(session.io.stdout, { entries: entries.map(auditJson) })
+        return
+      }
+      writeTable(
+        session.io.stdout,
+        entries,
+        [
+          { header: "AT", cell: (e) => shortTime(e.at) },
+          { header: "ACTOR", cell: (e) => describeActor(e.actor) },
+          { header: "ACTION", cell: (e) => e.action },
+          { header: "SUBJECT", cell: (e) => e.subjectId },
+          { header: "REASON", cell: (e) => e.reason ?? "-" },
+        ],
+        "no audit entries match",
+      )
+    })
+}

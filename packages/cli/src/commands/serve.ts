@@ -1,0 +1,113 @@
+import { type Fundi, startOutboxWorker } from "@fundi/adapters"
+import { Health } from "@fundi/core"
+import { startServer } from "@fundi/http"
+import type { Command } from "commander"
+import { writeFields, writeJson } from "../output.ts"
+import type { Session } from "../session.ts"
+import { type JsonOptions, withJson } from "./common.ts"
+
+/** What `serve` starts; injectable so a test can run it without real signals. */
+export interface ServeDeps {
+  readonly startServer: (
+    fundi: Fundi,
+    options: { readonly port: number },
+  ) => Promise<{ readonly url: string; readonly close: () => Promise<void> }>
+  readonly startOutboxWorker: (fundi: Fundi) => { readonly stop: () => Promise<void> }
+  /** Resolves with the signal's name when the process is asked to stop. */
+  readonly shutdownSignal: () => Promise<string>
+}
+
+/** SIGINT (Ctrl-C) and SIGTERM (supervisors) both stop the server cleanly. */
+export const processShutdownSignal = (): Promise<string> =>
+  new Promise((resolve) => {
+    const stop = (signal: NodeJS.Signals) => {
+      process.off("SIGINT", stop)
+      process.off("SIGTERM", stop)
+      resolve(signal)
+    }
+    process.on("SIGINT", stop)
+    process.on("SIGTERM", stop)
+  })
+
+/**
+ * Outbox batches: 50 messages per claim keeps one run short; a claim is held for a minute,
+ * far longer than a send takes, so only a crashed worker's messages are ever taken over.
+ */
+const OUTBOX_BATCH_SIZE = 50
+const OUTBOX_LEASE_MS = 60_000
+
+export const defaultServeDeps: ServeDeps = {
+  startServer: (fundi, options) =>
+    startServer({ runtime: fundi.runtime, apiKey: fundi.config.apiKey }, options),
+  startOutboxWorker: (fundi) =>
+    startOutboxWorker(fundi.runtime, {
+      pollMs: fundi.config.outboxPollMs,
+      batchSize: OUTBOX_BATCH_SIZE,
+      leaseMs: OUTBOX_LEASE_MS,
+    }),
+  shutdownSignal: processShutdownSignal,
+}
+
+/**
+ * Runs the HTTP server and the outbox worker until SIGINT or SIGTERM, then stops taking
+ * requests, lets the worker finish its batch, and closes the database (in that order, so
+ * nothing in flight loses its connection).
+ */
+export const serve = async (
+  session: Session,
+  options: JsonOptions,
+  deps: ServeDeps = defaultServeDeps,
+): Promise<void> => {
+  const out = session.io.stdout
+  // Ask for the signal first: a Ctrl-C during start-up still shuts down cleanly.
+  const stopping = deps.shutdownSignal()
+  const fundi = await session.fundi({ serve: true, migrate: true })
+  await session.execute(Health.use((health) => health.checkDatabase))
+  const worker = deps.startOutboxWorker(fundi)
+  let server: Awaited<ReturnType<ServeDeps["startServer"]>>
+  try {
+    server = await deps.startServer(fundi, { port: fundi.config.port })
+  } catch (e) {
+    await worker.stop()
+    throw e
+  }
+  const policy = fundi.config.policy
+  const configured = {
+    url: server.url,
+    database: fundi.database,
+    policy: `${policy.name} (${policy.model})`,
+    notifications: fundi.notifications,
+    api: fundi.config.apiKey === undefined ? "disabled (set FUNDI_API_KEY)" : "enabled",
+  }
+  if (options.json) {
+    writeJson(out, configured)
+  } else {
+    out.write(`Fundi is listening on ${server.url}\n`)
+    writeFields(
+      out,
+      [
+        ["database", configured.database],
+        ["policy", configured.policy],
+        ["notifications", configured.notifications],
+        ["JSON API", configured.api],
+      ],
+      "  ",
+    )
+    out.write("press Ctrl-C to stop\n")
+  }
+  const signal = await stopping
+  session.io.stderr.write(`${signal}: shutting down\n`)
+  await server.close()
+  await worker.stop()
+  // The session closes the database when `run` returns.
+}
+
+export const registerServe = (program: Command, session: Session): void => {
+  withJson(program.command("serve"))
+    .description(
+      "run the HTTP server and the notification worker (configured from the environment)",
+    )
+    .action(async (options: JsonOptions) => {
+      await serve(session, options)
+    })
+}

@@ -1,0 +1,174 @@
+import { ConfigError } from "@fundi/adapters"
+import { Cause } from "effect"
+
+/**
+ * Exit codes. 1 means the command ran and the domain said no (or the input was wrong);
+ * 2 means the command line itself was wrong; the rest follow sysexits.h so scripts and
+ * supervisors can tell "fix your config" and "this is a bug" from an ordinary refusal.
+ */
+export const ExitCode = {
+  ok: 0,
+  failed: 1,
+  usage: 2,
+  internal: 70,
+  config: 78,
+  interrupted: 130,
+} as const
+
+/** The command line was wrong in a way commander cannot see (e.g. no operator identity). */
+export class UsageError extends Error {
+  readonly hint: string | undefined
+  constructor(message: string, hint?: string) {
+    super(message)
+    this.name = "UsageError"
+    this.hint = hint
+  }
+}
+
+/** An effect run by a command did not succeed; the cause says whether it failed, died or was interrupted. */
+export class EffectFailure extends Error {
+  readonly failure: Cause.Cause<unknown>
+  /** How to name the input fields of this command in messages, over `defaultLabels`. */
+  readonly labels: FieldLabels
+  constructor(failure: Cause.Cause<unknown>, labels: FieldLabels = {}) {
+    super("effect failed")
+    this.name = "EffectFailure"
+    this.failure = failure
+    this.labels = labels
+  }
+}
+
+/** Opening the database (or the rest of the composition root) failed. */
+export class OpenFailure extends Error {
+  readonly reason: unknown
+  constructor(reason: unknown) {
+    super(messageOf(reason))
+    this.name = "OpenFailure"
+    this.reason = reason
+  }
+}
+
+/**
+ * How to name an input field in messages: the use cases report schema paths
+ * ("applicationId", "reason"), people typed flags ("--reason") and arguments ("ID").
+ */
+export type FieldLabels = Readonly<Record<string, string>>
+
+export const defaultLabels: FieldLabels = {
+  operator: "--as (or FUNDI_OPERATOR)",
+  reason: "--reason",
+  result: "--result",
+  reference: "--reference",
+  states: "--state",
+  role: "--role",
+  status: "--status",
+  limit: "--limit",
+  applicationId: "ID",
+  partyId: "ID",
+}
+
+export interface Report {
+  readonly lines: ReadonlyArray<string>
+  readonly exitCode: number
+}
+
+/** Turns anything a command threw into what to print on stderr and the exit code. */
+export const report = (thrown: unknown, debug: boolean): Report => {
+  if (thrown instanceof EffectFailure) {
+    return reportCause(thrown.failure, { ...defaultLabels, ...thrown.labels }, debug)
+  }
+  if (thrown instanceof UsageError) {
+    return {
+      lines: [`error: ${thrown.message}`, ...(thrown.hint ? [thrown.hint] : [])],
+      exitCode: ExitCode.usage,
+    }
+  }
+  if (thrown instanceof ConfigError) {
+    return {
+      lines: [
+        "error: invalid configuration:",
+        ...thrown.problems.map((p) => `  - ${p}`),
+        "hint: see the Configuration section of the README",
+      ],
+      exitCode: ExitCode.config,
+    }
+  }
+  if (thrown instanceof OpenFailure) {
+    if (thrown.reason instanceof ConfigError) return report(thrown.reason, debug)
+    return {
+      lines: [
+        `error: cannot open Fundi: ${thrown.message}`,
+        ...(debug ? debugLines(thrown.reason) : []),
+      ],
+      exitCode: ExitCode.failed,
+    }
+  }
+  return defect(thrown, debug)
+}
+
+const reportCause = (cause: Cause.Cause<unknown>, labels: FieldLabels, debug: boolean): Report => {
+  const failure = Cause.findErrorOption(cause)
+  if (failure._tag === "Some") return reportFailure(failure.value, labels)
+  if (Cause.hasInterruptsOnly(cause)) {
+    return { lines: ["error: interrupted"], exitCode: ExitCode.interrupted }
+  }
+  const found = Cause.findDefect(cause)
+  const dead = found._tag === "Success" ? found.success : cause
+  return debug
+    ? {
+        lines: [`error: internal error: ${messageOf(dead)}`, Cause.pretty(cause)],
+        exitCode: ExitCode.internal,
+      }
+    : defect(dead, false)
+}
+
+/** A typed failure from the core: every one of them has a readable `message`. */
+const reportFailure = (error: unknown, labels: FieldLabels): Report => {
+  if (isInvalidInput(error)) {
+    return {
+      lines: error.issues.map((i) => `error: ${label(i.path, labels)}${i.message}`),
+      exitCode: ExitCode.failed,
+    }
+  }
+  return { lines: [`error: ${messageOf(error)}`], exitCode: ExitCode.failed }
+}
+
+const defect = (thrown: unknown, debug: boolean): Report => ({
+  lines: debug
+    ? [`error: internal error: ${messageOf(thrown)}`, ...debugLines(thrown)]
+    : [`error: internal error: ${messageOf(thrown)} (set FUNDI_DEBUG=1 to see where)`],
+  exitCode: ExitCode.internal,
+})
+
+const debugLines = (thrown: unknown): ReadonlyArray<string> =>
+  thrown instanceof Error && thrown.stack ? [thrown.stack] : []
+
+interface Issues {
+  readonly _tag: "InvalidInput"
+  readonly issues: ReadonlyArray<{ readonly path: string; readonly message: string }>
+}
+
+const isInvalidInput = (e: unknown): e is Issues =>
+  typeof e === "object" &&
+  e !== null &&
+  (e as { _tag?: unknown })._tag === "InvalidInput" &&
+  Array.isArray((e as { issues?: unknown }).issues)
+
+/** "states[1]" and "profile.email" are labelled by their first segment. */
+const label = (path: string, labels: FieldLabels): string => {
+  if (path === "") return ""
+  const head = path.split(/[.[]/)[0] ?? path
+  const flag = labels[head]
+  return `${flag ?? path}: `
+}
+
+export const messageOf = (thrown: unknown): string => {
+  if (thrown instanceof Error) return firstLine(thrown.message) || thrown.name
+  if (typeof thrown === "string") return firstLine(thrown)
+  if (typeof thrown === "object" && thrown !== null && "message" in thrown) {
+    return firstLine(String((thrown as { message: unknown }).message))
+  }
+  return String(thrown)
+}
+
+const firstLine = (text: string): string => text.split("\n")[0] ?? text

@@ -1,0 +1,146 @@
+import type { Fundi, FundiConfig } from "@fundi/adapters"
+import {
+  creditsPreset,
+  type MarketplacePolicy,
+  Notifier,
+  type OutboxMessage,
+  type PartyId,
+  signUp,
+  submitApplication,
+} from "@fundi/core"
+import { InMemoryStore, layerInMemory } from "@fundi/core/testing"
+import { Effect, Layer, ManagedRuntime } from "effect"
+import { run } from "../run.ts"
+import type { Open } from "../session.ts"
+
+/** Delivery is the outbox worker's business, not the CLI's: messages are only collected. */
+const layerNotifierCollecting = (sent: Array<OutboxMessage>): Layer.Layer<Notifier> =>
+  Layer.succeed(
+    Notifier,
+    Notifier.of({
+      send: (message) =>
+        Effect.sync(() => {
+          sent.push(message)
+        }),
+    }),
+  )
+
+export interface CliResult {
+  readonly code: number
+  readonly stdout: string
+  readonly stderr: string
+}
+
+export interface HarnessOptions {
+  readonly policy?: MarketplacePolicy
+  /** Replaces ports of the in-memory layer (e.g. a repository that dies). */
+  readonly override?: Layer.Layer<never>
+}
+
+/**
+ * Runs `fundi` command lines in-process against the real use cases over the in-memory
+ * adapters. One runtime (one store) lives across `cli` calls, the way one database lives
+ * across CLI invocations; each call still goes through `run` and closes its session.
+ */
+export const makeHarness = (options: HarnessOptions = {}) => {
+  const base = Layer.merge(
+    layerInMemory(options.policy ?? creditsPreset),
+    layerNotifierCollecting([]),
+  )
+  const layer = options.override === undefined ? base : Layer.merge(base, options.override)
+  const runtime = ManagedRuntime.make(layer)
+  let opened = 0
+  let closed = 0
+  const configs: Array<FundiConfig> = []
+
+  const open: Open = async (config) => {
+    opened++
+    configs.push(config)
+    const fundi: Fundi = {
+      config,
+      runtime,
+      database: "in-memory (test)",
+      notifications: "collected (test)",
+      close: async () => {
+        closed++
+      },
+    }
+    return fundi
+  }
+
+  const cli = async (
+    args: ReadonlyArray<string>,
+    env: Record<string, string | undefined> = {},
+  ): Promise<CliResult> => {
+    let stdout = ""
+    let stderr = ""
+    const code = await run(
+      args,
+      {
+        stdout: { write: (text: string) => (stdout += text) },
+        stderr: { write: (text: string) => (stderr += text) },
+        env,
+      },
+      open,
+    )
+    return { code, stdout, stderr }
+  }
+
+  /** Sets the scene through the use cases directly, as a channel (WhatsApp, API) would. */
+  const applicant = async (
+    phone: string,
+    name: string,
+    kind: "provider" | "customer" = "provider",
+  ): Promise<{ readonly partyId: PartyId; readonly applicationId: string }> =>
+    runtime.runPromise(
+      Effect.gen(function* () {
+        const party = yield* signUp({
+          kind,
+          phone,
+          channel: "whatsapp",
+          profile: {
+            displayName: name,
+            email: "someone@example.com",
+            categories: ["plumbing"],
+            serviceAreas: ["soweto"],
+            experienceYears: 6,
+            bio: "Geysers, leaks, drains.",
+            documents: ["id.pdf", "certificate.pdf"],
+            availability: "weekdays",
+          },
+        })
+        const application = yield* submitApplication({ partyId: party.id })
+        return { partyId: party.id, applicationId: application.id }
+      }),
+    )
+
+  const setOffline = (offline: boolean) =>
+    runtime.runPromise(InMemoryStore.use((store) => store.setOffline(offline)))
+
+  return {
+    cli,
+    open,
+    applicant,
+    setOffline,
+    runtime,
+    configs,
+    get opened() {
+      return opened
+    },
+    get closed() {
+      return closed
+    },
+    dispose: () => runtime.dispose(),
+  }
+}
+
+export type Harness = ReturnType<typeof makeHarness>
+
+/** Parses a command's --json output; fails the test with the output when it is not JSON. */
+export const json = <A = Record<string, unknown>>(result: CliResult): A => {
+  try {
+    return JSON.parse(result.stdout) as A
+  } catch {
+    throw new Error(`not JSON (exit ${result.code}):\n${result.stdout}\nstderr:\n${result.stderr}`)
+  }
+}
