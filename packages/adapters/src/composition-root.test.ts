@@ -15,6 +15,7 @@ describe("openFundi", () => {
     })
     try {
       expect(fundi.database).toContain(dir)
+      expect(fundi.migrationsApplied.length).toBeGreaterThan(0)
       await fundi.runtime.runPromise(
         Effect.gen(function* () {
           yield* (yield* Health).checkDatabase
@@ -42,6 +43,7 @@ describe("openFundi", () => {
     // The data survives a restart, and the directory is free again once closed.
     const again = await openFundi(loadConfig({ FUNDI_DATABASE_URL: `pglite://${dir}` }))
     try {
+      expect(again.migrationsApplied).toEqual([])
       const audit = await again.runtime.runPromise(listAudit({}))
       expect(audit).toHaveLength(1)
     } finally {

@@ -22,6 +22,8 @@ export interface Fundi {
   readonly runtime: ManagedRuntime.ManagedRuntime<FundiServices, never>
   /** Where the data lives, for people ("…/.fundi/db (embedded)"). */
   readonly database: string
+  /** Migrations this open applied (empty when the schema was already current or migrate was off). */
+  readonly migrationsApplied: ReadonlyArray<string>
   /** Which notifier adapters are in use, for people. */
   readonly notifications: string
   /** Closes the runtime and the pool or the embedded database; idempotent. */
@@ -98,8 +100,10 @@ export const openFundi = async (config: FundiConfig, options: OpenOptions = {}):
   const container = makeContainer(config, options)
   const db = await container.getAsync<DatabaseHandle>(Tokens.Database)
   try {
+    let migrationsApplied: ReadonlyArray<string> = []
     try {
-      await ((options.migrate ?? true) ? migrateLatest(db.knex) : db.knex.raw("select 1"))
+      if (options.migrate ?? true) migrationsApplied = await migrateLatest(db.knex)
+      else await db.knex.raw("select 1")
     } catch (e) {
       throw new DatabaseUnreachable(db.description, e)
     }
@@ -118,6 +122,7 @@ export const openFundi = async (config: FundiConfig, options: OpenOptions = {}):
       config,
       runtime,
       database: db.description,
+      migrationsApplied,
       notifications:
         config.smtp === undefined
           ? "console (all channels)"

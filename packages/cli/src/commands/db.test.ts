@@ -13,6 +13,7 @@ it("db migrate opens with migrations applied and checks the database answers", a
   expect(json(await h.cli(["db", "migrate", "--json"]))).toEqual({
     database: "in-memory (test)",
     schema: "up-to-date",
+    migrationsApplied: [],
     reachable: true,
   })
 })

@@ -17,6 +17,7 @@ export const registerDb = (program: Command, session: Session): void => {
         writeJson(session.io.stdout, {
           database: fundi.database,
           schema: "up-to-date",
+          migrationsApplied: fundi.migrationsApplied,
           reachable: true,
         })
         return
@@ -24,6 +25,12 @@ export const registerDb = (program: Command, session: Session): void => {
       session.io.stdout.write("the database schema is up to date\n")
       writeFields(session.io.stdout, [
         ["database", fundi.database],
+        [
+          "applied now",
+          fundi.migrationsApplied.length === 0
+            ? "nothing (already current)"
+            : fundi.migrationsApplied.join(", "),
+        ],
         ["reachable", "yes"],
       ])
     })

@@ -60,6 +60,7 @@ export const makeHarness = (options: HarnessOptions = {}) => {
       config,
       runtime,
       database: "in-memory (test)",
+      migrationsApplied: [],
       notifications: "collected (test)",
       close: async () => {
         closed++

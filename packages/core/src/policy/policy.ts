@@ -31,6 +31,8 @@ export type Plan = typeof Plan.Type
  */
 export const MarketplacePolicy = Schema.Struct({
   name: Schema.NonEmptyString,
+  /** The marketplace's name as people see it in messages ("Fundi", "FixIt Lagos"). */
+  brand: Schema.NonEmptyString,
   model: BusinessModel,
   vetting: Schema.Struct({
     /** Whether homeowners (customers) are vetted like providers before they may request help. */

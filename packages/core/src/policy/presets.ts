@@ -1,6 +1,7 @@
 import type { MarketplacePolicy } from "./policy.ts"
 
 const shared = {
+  brand: "Fundi",
   vetting: {
     vetCustomers: false,
     backgroundCheckRequired: true,

@@ -13,14 +13,16 @@ export const arbVettingPolicy: fc.Arbitrary<MarketplacePolicy["vetting"]> = fc.r
 export const arbPolicy: fc.Arbitrary<MarketplacePolicy> = fc
   .record({
     base: fc.constantFrom(subscriptionPreset, creditsPreset),
+    brand: fc.constantFrom("Fundi", "FixIt Lagos", "Mama Fundi"),
     vetting: arbVettingPolicy,
     strategy: fc.constantFrom("sequential" as const, "broadcast" as const),
     broadcastSize: fc.integer({ min: 1, max: 20 }),
     offerTtlMinutes: fc.integer({ min: 1, max: 24 * 60 }),
     currency: fc.constantFrom(...(["ZAR", "NGN", "KES", "GHS", "USD"] as const)),
   })
-  .map(({ base, vetting, strategy, broadcastSize, offerTtlMinutes, currency }) => ({
+  .map(({ base, brand, vetting, strategy, broadcastSize, offerTtlMinutes, currency }) => ({
     ...base,
+    brand,
     vetting,
     dispatch: { strategy, broadcastSize, offerTtlMinutes },
     currency,

@@ -115,7 +115,7 @@ describe("vetting notification policy", () => {
       fc.property(arbCase, ([party, policy, event]) => {
         if (event._tag !== "ApplicationApproved") return
         for (const draft of vettingNotifications(event, party, policy)) {
-          expect(draft.body).toContain(policy.name)
+          expect(draft.body).toContain(policy.brand)
         }
       }),
     )

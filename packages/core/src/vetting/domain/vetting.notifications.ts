@@ -32,7 +32,7 @@ const render = (
   party: Party,
   policy: MarketplacePolicy,
 ): Rendered | undefined => {
-  const marketplace = policy.name
+  const marketplace = policy.brand
   switch (event._tag) {
     case "ApplicationApproved":
       return {
