@@ -53,6 +53,11 @@ export const MarketplacePolicy = Schema.Struct({
     /** How many providers may unlock one lead (1 = exclusive). */
     unlocksPerLead: PositiveInt,
     unlockHoldMinutes: PositiveInt,
+    /** Price of one credit in minor units of the policy currency. */
+    creditPriceMinor: PositiveInt,
+    /** Smallest and largest top-up, in credits. */
+    topUpMinCredits: PositiveInt,
+    topUpMaxCredits: PositiveInt,
     refundReasons: Schema.Array(
       Schema.Literals([
         "invalid_contact",
@@ -74,6 +79,10 @@ export const MarketplacePolicy = Schema.Struct({
       Schema.isInt(),
       Schema.isBetween({ minimum: 0, maximum: 10_000 }),
     ),
+  }),
+  uploads: Schema.Struct({
+    /** Largest accepted file (proof of payment, photo, document), in bytes. */
+    maxBytes: PositiveInt,
   }),
   currency: Schema.Literals(["ZAR", "NGN", "KES", "GHS", "USD"]),
   timeZone: Schema.NonEmptyString,

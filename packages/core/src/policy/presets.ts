@@ -8,6 +8,7 @@ const shared = {
     reapplyCooldownDays: 90,
     minimumCompleteness: 60,
   },
+  uploads: { maxBytes: 5 * 1024 * 1024 },
   currency: "ZAR",
   timeZone: "Africa/Johannesburg",
 } as const
@@ -46,6 +47,9 @@ export const subscriptionPreset: MarketplacePolicy = {
   ...shared,
   credits: {
     leadPrice: { "*": { low: 1, normal: 1, urgent: 1, emergency: 1 } },
+    creditPriceMinor: 1_000,
+    topUpMinCredits: 5,
+    topUpMaxCredits: 1_000,
     unlocksPerLead: 1,
     unlockHoldMinutes: 30,
     refundReasons: ["invalid_contact", "duplicate_request", "withdrawn_before_contact", "expired"],
@@ -65,6 +69,9 @@ export const creditsPreset: MarketplacePolicy = {
       plumbing: { low: 4, normal: 6, urgent: 10, emergency: 15 },
       electrical: { low: 4, normal: 6, urgent: 10, emergency: 15 },
     },
+    creditPriceMinor: 1_000,
+    topUpMinCredits: 5,
+    topUpMaxCredits: 1_000,
     unlocksPerLead: 3,
     unlockHoldMinutes: 60,
     refundReasons: ["invalid_contact", "duplicate_request", "withdrawn_before_contact", "expired"],

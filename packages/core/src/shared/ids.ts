@@ -35,3 +35,7 @@ export const newApplicationId = randomId<ApplicationId>("app")
 export const newMessageId = randomId<MessageId>("msg")
 export const newAuditId = randomId<AuditId>("aud")
 export const newEventId = randomId<EventId>("evt")
+
+export const TopUpId = idText("tpu").pipe(Schema.brand("TopUpId"))
+export type TopUpId = typeof TopUpId.Type
+export const newTopUpId = randomId<TopUpId>("tpu")

@@ -1,0 +1,7 @@
+export * from "./domain/top-up.ts"
+export * from "./domain/wallet.errors.ts"
+export * from "./ports/top-up-repository.ts"
+export * from "./ports/wallet-settings.ts"
+export * from "./use-cases/inputs.ts"
+export * from "./use-cases/services.ts"
+export * from "./use-cases/stubs.ts"
