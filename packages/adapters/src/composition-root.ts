@@ -3,8 +3,10 @@ import {
   type Health,
   layerPolicy,
   type Notifier,
+  type ObjectStore,
   type Policy,
   type VettingServices,
+  type WalletServices,
 } from "@fundi/core"
 import { Layer as L, type Layer, ManagedRuntime, Redacted } from "effect"
 import { Container } from "inversify"
@@ -13,9 +15,10 @@ import type { FundiConfig } from "./config.ts"
 import { type DatabaseHandle, openEmbeddedDatabase } from "./embedded/embedded-database.ts"
 import { layerNotifier } from "./notifications/index.ts"
 import { isPgliteUrl, layerKnex, makeKnex, migrateLatest, pgliteDataDir } from "./postgres/index.ts"
+import { layerObjectStoreLocal } from "./storage/index.ts"
 
 /** Every service the edges (http, cli) can run effects with. */
-export type FundiServices = VettingServices | Health | Notifier
+export type FundiServices = VettingServices | WalletServices | Health | Notifier
 
 export interface Fundi {
   readonly config: FundiConfig
@@ -58,6 +61,7 @@ export const Tokens = {
   Database: Symbol.for("fundi.Database"),
   NotifierLayer: Symbol.for("fundi.NotifierLayer"),
   BackgroundCheckLayer: Symbol.for("fundi.BackgroundCheckLayer"),
+  ObjectStoreLayer: Symbol.for("fundi.ObjectStoreLayer"),
 } as const
 
 const openDatabase = async (config: FundiConfig, options: OpenOptions): Promise<DatabaseHandle> => {
@@ -93,6 +97,9 @@ export const makeContainer = (config: FundiConfig, options: OpenOptions): Contai
   container
     .bind<Layer.Layer<BackgroundCheck>>(Tokens.BackgroundCheckLayer)
     .toConstantValue(layerBackgroundCheckManual)
+  container
+    .bind<Layer.Layer<ObjectStore>>(Tokens.ObjectStoreLayer)
+    .toResolvedValue((c: FundiConfig) => layerObjectStoreLocal(c.filesDir), [Tokens.Config])
   return container
 }
 
@@ -112,6 +119,7 @@ export const openFundi = async (config: FundiConfig, options: OpenOptions = {}):
       layerPolicy(config.policy) as Layer.Layer<Policy>,
       container.get<Layer.Layer<Notifier>>(Tokens.NotifierLayer),
       container.get<Layer.Layer<BackgroundCheck>>(Tokens.BackgroundCheckLayer),
+      container.get<Layer.Layer<ObjectStore>>(Tokens.ObjectStoreLayer),
     )
     const runtime = ManagedRuntime.make(layer) as ManagedRuntime.ManagedRuntime<
       FundiServices,

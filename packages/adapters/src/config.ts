@@ -19,9 +19,12 @@ export interface FundiConfig {
   readonly smtp: { readonly url: string; readonly from: string } | undefined
   /** How often the outbox worker looks for due messages. */
   readonly outboxPollMs: number
+  /** Where uploaded files (proofs of payment, photos, documents) are kept. */
+  readonly filesDir: string
 }
 
 export const DEFAULT_DATABASE_URL = "pglite://./.fundi/db"
+export const DEFAULT_FILES_DIR = "./.fundi/files"
 
 /** Start-up configuration is wrong; `problems` name each variable and what to fix. */
 export class ConfigError extends Error {
@@ -42,6 +45,7 @@ export const configVariables = {
   FUNDI_SMTP_URL: "smtp://USER:PASS@HOST:PORT or smtps://…",
   FUNDI_SMTP_FROM: "the sender address, e.g. Fundi <noreply@example.com>",
   FUNDI_OUTBOX_POLL_MS: "milliseconds between outbox polls, 50-60000",
+  FUNDI_FILES_DIR: "a directory for uploaded files (proofs of payment, photos, documents)",
   FUNDI_CONFIG: "the path of an optional JSON file holding any of these variables",
 } as const
 
@@ -196,5 +200,6 @@ export const loadConfig = (env: Env, cwd: string = process.cwd()): FundiConfig =
         ? { url: smtpUrl, from: smtpFrom }
         : undefined,
     outboxPollMs,
+    filesDir: resolve(cwd, get("FUNDI_FILES_DIR") ?? DEFAULT_FILES_DIR),
   }
 }

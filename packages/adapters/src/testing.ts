@@ -1,1 +1,1 @@
-export {}
+export * from "./storage/testing/sample-files.ts"

@@ -1,5 +1,18 @@
 import { ConfigError } from "@fundi/adapters"
+import {
+  AccountNotFound,
+  ContentTooLarge,
+  IdempotencyConflict,
+  InsufficientFunds,
+  InvalidTransfer,
+  NotAProvider,
+  ObjectNotFound,
+  TopUpNotFound,
+  UnsupportedContent,
+  WeeklyBudgetExceeded,
+} from "@fundi/core"
 import { Cause } from "effect"
+import { formatAmount, formatCredits } from "./money.ts"
 
 /**
  * Exit codes. 1 means the command ran and the domain said no (or the input was wrong);
@@ -21,6 +34,19 @@ export class UsageError extends Error {
   constructor(message: string, hint?: string) {
     super(message)
     this.name = "UsageError"
+    this.hint = hint
+  }
+}
+
+/**
+ * The command ran and cannot do what was asked, for a reason outside the core (a file to
+ * write already exists): exit 1 like a refusal by the domain, with a hint on what to do.
+ */
+export class Refused extends Error {
+  readonly hint: string | undefined
+  constructor(message: string, hint?: string) {
+    super(message)
+    this.name = "Refused"
     this.hint = hint
   }
 }
@@ -65,6 +91,12 @@ export const defaultLabels: FieldLabels = {
   limit: "--limit",
   applicationId: "ID",
   partyId: "ID",
+  topUpId: "ID",
+  credits: "--credits",
+  amountMinor: "--amount",
+  wallet: "--wallet",
+  idempotencyKey: "--idempotency-key",
+  leadId: "--lead",
 }
 
 export interface Report {
@@ -76,6 +108,12 @@ export interface Report {
 export const report = (thrown: unknown, debug: boolean): Report => {
   if (thrown instanceof EffectFailure) {
     return reportCause(thrown.failure, { ...defaultLabels, ...thrown.labels }, debug)
+  }
+  if (thrown instanceof Refused) {
+    return {
+      lines: [`error: ${thrown.message}`, ...(thrown.hint ? [thrown.hint] : [])],
+      exitCode: ExitCode.failed,
+    }
   }
   if (thrown instanceof UsageError) {
     return {
@@ -130,7 +168,62 @@ const reportFailure = (error: unknown, labels: FieldLabels): Report => {
       exitCode: ExitCode.failed,
     }
   }
+  const explained = explainWalletFailure(error)
+  if (explained !== undefined) return { lines: explained, exitCode: ExitCode.failed }
   return { lines: [`error: ${messageOf(error)}`], exitCode: ExitCode.failed }
+}
+
+/**
+ * Wallet and ledger refusals in ops' words. The core's messages name ledger accounts and
+ * raw minor units ("credits:pty_… holds 500 ZAR"); here amounts get their unit and two
+ * decimals, and each refusal says what to do next.
+ */
+const explainWalletFailure = (error: unknown): ReadonlyArray<string> | undefined => {
+  if (error instanceof InsufficientFunds) {
+    return [
+      `error: not enough in ${error.accountId}: it holds ${formatAmount(error.balance, error.unit)}, ${formatAmount(error.requested, error.unit)} needed`,
+      "hint: see the balance with `fundi ops wallet show PROVIDER`; nothing was moved",
+    ]
+  }
+  if (error instanceof WeeklyBudgetExceeded) {
+    return [
+      `error: ${error.message}`,
+      `hint: the provider set this budget (${formatCredits(error.budget)} a week); they can raise or remove it`,
+    ]
+  }
+  if (error instanceof IdempotencyConflict) {
+    return [
+      `error: ${error.message}`,
+      "hint: an --idempotency-key names one change; use a new key for a different one",
+    ]
+  }
+  if (error instanceof TopUpNotFound) {
+    return [
+      `error: ${error.message}`,
+      "hint: `fundi ops topups list --all` lists every top-up with its id",
+    ]
+  }
+  if (error instanceof NotAProvider) {
+    return [`error: ${error.message}`, "hint: `fundi ops providers list` lists providers"]
+  }
+  if (error instanceof AccountNotFound) {
+    return [
+      `error: ${error.message}: the wallet has never been used`,
+      "hint: a provider's wallet opens with its first top-up or grant",
+    ]
+  }
+  if (error instanceof InvalidTransfer) return [`error: ${error.message}`]
+  if (error instanceof UnsupportedContent) {
+    return [`error: ${error.message}`, "hint: send a PDF, JPEG or PNG file"]
+  }
+  if (error instanceof ContentTooLarge) return [`error: ${error.message}`]
+  if (error instanceof ObjectNotFound) {
+    return [
+      `error: the stored file ${error.key} is missing from the file store`,
+      "hint: check FUNDI_FILES_DIR points at the directory the server writes to",
+    ]
+  }
+  return undefined
 }
 
 const defect = (thrown: unknown, debug: boolean): Report => ({

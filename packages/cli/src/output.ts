@@ -1,5 +1,19 @@
-import type { Application, ApplicationView, AuditEntry, Party, PartyView } from "@fundi/core"
+import type {
+  Application,
+  ApplicationView,
+  AuditEntry,
+  LedgerCheckReport,
+  Party,
+  PartyView,
+  StatementLine,
+  TopUp,
+  TopUpView,
+  Transfer,
+  TransferLinks,
+  WalletView,
+} from "@fundi/core"
 import { describeActor } from "@fundi/core"
+import { formatAmount, formatCredits, formatMoney } from "./money.ts"
 
 /** Where a command writes; process streams in `main.ts`, string buffers in tests. */
 export interface Writer {
@@ -203,3 +217,157 @@ export const partyFields = (p: Party): Array<readonly [string, string]> => {
   fields.push(["joined", longTime(p.createdAt)])
   return fields
 }
+
+// ---- wallet, top-ups and the ledger ----
+// Ledger amounts are bigint: JSON carries them as strings of digits (JSON numbers lose
+// precision past 2^53), text shows them with their unit through money.ts.
+
+export const transferJson = (t: Transfer): Json => ({
+  id: t.id,
+  at: iso(t.createdAt),
+  reason: t.reason,
+  unit: t.unit,
+  amount: t.amount.toString(),
+  debitAccountId: t.debitAccountId,
+  creditAccountId: t.creditAccountId,
+  memo: t.memo ?? null,
+  links: linksJson(t.links),
+})
+
+const linksJson = (l: TransferLinks): Json => ({
+  requestId: l.requestId ?? null,
+  leadId: l.leadId ?? null,
+  jobId: l.jobId ?? null,
+  topUpId: l.topUpId ?? null,
+  consultationId: l.consultationId ?? null,
+})
+
+export const statementLineJson = (line: StatementLine): Json => ({
+  transferId: line.transfer.id,
+  at: iso(line.transfer.createdAt),
+  reason: line.transfer.reason,
+  unit: line.transfer.unit,
+  change: line.change.toString(),
+  balanceAfter: line.balanceAfter.toString(),
+  memo: line.transfer.memo ?? null,
+  links: linksJson(line.transfer.links),
+})
+
+export const walletJson = (w: WalletView): Json => ({
+  partyId: w.party.id,
+  currency: w.currency,
+  credits: w.credits.toString(),
+  earningsMinor: w.earningsMinor.toString(),
+  weeklyCreditBudget: w.weeklyCreditBudget ?? null,
+  spentThisWeek: w.spentThisWeek,
+  weekEndsAt: iso(w.weekEndsAt),
+})
+
+export const walletFields = (w: WalletView): Array<readonly [string, string]> => [
+  ["provider", `${w.party.id} (${w.party.profile.displayName ?? "no name"}, ${w.party.status})`],
+  ["credits", formatCredits(w.credits)],
+  ["earnings", formatMoney(w.earningsMinor, w.currency)],
+  [
+    "weekly budget",
+    w.weeklyCreditBudget === undefined
+      ? `none (spent ${formatCredits(w.spentThisWeek)} this week)`
+      : `${formatCredits(w.weeklyCreditBudget)}, ${formatCredits(w.spentThisWeek)} spent this week`,
+  ],
+  ["week ends", longTime(w.weekEndsAt)],
+]
+
+export const topUpJson = (t: TopUp): Json => ({
+  id: t.id,
+  partyId: t.partyId,
+  reference: t.reference,
+  method: t.method,
+  state: t.state,
+  credits: t.credits,
+  amountMinor: t.amountMinor.toString(),
+  currency: t.currency,
+  proof:
+    t.proof === undefined
+      ? null
+      : {
+          key: t.proof.key,
+          contentType: t.proof.contentType,
+          size: t.proof.size,
+          sha256: t.proof.sha256,
+          uploadedAt: iso(t.proof.uploadedAt),
+        },
+  createdAt: iso(t.createdAt),
+  decidedAt: iso(t.decidedAt),
+  decidedBy: t.decidedBy ?? null,
+  rejectionReason: t.rejectionReason ?? null,
+  updatedAt: iso(t.updatedAt),
+})
+
+export const topUpViewJson = (v: TopUpView): Json => ({
+  topUp: topUpJson(v.topUp),
+  party: partyJson(v.party),
+})
+
+/** "application/pdf, 48.2 KB": what the proof is, before anyone opens it. */
+export const describeProof = (proof: NonNullable<TopUp["proof"]>): string =>
+  `${proof.contentType}, ${formatSize(proof.size)}`
+
+export const formatSize = (bytes: number): string =>
+  bytes < 1024
+    ? `${bytes} bytes`
+    : bytes < 1024 * 1024
+      ? `${(bytes / 1024).toFixed(1)} KB`
+      : `${(bytes / (1024 * 1024)).toFixed(1)} MB`
+
+export const topUpFields = (t: TopUp): Array<readonly [string, string]> => {
+  const fields: Array<readonly [string, string]> = [
+    ["top-up", t.id],
+    ["reference", t.reference],
+    ["provider", t.partyId],
+    ["state", t.state],
+    ["credits", formatCredits(t.credits)],
+    ["amount", formatMoney(t.amountMinor, t.currency)],
+    ["method", t.method],
+    [
+      "proof",
+      t.proof === undefined
+        ? "none yet"
+        : `${describeProof(t.proof)}, uploaded ${longTime(t.proof.uploadedAt)}, sha256 ${t.proof.sha256}`,
+    ],
+    ["created", longTime(t.createdAt)],
+  ]
+  if (t.decidedAt !== undefined) {
+    fields.push(["decided", `${longTime(t.decidedAt)} by ${t.decidedBy ?? "-"}`])
+  }
+  if (t.rejectionReason !== undefined) fields.push(["rejection reason", t.rejectionReason])
+  return fields
+}
+
+export const transferFields = (t: Transfer): Array<readonly [string, string]> => {
+  const fields: Array<readonly [string, string]> = [
+    ["transfer", t.id],
+    ["amount", formatAmount(t.amount, t.unit)],
+    ["from", t.debitAccountId],
+    ["to", t.creditAccountId],
+    ["reason", t.reason],
+    ["at", longTime(t.createdAt)],
+  ]
+  if (t.memo !== undefined) fields.push(["memo", t.memo])
+  return fields
+}
+
+export const ledgerCheckJson = (r: LedgerCheckReport): Json => ({
+  ok: r.ok,
+  accounts: r.accounts,
+  transfers: r.transfers,
+  unbalancedUnits: r.unbalancedUnits.map((u) => ({ unit: u.unit, sum: u.sum.toString() })),
+  overdrawn: r.overdrawn.map((o) => ({ accountId: o.accountId, balance: o.balance.toString() })),
+  driftedBalances: r.driftedBalances.map((d) => ({
+    accountId: d.accountId,
+    stored: d.stored.toString(),
+    fromTransfers: d.fromTransfers.toString(),
+  })),
+  malformedTransfers: r.malformedTransfers.map((m) => ({
+    transferId: m.transferId,
+    problem: m.problem,
+  })),
+})

@@ -29,7 +29,17 @@ describe("the command line itself", () => {
     expect(result.code).toBe(0)
     for (const command of ["serve", "db", "ops", "dev"]) expect(result.stdout).toContain(command)
     const ops = await h.cli(["ops", "--help"])
-    for (const command of ["applications", "background-check", "providers", "audit"]) {
+    for (const command of [
+      "applications",
+      "background-check",
+      "providers",
+      "wallet",
+      "topups",
+      "credits",
+      "earnings",
+      "ledger",
+      "audit",
+    ]) {
       expect(ops.stdout).toContain(command)
     }
   })

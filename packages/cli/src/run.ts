@@ -3,10 +3,14 @@ import { Command, CommanderError } from "commander"
 import { registerApplications } from "./commands/applications.ts"
 import { registerAudit } from "./commands/audit.ts"
 import { registerBackgroundCheck } from "./commands/background-check.ts"
+import { registerCredits } from "./commands/credits.ts"
 import { registerDb } from "./commands/db.ts"
 import { registerDev } from "./commands/dev.ts"
+import { registerLedger } from "./commands/ledger.ts"
 import { registerProviders } from "./commands/providers.ts"
 import { registerServe } from "./commands/serve.ts"
+import { registerTopUps } from "./commands/topups.ts"
+import { registerEarnings, registerWallet } from "./commands/wallet.ts"
 import { ExitCode, messageOf, report } from "./errors.ts"
 import { type Io, type Open, Session } from "./session.ts"
 
@@ -40,11 +44,16 @@ export const buildProgram = (session: Session): Command => {
   const ops = program
     .command("ops")
     .description(
-      "operations: review applications, background checks, providers, audit log (--as NAME or FUNDI_OPERATOR says who you are)",
+      "operations: applications, background checks, providers, wallets, top-ups, credits, the ledger, audit log (--as NAME or FUNDI_OPERATOR says who you are)",
     )
   registerApplications(ops, session)
   registerBackgroundCheck(ops, session)
   registerProviders(ops, session)
+  registerWallet(ops, session)
+  registerTopUps(ops, session)
+  registerCredits(ops, session)
+  registerEarnings(ops, session)
+  registerLedger(ops, session)
   registerAudit(ops, session)
   registerDev(program, session)
   return program

@@ -12,6 +12,7 @@ import { buildOpenApiDocument } from "./openapi.ts"
 import { applicationRoutes } from "./routes/applications.routes.ts"
 import { healthRoutes } from "./routes/health.routes.ts"
 import { partyRoutes } from "./routes/parties.routes.ts"
+import { walletRoutes } from "./routes/wallet.routes.ts"
 import type { ApiRuntime, RouteDeps } from "./run-effect.ts"
 
 export interface MakeAppOptions {
@@ -42,12 +43,13 @@ export const makeApp = (options: MakeAppOptions): Hono => {
   const api = new Hono()
   api.use("*", async (c, next) => {
     await next()
-    // Answers about parties are personal data: no shared cache may keep them.
+    // Answers about parties and their money are personal data: no shared cache may keep them.
     c.header("Cache-Control", "no-store")
   })
   api.use("*", bearerAuth(apiKey))
   api.route("/", partyRoutes(deps))
   api.route("/", applicationRoutes(deps))
+  api.route("/", walletRoutes(deps))
   app.route("/api/v1", api)
 
   app.notFound((c) =>

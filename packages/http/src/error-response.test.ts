@@ -1,19 +1,31 @@
 import {
+  AccountNotFound,
   AlreadyApproved,
   ApplicationAlreadyOpen,
   ApplicationNotFound,
   ApprovalRequired,
   BackgroundCheckNotPassed,
   BackgroundCheckUnavailable,
+  ContentTooLarge,
+  IdempotencyConflict,
+  InsufficientFunds,
   InvalidInput,
+  InvalidTransfer,
+  NoProofOfPayment,
+  NotAProvider,
   NothingToReapply,
+  NotTopUpOwner,
   PartyNotFound,
   PersistenceUnavailable,
   PhoneAlreadyRegistered,
   ProfileIncomplete,
   ReapplyLockedOut,
+  TopUpNotFound,
+  TopUpOutOfRange,
   TransitionNotAllowed,
+  UnsupportedContent,
   VettingNotRequired,
+  WeeklyBudgetExceeded,
 } from "@fundi/core"
 import { Cause } from "effect"
 import { describe, expect, it } from "vitest"
@@ -37,6 +49,8 @@ describe("errorCode", () => {
     expect(errorCode("InvalidInput")).toBe("invalid_input")
     expect(errorCode("ReapplyLockedOut")).toBe("reapply_locked_out")
     expect(errorCode("PersistenceUnavailable")).toBe("persistence_unavailable")
+    expect(errorCode("NotAProvider")).toBe("not_a_provider")
+    expect(errorCode("TopUpNotFound")).toBe("top_up_not_found")
   })
 })
 
@@ -85,6 +99,34 @@ describe("domainErrorResponse", () => {
       422,
       "profile_incomplete",
     ],
+    [new TopUpOutOfRange({ credits: 2, min: 5, max: 1000 }), 400, "top_up_out_of_range"],
+    [new NotAProvider({ partyId: "pty_x" }), 404, "not_a_provider"],
+    [new TopUpNotFound({ topUpId: "tpu_x" }), 404, "top_up_not_found"],
+    [new AccountNotFound({ accountId: "credits:pty_x" }), 404, "account_not_found"],
+    [
+      new InsufficientFunds({
+        accountId: "credits:pty_x",
+        balance: 1n,
+        requested: 5n,
+        unit: "CREDIT",
+      }),
+      409,
+      "insufficient_funds",
+    ],
+    [
+      new WeeklyBudgetExceeded({ budget: 10, spent: 8, requested: 5, resetsAt: 0 }),
+      409,
+      "weekly_budget_exceeded",
+    ],
+    [new IdempotencyConflict({ transferId: "t" }), 409, "idempotency_conflict"],
+    [new NoProofOfPayment({ topUpId: "tpu_x" }), 409, "no_proof_of_payment"],
+    [new InvalidTransfer({ transferId: "t", problem: "unit" }), 422, "invalid_transfer"],
+    [new ContentTooLarge({ size: 10, limit: 5 }), 413, "content_too_large"],
+    [
+      new UnsupportedContent({ detected: "image/gif", allowed: ["application/pdf"] }),
+      415,
+      "unsupported_content",
+    ],
     [new PersistenceUnavailable({ detail: "connection refused" }), 503, "persistence_unavailable"],
     [new BackgroundCheckUnavailable({ detail: "timeout" }), 503, "background_check_unavailable"],
   ]
@@ -130,6 +172,63 @@ describe("domainErrorResponse", () => {
       completeness: 40,
       minimum: 60,
     })
+  })
+
+  it("gives ledger amounts as strings of digits, exact past 2^53", () => {
+    const response = domainErrorResponse(
+      new InsufficientFunds({
+        accountId: "earnings:pty_x",
+        balance: 9007199254740993n,
+        requested: 9007199254740995n,
+        unit: "ZAR",
+      }),
+    )
+    expect(response.body).toMatchObject({
+      balance: "9007199254740993",
+      requested: "9007199254740995",
+      unit: "ZAR",
+    })
+    expect(() => JSON.stringify(response.body)).not.toThrow()
+  })
+
+  it("says when a weekly budget resets, as ISO-8601", () => {
+    const resetsAt = Date.UTC(2026, 2, 16)
+    const response = domainErrorResponse(
+      new WeeklyBudgetExceeded({ budget: 10, spent: 8, requested: 5, resetsAt }),
+    )
+    expect(response.body).toMatchObject({
+      budget: 10,
+      spent: 8,
+      requested: 5,
+      resetsAt: "2026-03-16T00:00:00.000Z",
+    })
+  })
+
+  it("names what an unsupported file was detected as, and the limit of a large one", () => {
+    expect(
+      domainErrorResponse(
+        new UnsupportedContent({
+          detected: "image/gif",
+          allowed: ["application/pdf", "image/png"],
+        }),
+      ).body,
+    ).toMatchObject({ detected: "image/gif", allowed: ["application/pdf", "image/png"] })
+    expect(domainErrorResponse(new ContentTooLarge({ size: 10, limit: 5 })).body).toMatchObject({
+      size: 10,
+      limit: 5,
+    })
+  })
+
+  it("names credits when a top-up is out of range, like any bad field", () => {
+    const body = domainErrorResponse(new TopUpOutOfRange({ credits: 2, min: 5, max: 1000 })).body
+    expect(body.issues).toEqual([{ path: "credits", message: "must be from 5 to 1000" }])
+  })
+
+  it("answers another provider's top-up exactly like an unknown one", () => {
+    const owned = domainErrorResponse(new NotTopUpOwner({ topUpId: "tpu_x", partyId: "pty_y" }))
+    const unknown = domainErrorResponse(new TopUpNotFound({ topUpId: "tpu_x" }))
+    expect(owned).toEqual(unknown)
+    expect(JSON.stringify(owned)).not.toContain("pty_y")
   })
 
   it("asks clients to retry after an outage", () => {

@@ -1,19 +1,31 @@
 import {
+  AccountNotFound,
   AlreadyApproved,
   ApplicationAlreadyOpen,
   ApplicationNotFound,
   ApprovalRequired,
   BackgroundCheckNotPassed,
   BackgroundCheckUnavailable,
+  ContentTooLarge,
+  IdempotencyConflict,
+  InsufficientFunds,
   InvalidInput,
+  InvalidTransfer,
+  NoProofOfPayment,
+  NotAProvider,
   NothingToReapply,
+  NotTopUpOwner,
   PartyNotFound,
   PersistenceUnavailable,
   PhoneAlreadyRegistered,
   ProfileIncomplete,
   ReapplyLockedOut,
+  TopUpNotFound,
+  TopUpOutOfRange,
   TransitionNotAllowed,
+  UnsupportedContent,
   VettingNotRequired,
+  WeeklyBudgetExceeded,
 } from "@fundi/core"
 import { Cause } from "effect"
 import type { Context } from "hono"
@@ -52,6 +64,18 @@ export type DomainError =
   | AlreadyApproved
   | ApprovalRequired
   | VettingNotRequired
+  | NotAProvider
+  | TopUpNotFound
+  | NotTopUpOwner
+  | TopUpOutOfRange
+  | NoProofOfPayment
+  | InsufficientFunds
+  | WeeklyBudgetExceeded
+  | IdempotencyConflict
+  | AccountNotFound
+  | InvalidTransfer
+  | UnsupportedContent
+  | ContentTooLarge
 
 const domainErrorClasses = [
   InvalidInput,
@@ -69,23 +93,57 @@ const domainErrorClasses = [
   AlreadyApproved,
   ApprovalRequired,
   VettingNotRequired,
+  NotAProvider,
+  TopUpNotFound,
+  NotTopUpOwner,
+  TopUpOutOfRange,
+  NoProofOfPayment,
+  InsufficientFunds,
+  WeeklyBudgetExceeded,
+  IdempotencyConflict,
+  AccountNotFound,
+  InvalidTransfer,
+  UnsupportedContent,
+  ContentTooLarge,
 ] as const
 
 export const isDomainError = (u: unknown): u is DomainError =>
   domainErrorClasses.some((C) => u instanceof C)
 
-/** "ReapplyLockedOut" -> "reapply_locked_out": the `error` code clients see. */
+/** "ReapplyLockedOut" -> "reapply_locked_out", "NotAProvider" -> "not_a_provider": the `error` code clients see. */
 export const errorCode = (tag: string): string =>
-  tag.replace(/([a-z0-9])([A-Z])/g, "$1_$2").toLowerCase()
+  tag
+    .replace(/([a-z0-9])([A-Z])/g, "$1_$2")
+    .replace(/([A-Z])([A-Z][a-z])/g, "$1_$2")
+    .toLowerCase()
 
 /**
  * The HTTP status of each domain error. Typed as a total map over the tags, so adding an
  * error to `DomainError` without deciding its status fails the typecheck.
+ *
+ * Wallet choices: InsufficientFunds is 409, not 402 — 402 is "reserved for future use",
+ * and some clients and proxies treat it as a paywall; the request was fine, the wallet's
+ * state conflicts with it. NotAProvider is 404: a customer has no wallet or top-ups, so the
+ * resource named by the URL does not exist. NotTopUpOwner is 404 too, so a URL cannot
+ * probe another provider's top-ups. TopUpOutOfRange is a 400 naming `credits`, like any
+ * other bad field.
  */
 export const statusOf: { readonly [K in DomainError["_tag"]]: ContentfulStatusCode } = {
   InvalidInput: 400,
+  TopUpOutOfRange: 400,
   PartyNotFound: 404,
   ApplicationNotFound: 404,
+  NotAProvider: 404,
+  TopUpNotFound: 404,
+  NotTopUpOwner: 404,
+  AccountNotFound: 404,
+  InsufficientFunds: 409,
+  WeeklyBudgetExceeded: 409,
+  IdempotencyConflict: 409,
+  NoProofOfPayment: 409,
+  InvalidTransfer: 422,
+  ContentTooLarge: 413,
+  UnsupportedContent: 415,
   PhoneAlreadyRegistered: 409,
   TransitionNotAllowed: 409,
   ApplicationAlreadyOpen: 409,
@@ -123,6 +181,43 @@ const detailsOf = (e: DomainError): Record<string, unknown> => {
       return { applicationId: e.applicationId }
     case "ApprovalRequired":
       return { applicationState: e.applicationState }
+    case "NotAProvider":
+      return { partyId: e.partyId }
+    case "TopUpNotFound":
+    case "NoProofOfPayment":
+      return { topUpId: e.topUpId }
+    // The same answer as for an unknown id: whose top-up it is stays private.
+    case "NotTopUpOwner":
+      return { topUpId: e.topUpId }
+    case "TopUpOutOfRange":
+      return {
+        issues: [{ path: "credits", message: `must be from ${e.min} to ${e.max}` }],
+        min: e.min,
+        max: e.max,
+      }
+    case "InsufficientFunds":
+      return {
+        balance: e.balance.toString(),
+        requested: e.requested.toString(),
+        unit: e.unit,
+      }
+    case "WeeklyBudgetExceeded":
+      return {
+        budget: e.budget,
+        spent: e.spent,
+        requested: e.requested,
+        resetsAt: new Date(e.resetsAt).toISOString(),
+      }
+    case "IdempotencyConflict":
+      return { transferId: e.transferId }
+    case "AccountNotFound":
+      return { accountId: e.accountId }
+    case "InvalidTransfer":
+      return { problem: e.problem }
+    case "UnsupportedContent":
+      return { detected: e.detected, allowed: [...e.allowed] }
+    case "ContentTooLarge":
+      return { size: e.size, limit: e.limit }
     case "NothingToReapply":
     case "BackgroundCheckNotPassed":
     case "VettingNotRequired":
@@ -132,12 +227,17 @@ const detailsOf = (e: DomainError): Record<string, unknown> => {
   }
 }
 
-export const domainErrorResponse = (e: DomainError): ErrorResponse => ({
-  status: statusOf[e._tag],
-  body: { error: errorCode(e._tag), message: e.message, ...detailsOf(e) },
-  // Outages are temporary: tell well-behaved clients to come back rather than give up.
-  ...(statusOf[e._tag] === 503 ? { headers: { "Retry-After": "5" } } : {}),
-})
+export const domainErrorResponse = (e: DomainError): ErrorResponse =>
+  // Someone else's top-up is answered exactly like an unknown one: a URL must not reveal
+  // which top-up ids exist.
+  e._tag === "NotTopUpOwner"
+    ? domainErrorResponse(new TopUpNotFound({ topUpId: e.topUpId }))
+    : {
+        status: statusOf[e._tag],
+        body: { error: errorCode(e._tag), message: e.message, ...detailsOf(e) },
+        // Outages are temporary: tell well-behaved clients to come back rather than give up.
+        ...(statusOf[e._tag] === 503 ? { headers: { "Retry-After": "5" } } : {}),
+      }
 
 /** What the server logs about an unexpected failure; the client only sees `errorId`. */
 export interface UnexpectedError {

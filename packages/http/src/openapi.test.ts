@@ -2,7 +2,7 @@ import SwaggerParser from "@apidevtools/swagger-parser"
 import { ProfilePatch, SignUpInput } from "@fundi/core"
 import { Schema } from "effect"
 import { describe, expect, it } from "vitest"
-import { buildOpenApiDocument } from "./openapi.ts"
+import { buildOpenApiDocument, CreateTopUpRequest, WeeklyBudgetRequest } from "./openapi.ts"
 
 type Json = { readonly [key: string]: unknown }
 
@@ -50,6 +50,12 @@ describe("the OpenAPI document", () => {
         "PATCH /api/v1/parties/{partyId}/profile",
         "POST /api/v1/parties/{partyId}/applications",
         "GET /api/v1/applications/{applicationId}",
+        "GET /api/v1/parties/{partyId}/wallet",
+        "GET /api/v1/parties/{partyId}/wallet/statement",
+        "PUT /api/v1/parties/{partyId}/wallet/budget",
+        "POST /api/v1/parties/{partyId}/topups",
+        "PUT /api/v1/parties/{partyId}/topups/{topUpId}/proof",
+        "GET /api/v1/topups/{topUpId}",
       ].sort(),
     )
   })
@@ -87,6 +93,41 @@ describe("the OpenAPI document", () => {
       required: ["kind", "phone"],
       additionalProperties: false,
     })
+  })
+
+  it("takes the wallet request bodies from the use-case Schemas, less the id in the URL", () => {
+    expect(components.schemas!.CreateTopUpRequest).toEqual(
+      Schema.toJsonSchemaDocument(CreateTopUpRequest, { onExcessProperty: "error" }).schema,
+    )
+    expect(components.schemas!.CreateTopUpRequest).toMatchObject({
+      required: ["credits", "method"],
+      additionalProperties: false,
+    })
+    expect(Object.keys(components.schemas!.CreateTopUpRequest!.properties as Json)).not.toContain(
+      "partyId",
+    )
+    expect(components.schemas!.WeeklyBudgetRequest).toEqual(
+      Schema.toJsonSchemaDocument(WeeklyBudgetRequest, { onExcessProperty: "error" }).schema,
+    )
+  })
+
+  it("documents the proof upload as raw bytes of the accepted types, with 413 and 415", () => {
+    const upload = paths["/api/v1/parties/{partyId}/topups/{topUpId}/proof"]!.put!
+    const body = upload.requestBody as { content: Record<string, unknown> }
+    expect(Object.keys(body.content).sort()).toEqual(
+      ["application/octet-stream", "application/pdf", "image/jpeg", "image/png"].sort(),
+    )
+    expect(Object.keys(upload.responses as Json)).toEqual(
+      expect.arrayContaining(["200", "400", "404", "409", "413", "415"]),
+    )
+  })
+
+  it("documents ledger amounts as strings", () => {
+    const wallet = components.schemas!.Wallet as { properties: Record<string, Json> }
+    expect(wallet.properties.credits!.type).toBe("string")
+    expect(wallet.properties.earningsMinor!.type).toBe("string")
+    const topUp = components.schemas!.TopUp as { properties: Record<string, Json> }
+    expect(topUp.properties.amountMinor!.type).toBe("string")
   })
 
   it("documents responses for every operation, errors included", () => {

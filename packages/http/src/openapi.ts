@@ -1,7 +1,27 @@
-import { ApplicationId, PartyId, ProfilePatch, SignUpInput } from "@fundi/core"
-import { JsonSchema, Schema, SchemaRepresentation } from "effect"
+import {
+  ApplicationId,
+  CreateTopUpInput,
+  PartyId,
+  ProfilePatch,
+  SetWeeklyBudgetInput,
+  SignUpInput,
+  TopUpId,
+} from "@fundi/core"
+import { JsonSchema, Schema, SchemaRepresentation, Struct } from "effect"
 import { DEFAULT_MAX_BODY_BYTES } from "./middleware/json-body.ts"
-import { ApplicationResource, ErrorJson, HealthJson, PartyResource } from "./representations.ts"
+import {
+  ApplicationResource,
+  ErrorJson,
+  HealthJson,
+  PartyResource,
+  StatementResource,
+  TopUpResource,
+  WalletResource,
+} from "./representations.ts"
+
+/** The party comes from the URL; the body carries the rest of the use-case input. */
+export const CreateTopUpRequest = CreateTopUpInput.mapFields(Struct.omit(["partyId"]))
+export const WeeklyBudgetRequest = SetWeeklyBudgetInput.mapFields(Struct.omit(["partyId"]))
 
 /**
  * The OpenAPI 3.1 document of the JSON API. Request bodies come from the very Schemas the
@@ -21,6 +41,12 @@ const roots = {
   Health: HealthJson,
   PartyId: PartyId,
   ApplicationId: ApplicationId,
+  TopUpId: TopUpId,
+  CreateTopUpRequest: CreateTopUpRequest,
+  WeeklyBudgetRequest: WeeklyBudgetRequest,
+  Wallet: WalletResource,
+  Statement: StatementResource,
+  TopUp: TopUpResource,
 } as const
 
 type RootName = keyof typeof roots
@@ -79,6 +105,13 @@ export const buildOpenApiDocument = (): JsonObject => {
     description: "an application id, app_ then 20 base-32 characters",
     schema: refs.ApplicationId,
   }
+  const topUpIdParam = {
+    name: "topUpId",
+    in: "path",
+    required: true,
+    description: "a top-up id, tpu_ then 20 base-32 characters",
+    schema: refs.TopUpId,
+  }
   const common = {
     "401": { $ref: "#/components/responses/Unauthorized" },
     "503": { $ref: "#/components/responses/Unavailable" },
@@ -99,11 +132,13 @@ export const buildOpenApiDocument = (): JsonObject => {
       title: "Fundi JSON API",
       version: "1.0.0",
       description:
-        "Sign-up, profiles and applications for channels and embedders. Every /api/v1 " +
+        "Sign-up, profiles, applications, wallets and credit top-ups for channels and embedders. Every /api/v1 " +
         "endpoint except this document needs `Authorization: Bearer <FUNDI_API_KEY>`. " +
         `Request bodies are JSON (Content-Type: application/json), at most ${DEFAULT_MAX_BODY_BYTES} bytes. ` +
         "Times are ISO-8601 UTC strings. Errors share one shape: `error` (a stable " +
-        "snake_case code) and `message`, plus `issues` for field-level validation errors.",
+        "snake_case code) and `message`, plus `issues` for field-level validation errors. " +
+        "Ledger amounts (credits, money in minor units) are strings of digits: they are " +
+        "64-bit integers, which JSON numbers cannot hold exactly.",
     },
     security: [{ bearerAuth: [] }],
     paths: {
@@ -211,6 +246,145 @@ export const buildOpenApiDocument = (): JsonObject => {
           responses: {
             "200": json(refs.Application, "the application"),
             "404": errorResponse("application_not_found"),
+            ...common,
+          },
+        },
+      },
+      "/api/v1/parties/{partyId}/wallet": {
+        get: {
+          operationId: "getWallet",
+          summary: "A provider's credit balance, earnings and weekly credit budget",
+          parameters: [partyIdParam],
+          responses: {
+            "200": json(refs.Wallet, "the wallet"),
+            "404": errorResponse(
+              "party_not_found, or not_a_provider (only providers have wallets)",
+            ),
+            ...common,
+          },
+        },
+      },
+      "/api/v1/parties/{partyId}/wallet/statement": {
+        get: {
+          operationId: "getStatement",
+          summary: "Every movement of one wallet, newest first, with the balance after each",
+          parameters: [
+            partyIdParam,
+            {
+              name: "wallet",
+              in: "query",
+              required: false,
+              description: "which wallet (default credits)",
+              schema: { type: "string", enum: ["credits", "earnings"] },
+            },
+            {
+              name: "limit",
+              in: "query",
+              required: false,
+              description: "at most this many lines, 1-1000 (default 50)",
+              schema: { type: "integer", minimum: 1, maximum: 1000 },
+            },
+            {
+              name: "offset",
+              in: "query",
+              required: false,
+              description: "skip this many of the newest lines",
+              schema: { type: "integer", minimum: 0 },
+            },
+          ],
+          responses: {
+            "200": json(refs.Statement, "the statement"),
+            "400": { $ref: "#/components/responses/BadRequest" },
+            "404": errorResponse("party_not_found or not_a_provider"),
+            ...common,
+          },
+        },
+      },
+      "/api/v1/parties/{partyId}/wallet/budget": {
+        put: {
+          operationId: "setWeeklyBudget",
+          summary: "Set the most credits the provider spends per week, or null for no limit",
+          description:
+            "Spending past the budget is refused with 409 weekly_budget_exceeded until the " +
+            "week ends (Monday 00:00 in the marketplace's time zone).",
+          parameters: [partyIdParam],
+          requestBody: {
+            required: true,
+            content: { "application/json": { schema: refs.WeeklyBudgetRequest } },
+          },
+          responses: {
+            "200": json(refs.Wallet, "the wallet with its new budget"),
+            ...withBody,
+            "404": errorResponse("party_not_found or not_a_provider"),
+            ...common,
+          },
+        },
+      },
+      "/api/v1/parties/{partyId}/topups": {
+        post: {
+          operationId: "createTopUp",
+          summary: "A provider's intent to buy credits: the price and a reference to pay with",
+          description:
+            "The answer carries `reference` (write it on the bank transfer) and the price as " +
+            "`amountMinor` in `currency`. Then upload the proof of payment with PUT " +
+            "…/topups/{topUpId}/proof; ops approve it and the credits arrive. `credits` " +
+            "outside the marketplace's range is a 400 top_up_out_of_range naming `credits`.",
+          parameters: [partyIdParam],
+          requestBody: {
+            required: true,
+            content: { "application/json": { schema: refs.CreateTopUpRequest } },
+          },
+          responses: {
+            "201": { ...json(refs.TopUp, "created"), headers: location("top-up") },
+            ...withBody,
+            "404": errorResponse("party_not_found or not_a_provider"),
+            ...common,
+          },
+        },
+      },
+      "/api/v1/parties/{partyId}/topups/{topUpId}/proof": {
+        put: {
+          operationId: "submitTopUpProof",
+          summary: "Upload the proof of payment: the file's raw bytes as the body",
+          description:
+            "A PDF, JPEG or PNG file, sent as is (not multipart, not base64) with its own " +
+            "Content-Type or application/octet-stream. The type is detected from the bytes: " +
+            "a file that is not one of the three is refused with 415 unsupported_content " +
+            "naming what was `detected`, whatever its Content-Type said. Files larger than " +
+            "the marketplace's upload limit are refused with 413 content_too_large (see " +
+            "`limit`). A new proof replaces one still waiting for review.",
+          parameters: [partyIdParam, topUpIdParam],
+          requestBody: {
+            required: true,
+            content: Object.fromEntries(
+              ["application/pdf", "image/jpeg", "image/png", "application/octet-stream"].map(
+                (type) => [type, { schema: { type: "string", contentMediaType: type } }],
+              ),
+            ),
+          },
+          responses: {
+            "200": json(refs.TopUp, "the top-up, now proof_submitted"),
+            "400": errorResponse("invalid_input: the body is empty"),
+            "404": errorResponse(
+              "party_not_found, top_up_not_found (also for another provider's top-up)",
+            ),
+            "409": errorResponse("transition_not_allowed: the top-up was already decided"),
+            "413": errorResponse("content_too_large (with `size` and `limit`)"),
+            "415": errorResponse(
+              "unsupported_media_type (the Content-Type) or unsupported_content (the bytes, with `detected`)",
+            ),
+            ...common,
+          },
+        },
+      },
+      "/api/v1/topups/{topUpId}": {
+        get: {
+          operationId: "getTopUp",
+          summary: "A top-up with its state, proof and provider",
+          parameters: [topUpIdParam],
+          responses: {
+            "200": json(refs.TopUp, "the top-up"),
+            "404": errorResponse("top_up_not_found"),
             ...common,
           },
         },

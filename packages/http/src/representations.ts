@@ -6,12 +6,21 @@ import {
   Channel,
   Cohort,
   type Instant,
+  LedgerUnit,
   type Party,
   PartyKind,
   PartyStatus,
   type PartyView,
   type Profile,
+  type StatementLine,
+  StoredContentType,
+  type TopUp,
+  TopUpMethod,
+  TopUpState,
+  type TopUpView,
+  TransferReason,
   toIso,
+  type WalletView,
 } from "@fundi/core"
 import { Schema } from "effect"
 
@@ -106,7 +115,100 @@ export const ErrorJson = Schema.Struct({
   until: Schema.optionalKey(Time),
   missing: Schema.optionalKey(Schema.Array(Schema.String)),
   errorId: Schema.optionalKey(Schema.String),
+  balance: Schema.optionalKey(
+    Schema.String.annotate({ description: "insufficient_funds: what the wallet holds" }),
+  ),
+  requested: Schema.optionalKey(
+    Schema.String.annotate({ description: "insufficient_funds: what was needed" }),
+  ),
+  unit: Schema.optionalKey(
+    Schema.String.annotate({ description: "insufficient_funds: CREDIT or a currency" }),
+  ),
+  resetsAt: Schema.optionalKey(
+    Time.annotate({ description: "weekly_budget_exceeded: when the budget week starts again" }),
+  ),
+  detected: Schema.optionalKey(
+    Schema.String.annotate({ description: "unsupported_content: the type the bytes are" }),
+  ),
+  allowed: Schema.optionalKey(Schema.Array(Schema.String)),
+  limit: Schema.optionalKey(
+    Schema.Int.annotate({ description: "content_too_large: the largest accepted file, in bytes" }),
+  ),
 }).annotate({ identifier: "Error" })
+
+// ---- wallets and top-ups ----
+// Ledger amounts are 64-bit integers: JSON numbers cannot hold them exactly, so they travel
+// as strings of digits ("12500" minor units, "-5" credits) next to their currency or unit.
+
+const Digits = (description: string) =>
+  Schema.String.annotate({ description: `${description}; digits, with a leading - when negative` })
+
+export const WalletResource = Schema.Struct({
+  partyId: Schema.String,
+  currency: Schema.String.annotate({ description: "ISO 4217 code of earnings, e.g. ZAR" }),
+  credits: Digits("credit balance, a whole number as a string"),
+  earningsMinor: Digits("earnings not yet paid out, in minor units of `currency`"),
+  weeklyCreditBudget: Schema.NullOr(Schema.Int).annotate({
+    description: "most credits the provider spends per week; null means no limit",
+  }),
+  spentThisWeek: Schema.Int.annotate({ description: "credits spent in the current week" }),
+  weekEndsAt: Time.annotate({ description: "when the budget week ends and spending resets" }),
+}).annotate({ identifier: "Wallet" })
+
+const LinksJson = Schema.Struct({
+  requestId: Schema.NullOr(Schema.String),
+  leadId: Schema.NullOr(Schema.String),
+  jobId: Schema.NullOr(Schema.String),
+  topUpId: Schema.NullOr(Schema.String),
+  consultationId: Schema.NullOr(Schema.String),
+})
+
+export const StatementLineJson = Schema.Struct({
+  transferId: Schema.String,
+  at: Time,
+  reason: TransferReason,
+  unit: LedgerUnit,
+  change: Digits("positive when the wallet was credited, negative when debited"),
+  balanceAfter: Digits("the balance after this movement"),
+  memo: Schema.NullOr(Schema.String),
+  links: LinksJson,
+}).annotate({ identifier: "StatementLine" })
+
+export const StatementResource = Schema.Struct({
+  partyId: Schema.String,
+  wallet: Schema.Literals(["credits", "earnings"]),
+  lines: Schema.Array(StatementLineJson).annotate({ description: "newest first" }),
+}).annotate({ identifier: "Statement" })
+
+export const ProofJson = Schema.Struct({
+  contentType: StoredContentType.annotate({ description: "detected from the bytes" }),
+  size: Schema.Int.annotate({ description: "bytes" }),
+  sha256: Schema.String,
+  uploadedAt: Time,
+}).annotate({ identifier: "ProofOfPayment" })
+
+export const TopUpJson = Schema.Struct({
+  id: Schema.String,
+  partyId: Schema.String,
+  reference: Schema.String.annotate({
+    description: "write this on the bank transfer: ops match statements to top-ups by it",
+  }),
+  method: TopUpMethod,
+  state: TopUpState,
+  credits: Schema.Int,
+  amountMinor: Digits("the price, in minor units of `currency`"),
+  currency: Schema.String,
+  proof: Schema.NullOr(ProofJson),
+  createdAt: Time,
+  decidedAt: Schema.NullOr(Time),
+  rejectionReason: Schema.NullOr(Schema.String),
+  updatedAt: Time,
+}).annotate({ identifier: "TopUpSummary" })
+
+export const TopUpResource = Schema.Struct({
+  ...TopUpJson.fields,
+  party: PartyJson,
+}).annotate({ identifier: "TopUp" })
 
 export const HealthJson = Schema.Struct({
   status: Schema.Literals(["ok", "unavailable"]),
@@ -172,5 +274,62 @@ export const partyResource = (v: PartyView): typeof PartyResource.Type => ({
 
 export const applicationResource = (v: ApplicationView): typeof ApplicationResource.Type => ({
   ...applicationJson(v.application),
+  party: partyJson(v.party),
+})
+
+export const walletResource = (w: WalletView): typeof WalletResource.Type => ({
+  partyId: w.party.id,
+  currency: w.currency,
+  credits: w.credits.toString(),
+  earningsMinor: w.earningsMinor.toString(),
+  weeklyCreditBudget: orNull(w.weeklyCreditBudget),
+  spentThisWeek: w.spentThisWeek,
+  weekEndsAt: new Date(w.weekEndsAt).toISOString(),
+})
+
+export const statementLineJson = (l: StatementLine): typeof StatementLineJson.Type => ({
+  transferId: l.transfer.id,
+  at: toIso(l.transfer.createdAt),
+  reason: l.transfer.reason,
+  unit: l.transfer.unit,
+  change: l.change.toString(),
+  balanceAfter: l.balanceAfter.toString(),
+  memo: orNull(l.transfer.memo),
+  links: {
+    requestId: orNull(l.transfer.links.requestId),
+    leadId: orNull(l.transfer.links.leadId),
+    jobId: orNull(l.transfer.links.jobId),
+    topUpId: orNull(l.transfer.links.topUpId),
+    consultationId: orNull(l.transfer.links.consultationId),
+  },
+})
+
+/** The storage key stays inside: clients identify a proof by its hash, not by where it lies. */
+export const topUpJson = (t: TopUp): typeof TopUpJson.Type => ({
+  id: t.id,
+  partyId: t.partyId,
+  reference: t.reference,
+  method: t.method,
+  state: t.state,
+  credits: t.credits,
+  amountMinor: t.amountMinor.toString(),
+  currency: t.currency,
+  proof:
+    t.proof === undefined
+      ? null
+      : {
+          contentType: t.proof.contentType,
+          size: t.proof.size,
+          sha256: t.proof.sha256,
+          uploadedAt: toIso(t.proof.uploadedAt),
+        },
+  createdAt: toIso(t.createdAt),
+  decidedAt: isoOrNull(t.decidedAt),
+  rejectionReason: orNull(t.rejectionReason),
+  updatedAt: toIso(t.updatedAt),
+})
+
+export const topUpResource = (v: TopUpView): typeof TopUpResource.Type => ({
+  ...topUpJson(v.topUp),
   party: partyJson(v.party),
 })

@@ -1,16 +1,22 @@
 // Helpers for this package's tests only (imports @fundi/core/testing, which declares
 // vitest suites): an app over the in-memory adapters and a small request helper.
 import {
+  approveApplication,
   creditsPreset,
-  type Health,
   listParties,
   type MarketplacePolicy,
-  type VettingServices,
+  type PartyId,
+  recordBackgroundCheck,
+  requestBackgroundCheck,
+  signUp,
+  startReview,
+  submitApplication,
 } from "@fundi/core"
 import { InMemoryStore, layerInMemory } from "@fundi/core/testing"
-import { type Layer, ManagedRuntime } from "effect"
+import { Effect, type Layer, ManagedRuntime } from "effect"
 import { makeApp } from "./app.ts"
 import type { UnexpectedError } from "./error-response.ts"
+import type { ApiServices } from "./run-effect.ts"
 
 export const API_KEY = "test-api-key-0123456789"
 
@@ -26,7 +32,7 @@ export interface RequestOptions {
 
 export interface TestApi {
   readonly app: ReturnType<typeof makeApp>
-  readonly runtime: ManagedRuntime.ManagedRuntime<VettingServices | Health | InMemoryStore, never>
+  readonly runtime: ManagedRuntime.ManagedRuntime<ApiServices | InMemoryStore, never>
   readonly logged: Array<UnexpectedError>
   readonly request: (method: string, path: string, options?: RequestOptions) => Promise<Response>
   /** Every party in the store, through the use case (what a client could see). */
@@ -39,7 +45,7 @@ export const makeTestApi = (
   options: {
     readonly policy?: MarketplacePolicy
     readonly apiKey?: string | undefined
-    readonly layer?: Layer.Layer<VettingServices | Health | InMemoryStore>
+    readonly layer?: Layer.Layer<ApiServices | InMemoryStore>
   } = {},
 ): TestApi => {
   const runtime = ManagedRuntime.make(
@@ -88,3 +94,31 @@ const expectJson = (res: Response) => {
     throw new Error(`expected a JSON response, got ${type || "no Content-Type"} (${res.status})`)
   }
 }
+
+/** An approved, active provider, vetted through the use cases the way ops would. */
+export const approvedProvider = (api: TestApi, phone: string): Promise<PartyId> =>
+  api.runtime.runPromise(
+    Effect.gen(function* () {
+      const party = yield* signUp({
+        kind: "provider",
+        phone,
+        profile: {
+          displayName: "Thandi Plumbing",
+          email: "thandi@example.com",
+          categories: ["plumbing"],
+          serviceAreas: ["cape-town"],
+          experienceYears: 8,
+          bio: "Geysers, leaks and blocked drains.",
+          documents: ["id/thandi.pdf", "cert/plumbing.pdf"],
+          availability: "weekdays 08:00-17:00",
+        },
+      })
+      const application = yield* submitApplication({ partyId: party.id })
+      const by = { applicationId: application.id, operator: "ops", reason: "test scene" }
+      yield* startReview(by)
+      yield* requestBackgroundCheck(by)
+      yield* recordBackgroundCheck({ ...by, result: "passed" })
+      yield* approveApplication(by)
+      return party.id
+    }),
+  )

@@ -1,4 +1,7 @@
 import type {
+  Account,
+  AccountId,
+  Amount,
   Application,
   ApplicationId,
   AuditEntry,
@@ -9,6 +12,9 @@ import type {
   Party,
   PartyId,
   Phone,
+  TopUp,
+  TopUpId,
+  TransferRequest,
 } from "@fundi/core"
 
 // Hand-written domain values for the adapters' own tests: ids follow the core's id format.
@@ -82,5 +88,58 @@ export const anAuditEntry = (n: number, overrides: Partial<AuditEntry> = {}): Au
   reason: "documents verified",
   details: { from: "background_check", to: "approved" },
   at: at("2026-01-04T08:00:00.000Z"),
+  ...overrides,
+})
+
+export const topUpId = (n: number) => `tpu_${idBody(n)}` as TopUpId
+
+/** A provider's credits wallet: no overdraft. */
+export const aCreditsAccount = (n: number, overrides: Partial<Account> = {}): Account => ({
+  id: `credits:${partyId(n)}` as AccountId,
+  kind: "provider_credits",
+  unit: "CREDIT",
+  noOverdraft: true,
+  ownerPartyId: partyId(n),
+  createdAt: at("2026-01-06T08:00:00.000Z"),
+  ...overrides,
+})
+
+/** Where credits come from: it may (and does) go below zero. */
+export const issuanceAccount: Account = {
+  id: "platform:credit-issuance" as AccountId,
+  kind: "credit_issuance",
+  unit: "CREDIT",
+  noOverdraft: false,
+  createdAt: at("2026-01-06T08:00:00.000Z"),
+}
+
+export const aTransfer = (
+  id: string,
+  from: Account,
+  to: Account,
+  amount: bigint,
+  overrides: Partial<TransferRequest> = {},
+): TransferRequest => ({
+  id,
+  debitAccountId: from.id,
+  creditAccountId: to.id,
+  amount: amount as Amount,
+  unit: from.unit,
+  reason: "grant",
+  links: {},
+  ...overrides,
+})
+
+export const aTopUp = (n: number, overrides: Partial<TopUp> = {}): TopUp => ({
+  id: topUpId(n),
+  partyId: partyId(n),
+  reference: `FND-${String(n).padStart(6, "0")}`,
+  method: "eft_proof",
+  credits: 50,
+  amountMinor: 25_000n,
+  currency: "ZAR",
+  state: "awaiting_proof",
+  createdAt: at("2026-01-07T08:00:00.000Z"),
+  updatedAt: at("2026-01-07T08:00:00.000Z"),
   ...overrides,
 })

@@ -3,9 +3,12 @@ import type {
   AuditLog,
   ContactBook,
   Health,
+  Ledger,
   Outbox,
   PartyRepository,
+  TopUpRepository,
   Transactions,
+  WalletSettings,
 } from "@fundi/core"
 import { Layer } from "effect"
 import type { Knex } from "knex"
@@ -13,9 +16,12 @@ import { layerApplicationRepository } from "./application-repository.knex.ts"
 import { layerAuditLog } from "./audit-log.knex.ts"
 import { layerContactBook } from "./contact-book.knex.ts"
 import { layerHealth } from "./health.knex.ts"
+import { layerLedger } from "./ledger.knex.ts"
 import { layerOutbox } from "./outbox.knex.ts"
 import { layerPartyRepository } from "./party-repository.knex.ts"
+import { layerTopUpRepository } from "./top-up-repository.knex.ts"
 import { layerTransactions } from "./transactions.knex.ts"
+import { layerWalletSettings } from "./wallet-settings.knex.ts"
 
 /** Every port the Postgres adapters implement. */
 export type PostgresServices =
@@ -26,6 +32,9 @@ export type PostgresServices =
   | ContactBook
   | Health
   | Transactions
+  | Ledger
+  | TopUpRepository
+  | WalletSettings
 
 /**
  * All Postgres adapters on one Knex instance (a server pool or PGlite). The caller owns
@@ -40,4 +49,7 @@ export const layerKnex = (knex: Knex): Layer.Layer<PostgresServices> =>
     layerContactBook(knex),
     layerHealth(knex),
     layerTransactions(knex),
+    layerLedger(knex),
+    layerTopUpRepository(knex),
+    layerWalletSettings(knex),
   )

@@ -151,8 +151,173 @@ const vettingFoundation: Migration = {
   ),
 }
 
+const ledgerAndWallet: Migration = {
+  name: "0002_ledger_and_wallet",
+  up: sql(
+    // Account settings never change once opened: the adapter has no update for them, and
+    // the transfers' foreign keys below pin an account's unit while any transfer uses it.
+    `create table ledger_accounts (
+      id text collate "C" primary key,
+      kind text not null constraint ledger_accounts_kind_check check (kind in
+        ('provider_credits', 'provider_earnings', 'platform_revenue', 'credit_issuance',
+         'external_cash')),
+      unit text not null constraint ledger_accounts_unit_check
+        check (unit in ('ZAR', 'NGN', 'KES', 'GHS', 'USD', 'CREDIT')),
+      no_overdraft boolean not null,
+      owner_party_id text collate "C",
+      -- The sum of the account's transfers, kept by the adapter in the transaction that
+      -- records each transfer ("fundi ops ledger check" recomputes it from them).
+      balance bigint not null default 0,
+      created_at timestamptz not null,
+      -- The last line of defence against an overdraft: any statement that would leave a
+      -- no-overdraft account below zero fails as a whole.
+      constraint ledger_accounts_no_overdraft_check check (not no_overdraft or balance >= 0),
+      -- The target of the transfers' (account, unit) foreign keys.
+      constraint ledger_accounts_id_unit_key unique (id, unit)
+    )`,
+    "create index ledger_accounts_owner_idx on ledger_accounts (owner_party_id) where owner_party_id is not null",
+
+    `create table ledger_transfers (
+      -- The caller's idempotency key: a transfer id is recorded at most once.
+      id text collate "C" primary key,
+      -- Order of application: statements and running balances follow it.
+      seq bigint generated always as identity,
+      debit_account_id text collate "C" not null,
+      credit_account_id text collate "C" not null,
+      amount bigint not null constraint ledger_transfers_amount_check check (amount > 0),
+      unit text not null constraint ledger_transfers_unit_check
+        check (unit in ('ZAR', 'NGN', 'KES', 'GHS', 'USD', 'CREDIT')),
+      reason text not null constraint ledger_transfers_reason_check check (reason in
+        ('topup', 'lead_unlock', 'lead_refund', 'grant', 'clawback', 'consultation_payout',
+         'platform_fee', 'earnings_payout')),
+      memo text,
+      links jsonb not null,
+      created_at timestamptz not null,
+      constraint ledger_transfers_distinct_accounts_check
+        check (debit_account_id <> credit_account_id),
+      -- Both accounts exist and hold the transfer's unit: the foreign keys include the unit.
+      constraint ledger_transfers_debit_fkey foreign key (debit_account_id, unit)
+        references ledger_accounts (id, unit),
+      constraint ledger_transfers_credit_fkey foreign key (credit_account_id, unit)
+        references ledger_accounts (id, unit)
+    )`,
+    // Statements (running balance in seq order) and weekly budgets (debits by reason since).
+    "create index ledger_transfers_debit_idx on ledger_transfers (debit_account_id, seq)",
+    "create index ledger_transfers_credit_idx on ledger_transfers (credit_account_id, seq)",
+    `create index ledger_transfers_debit_reason_idx on ledger_transfers
+      (debit_account_id, reason, created_at)`,
+    // A recorded transfer is never changed or removed: corrections are new transfers.
+    `create function ledger_transfers_reject_change() returns trigger language plpgsql as $$
+      begin
+        raise exception 'ledger_transfers is append-only: % is not allowed', tg_op
+          using errcode = 'restrict_violation';
+      end
+    $$`,
+    `create trigger ledger_transfers_append_only before update or delete on ledger_transfers
+      for each row execute function ledger_transfers_reject_change()`,
+    `create trigger ledger_transfers_no_truncate before truncate on ledger_transfers
+      for each statement execute function ledger_transfers_reject_change()`,
+    // One transfer in one round trip (the Postgres ledger adapter's README says why).
+    // Each statement of a plpgsql function reads a new snapshot, so the reads after the
+    // lock see every transfer committed before it was granted. It applies the transfer
+    // only when the core's rules (decideTransfer) would: the adapter decides again from
+    // the rows it returns, the balances before the transfer, and rolls back on any
+    // disagreement; refusals write nothing.
+    `create function ledger_transfer(
+      p_id text, p_debit text, p_credit text, p_amount bigint, p_unit text, p_reason text,
+      p_memo text, p_links jsonb, p_at timestamptz
+    ) returns json language plpgsql as $$
+      declare
+        v_accounts json;
+        v_existing json;
+        v_inserted integer := 0;
+      begin
+        -- Locks both accounts in id order (ORDER BY is applied before FOR UPDATE), so
+        -- transfers between the same accounts in opposite directions queue, not deadlock.
+        select coalesce(json_agg(locked), '[]'::json) into v_accounts from (
+          select id, kind, unit, no_overdraft, owner_party_id, created_at,
+            balance::text as balance
+          from ledger_accounts where id in (p_debit, p_credit)
+          order by id
+          for update
+        ) locked;
+        select to_json(t) into v_existing from (
+          select id, debit_account_id, credit_account_id, amount::text as amount, unit,
+            reason, memo, links, created_at
+          from ledger_transfers where id = p_id
+        ) t;
+        if v_existing is null and p_amount > 0 and p_debit <> p_credit
+          and exists (select 1 from ledger_accounts where id = p_debit and unit = p_unit
+            and (not no_overdraft or balance >= p_amount))
+          and exists (select 1 from ledger_accounts where id = p_credit and unit = p_unit)
+        then
+          -- A transaction recording the same id on other accounts (so not queued behind
+          -- these locks) may commit first: then nothing is inserted, and nothing moves.
+          insert into ledger_transfers
+            (id, debit_account_id, credit_account_id, amount, unit, reason, memo, links,
+             created_at)
+          values (p_id, p_debit, p_credit, p_amount, p_unit, p_reason, p_memo, p_links, p_at)
+          on conflict (id) do nothing;
+          get diagnostics v_inserted = row_count;
+          if v_inserted = 1 then
+            update ledger_accounts set balance = balance - p_amount where id = p_debit;
+            update ledger_accounts set balance = balance + p_amount where id = p_credit;
+          end if;
+        end if;
+        return json_build_object(
+          'accounts', v_accounts, 'existing', v_existing, 'inserted', v_inserted);
+      end
+    $$`,
+
+    `create table top_ups (
+      id text collate "C" primary key,
+      party_id text collate "C" not null,
+      -- What the provider writes on the bank transfer; ops match bank statements by it.
+      reference text not null constraint top_ups_reference_key unique,
+      method text not null constraint top_ups_method_check check (method in ('eft_proof', 'card')),
+      credits integer not null,
+      amount_minor bigint not null,
+      currency text not null,
+      state text not null constraint top_ups_state_check check (state in
+        ('awaiting_proof', 'proof_submitted', 'approved', 'rejected', 'cancelled')),
+      proof_key text,
+      proof_content_type text constraint top_ups_proof_content_type_check
+        check (proof_content_type in ('application/pdf', 'image/jpeg', 'image/png')),
+      proof_size bigint,
+      proof_sha256 text,
+      proof_uploaded_at timestamptz,
+      created_at timestamptz not null,
+      decided_at timestamptz,
+      decided_by text,
+      rejection_reason text,
+      updated_at timestamptz not null,
+      -- A proof is all of its fields or none of them.
+      constraint top_ups_proof_shape check (
+        num_nulls(proof_key, proof_content_type, proof_size, proof_sha256, proof_uploaded_at)
+          in (0, 5)
+      )
+    )`,
+    // The review queue (oldest first, by state) and a provider's own top-ups.
+    "create index top_ups_state_idx on top_ups (state, created_at, id)",
+    "create index top_ups_party_idx on top_ups (party_id, created_at, id)",
+
+    `create table wallet_settings (
+      party_id text collate "C" primary key,
+      weekly_credit_budget integer
+    )`,
+  ),
+  down: sql(
+    "drop table wallet_settings",
+    "drop table top_ups",
+    "drop table ledger_transfers",
+    "drop function ledger_transfer(text, text, text, bigint, text, text, text, jsonb, timestamptz)",
+    "drop function ledger_transfers_reject_change()",
+    "drop table ledger_accounts",
+  ),
+}
+
 /** Every migration, oldest first. */
-export const migrations: ReadonlyArray<Migration> = [vettingFoundation]
+export const migrations: ReadonlyArray<Migration> = [vettingFoundation, ledgerAndWallet]
 
 /** Knex's migration source interface over the in-code list. */
 const migrationSource: Knex.MigrationSource<Migration> = {

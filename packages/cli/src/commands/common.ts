@@ -59,3 +59,38 @@ export const idLabels = (id: string): FieldLabels => ({
   applicationId: `ID "${id}"`,
   partyId: `ID "${id}"`,
 })
+
+/** `--credits N`: whole credits, in the range the wallet use cases accept. */
+export const parseCredits = (value: string): number => {
+  const text = value.trim()
+  const n = Number(text)
+  if (!/^\d+$/.test(text) || n < 1 || n > 1_000_000) {
+    throw new InvalidArgumentError("must be a whole number of credits from 1 to 1000000")
+  }
+  return n
+}
+
+/**
+ * `--amount MINOR`: money in minor units, kept as text (it becomes a bigint in the core, and
+ * a JS number would round past 2^53). "12.50" is the usual slip, so it gets its own answer.
+ */
+export const parseMinorUnits = (value: string): string => {
+  const text = value.trim()
+  const decimal = /^(\d+)[.,](\d{1,2})$/.exec(text)
+  if (decimal !== null) {
+    const minor = BigInt(decimal[1]!) * 100n + BigInt(decimal[2]!.padEnd(2, "0"))
+    throw new InvalidArgumentError(
+      `is in minor units (cents), not ${text}: write ${minor} for ${decimal[1]}.${decimal[2]!.padEnd(2, "0")}`,
+    )
+  }
+  if (!/^\d{1,18}$/.test(text) || BigInt(text) === 0n) {
+    throw new InvalidArgumentError("must be a positive whole number of minor units (cents)")
+  }
+  return text
+}
+
+/** Name the PROVIDER argument, with what was typed, when the use case rejects it. */
+export const providerLabels = (id: string): FieldLabels => ({ partyId: `PROVIDER "${id}"` })
+
+/** Name the top-up ID argument, with what was typed. */
+export const topUpLabels = (id: string): FieldLabels => ({ topUpId: `ID "${id}"` })

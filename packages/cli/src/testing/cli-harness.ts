@@ -1,12 +1,22 @@
 import type { Fundi, FundiConfig } from "@fundi/adapters"
+import { samplePdf } from "@fundi/adapters/testing"
 import {
+  approveApplication,
+  createTopUp,
   creditsPreset,
   type MarketplacePolicy,
   Notifier,
   type OutboxMessage,
   type PartyId,
+  recordBackgroundCheck,
+  recordConsultationPayout,
+  requestBackgroundCheck,
   signUp,
+  startReview,
   submitApplication,
+  submitTopUpProof,
+  type TopUp,
+  type TopUpMethod,
 } from "@fundi/core"
 import { InMemoryStore, layerInMemory } from "@fundi/core/testing"
 import { Effect, Layer, ManagedRuntime } from "effect"
@@ -115,6 +125,51 @@ export const makeHarness = (options: HarnessOptions = {}) => {
       }),
     )
 
+  /** A homeowner, signed up (this marketplace does not vet them). */
+  const customer = async (phone: string): Promise<PartyId> =>
+    (await runtime.runPromise(signUp({ kind: "customer", phone, channel: "whatsapp" }))).id
+
+  /** An approved, active provider, vetted through the use cases by "setup". */
+  const provider = async (phone: string, name: string) => {
+    const { partyId, applicationId } = await applicant(phone, name)
+    const by = { applicationId, operator: "setup", reason: "test scene" }
+    await runtime.runPromise(
+      Effect.gen(function* () {
+        yield* startReview(by)
+        yield* requestBackgroundCheck(by)
+        yield* recordBackgroundCheck({ ...by, result: "passed" })
+        yield* approveApplication(by)
+      }),
+    )
+    return partyId
+  }
+
+  /** A provider's top-up intent, with its proof of payment sent unless `proof` is null. */
+  const topUp = (
+    partyId: PartyId,
+    credits: number,
+    options: { readonly proof?: Uint8Array | null; readonly method?: TopUpMethod } = {},
+  ): Promise<TopUp> =>
+    runtime.runPromise(
+      Effect.gen(function* () {
+        const created = yield* createTopUp({
+          partyId,
+          credits,
+          method: options.method ?? "eft_proof",
+        })
+        if (options.proof === null) return created
+        return yield* submitTopUpProof({
+          topUpId: created.id,
+          partyId,
+          bytes: options.proof ?? samplePdf(`paid ${credits} credits`),
+        })
+      }),
+    )
+
+  /** A virtual consultation paid into the provider's earnings wallet (less the platform fee). */
+  const earn = (partyId: PartyId, grossMinor: bigint, consultationId: string) =>
+    runtime.runPromise(recordConsultationPayout({ partyId, consultationId, grossMinor }))
+
   const setOffline = (offline: boolean) =>
     runtime.runPromise(InMemoryStore.use((store) => store.setOffline(offline)))
 
@@ -122,6 +177,10 @@ export const makeHarness = (options: HarnessOptions = {}) => {
     cli,
     open,
     applicant,
+    provider,
+    customer,
+    topUp,
+    earn,
     setOffline,
     runtime,
     configs,

@@ -1,3 +1,5 @@
 export * from "./domain/ledger.errors.ts"
+export * from "./domain/ledger.ops.ts"
 export * from "./domain/ledger.ts"
 export * from "./ports/ledger.ts"
+export * from "./use-cases/check-ledger.ts"

@@ -37,10 +37,15 @@ const tooLarge = (maxBytes: number): ErrorResponse =>
     maxBytes,
   })
 
-type Read = { readonly ok: true; readonly bytes: Uint8Array } | { readonly ok: false }
+export type Read =
+  | { readonly ok: true; readonly bytes: Uint8Array }
+  | { readonly ok: false; readonly readBytes: number }
 
 /** Reads at most `maxBytes`, stopping (and cancelling the upload) as soon as there are more. */
-const readLimited = async (body: ReadableStream<Uint8Array> | null, maxBytes: number) => {
+export const readLimited = async (
+  body: ReadableStream<Uint8Array> | null,
+  maxBytes: number,
+): Promise<Read> => {
   if (body === null) return { ok: true, bytes: new Uint8Array(0) } satisfies Read
   const reader = body.getReader()
   const chunks: Array<Uint8Array> = []
@@ -51,7 +56,7 @@ const readLimited = async (body: ReadableStream<Uint8Array> | null, maxBytes: nu
     size += value.byteLength
     if (size > maxBytes) {
       await reader.cancel().catch(() => undefined)
-      return { ok: false } satisfies Read
+      return { ok: false, readBytes: size } satisfies Read
     }
     chunks.push(value)
   }

@@ -36,6 +36,8 @@ export class Ledger extends Context.Service<
      * Applies a transfer exactly once. Replaying an id with the same fields returns the
      * first transfer unchanged (and moves nothing); with different fields it fails with
      * IdempotencyConflict. Concurrent transfers never overdraw a no-overdraft account.
+     * Checks run in the order `decideTransfer` (ledger.ops.ts) documents, so a request
+     * that breaks several rules fails the same way on every adapter.
      */
     readonly transfer: (
       request: TransferRequest,
@@ -54,18 +56,27 @@ export class Ledger extends Context.Service<
     readonly balance: (
       id: AccountId,
     ) => Effect.Effect<bigint, AccountNotFound | PersistenceUnavailable>
-    /** Newest first, each line with the balance after it. */
+    /**
+     * Newest first, each line with the balance after it. "Newest" is the order the
+     * transfers were applied (latest first), not `createdAt`, which callers choose.
+     */
     readonly statement: (
       id: AccountId,
       options: { readonly limit: number; readonly offset?: number },
     ) => Effect.Effect<ReadonlyArray<StatementLine>, AccountNotFound | PersistenceUnavailable>
-    /** Sum of amounts debited from the account for `reason` at or after `since` (weekly budgets). */
+    /**
+     * Sum of amounts debited from the account for `reason` with `createdAt` at or after
+     * `since` (weekly budgets); 0 for an account that does not exist.
+     */
     readonly debitedSince: (
       id: AccountId,
       reason: TransferReason,
       since: Instant,
     ) => Effect.Effect<bigint, PersistenceUnavailable>
-    /** Verifies every invariant over the whole ledger, from the stored transfers. */
+    /**
+     * Verifies every invariant over the whole ledger, from the stored transfers, reporting
+     * exactly what `checkLedgerState` (ledger.ops.ts) reports for the same data.
+     */
     readonly check: () => Effect.Effect<LedgerCheckReport, PersistenceUnavailable>
   }
 >()("@fundi/core/Ledger") {}

@@ -1,5 +1,6 @@
 import { Layer } from "effect"
 import { layerAuditLogInMemory } from "../../audit/testing/audit-log.fake.ts"
+import { layerLedgerInMemory } from "../../ledger/testing/ledger.fake.ts"
 import { layerOutboxInMemory } from "../../notifications/testing/outbox.fake.ts"
 import type { MarketplacePolicy } from "../../policy/policy.ts"
 import { layerPolicy } from "../../policy/policy-service.ts"
@@ -11,6 +12,10 @@ import {
   layerInMemoryStore,
   layerTransactionsInMemory,
 } from "../../shared/testing/in-memory-store.ts"
+import { layerObjectStoreInMemory } from "../../storage/testing/object-store.fake.ts"
+import { layerTopUpRepositoryInMemory } from "../../wallet/testing/top-up-repository.fake.ts"
+import { layerWalletSettingsInMemory } from "../../wallet/testing/wallet-settings.fake.ts"
+import type { WalletServices } from "../../wallet/use-cases/services.ts"
 import type { VettingServices } from "../use-cases/services.ts"
 import { layerApplicationRepositoryInMemory } from "./application-repository.fake.ts"
 import { layerBackgroundCheckManual } from "./background-check.fake.ts"
@@ -26,16 +31,20 @@ export const layerInMemoryStorage = Layer.mergeAll(
   layerContactBookInMemory,
   layerTransactionsInMemory,
   layerHealthInMemory,
+  layerLedgerInMemory,
+  layerTopUpRepositoryInMemory,
+  layerWalletSettingsInMemory,
+  layerObjectStoreInMemory,
 )
 
 /**
- * Every port a vetting use case needs, plus Health, in memory, over one fresh empty store
- * per build. The store itself is provided too, so tests can switch it offline, inject a
+ * Every port a vetting or wallet use case needs, plus Health, in memory, over one fresh
+ * empty store per build. The store itself is provided too, so tests can switch it offline, inject a
  * failing write, or compare snapshots. The background check is the manual one.
  */
 export const layerInMemory = (
   policy: MarketplacePolicy = creditsPreset,
-): Layer.Layer<VettingServices | Health | InMemoryStore> =>
+): Layer.Layer<VettingServices | WalletServices | Health | InMemoryStore> =>
   Layer.mergeAll(layerInMemoryStorage, layerBackgroundCheckManual, layerPolicy(policy)).pipe(
     Layer.provideMerge(Layer.fresh(layerInMemoryStore)),
   )

@@ -31,3 +31,33 @@ export class NotAProvider extends Schema.TaggedError<NotAProvider>()("NotAProvid
     return `party ${this.partyId} is not a provider: only providers have wallets`
   }
 }
+
+/** A top-up must buy between the policy's smallest and largest number of credits. */
+export class TopUpOutOfRange extends Schema.TaggedError<TopUpOutOfRange>()("TopUpOutOfRange", {
+  credits: Schema.Number,
+  min: Schema.Number,
+  max: Schema.Number,
+}) {
+  override get message() {
+    return `a top-up buys between ${this.min} and ${this.max} credits, not ${this.credits}`
+  }
+}
+
+/** Only the provider who created a top-up may send its proof of payment. */
+export class NotTopUpOwner extends Schema.TaggedError<NotTopUpOwner>()("NotTopUpOwner", {
+  topUpId: Schema.String,
+  partyId: Schema.String,
+}) {
+  override get message() {
+    return `top-up ${this.topUpId} belongs to another provider than ${this.partyId}`
+  }
+}
+
+/** The top-up has no proof of payment yet. */
+export class NoProofOfPayment extends Schema.TaggedError<NoProofOfPayment>()("NoProofOfPayment", {
+  topUpId: Schema.String,
+}) {
+  override get message() {
+    return `top-up ${this.topUpId} has no proof of payment`
+  }
+}

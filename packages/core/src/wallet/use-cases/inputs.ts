@@ -107,3 +107,7 @@ export const EarningsPayoutInput = Schema.Struct({
   ),
 })
 export type EarningsPayoutInput = typeof EarningsPayoutInput.Encoded
+
+/** A provider acting on its own top-up. */
+export const TopUpOwnerRef = Schema.Struct({ topUpId: TopUpId, partyId: PartyId })
+export type TopUpOwnerRef = typeof TopUpOwnerRef.Encoded

@@ -1,0 +1,1 @@
+export { layerObjectStoreLocal, makeObjectStoreLocal } from "./object-store.local.ts"

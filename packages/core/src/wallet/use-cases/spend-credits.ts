@@ -1,0 +1,103 @@
+import { Effect, Option } from "effect"
+import type { IdempotencyConflict, InsufficientFunds } from "../../ledger/domain/ledger.errors.ts"
+import {
+  creditsAccount,
+  creditsAccountId,
+  platformRevenueAccount,
+  platformRevenueAccountId,
+} from "../../ledger/domain/ledger.ops.ts"
+import type { Amount, Transfer, TransferRequest } from "../../ledger/domain/ledger.ts"
+import { decodeInput } from "../../shared/decode.ts"
+import type { InvalidInput, PersistenceUnavailable } from "../../shared/errors.ts"
+import { now } from "../../shared/time.ts"
+import type { PartyNotFound } from "../../vetting/domain/vetting.errors.ts"
+import type { NotAProvider, WeeklyBudgetExceeded } from "../domain/wallet.errors.ts"
+import { checkBudget } from "../domain/wallet.ops.ts"
+import { WalletSettings } from "../ports/wallet-settings.ts"
+import { SpendCreditsInput } from "./inputs.ts"
+import type { WalletServices } from "./services.ts"
+import { audit, inTransaction, loadProvider, openAccounts, replayOf, transfer } from "./support.ts"
+import { spentThisWeek } from "./wallet-view.ts"
+
+export type SpendCreditsError =
+  | PersistenceUnavailable
+  | PartyNotFound
+  | NotAProvider
+  | WeeklyBudgetExceeded
+  | InsufficientFunds
+  | IdempotencyConflict
+
+export interface CreditCharge {
+  readonly transfer: Transfer
+  /** The transfer id was used before with the same details: nothing moved this time. */
+  readonly replayed: boolean
+}
+
+/**
+ * The step of spending credits, for use cases that spend as part of something bigger
+ * (unlocking a lead) inside their own transaction and audit entry: locks the provider,
+ * then refuses past the weekly budget (WeeklyBudgetExceeded) and past the balance
+ * (InsufficientFunds), and moves the credits to platform revenue. The same transferId
+ * never spends twice: a retry gets the first transfer back, whatever the budget says now.
+ */
+export const chargeCredits = (
+  input: typeof SpendCreditsInput.Type,
+): Effect.Effect<CreditCharge, SpendCreditsError, WalletServices> =>
+  Effect.gen(function* () {
+    const party = yield* loadProvider(input.partyId, { forUpdate: true })
+    const at = yield* now
+    const request: TransferRequest = {
+      id: input.transferId,
+      debitAccountId: creditsAccountId(party.id),
+      creditAccountId: platformRevenueAccountId("CREDIT"),
+      amount: BigInt(input.credits) as Amount,
+      unit: "CREDIT",
+      reason: "lead_unlock",
+      links: {
+        ...(input.leadId === undefined ? {} : { leadId: input.leadId }),
+        ...(input.requestId === undefined ? {} : { requestId: input.requestId }),
+      },
+    }
+    const first = yield* replayOf(request, at)
+    if (Option.isSome(first)) return { transfer: first.value, replayed: true }
+
+    const { weeklyCreditBudget } = yield* (yield* WalletSettings).get(party.id)
+    if (weeklyCreditBudget !== undefined) {
+      const { spent, week } = yield* spentThisWeek(party)
+      yield* Effect.fromResult(checkBudget(weeklyCreditBudget, spent, input.credits, week))
+    }
+    yield* openAccounts([creditsAccount(party.id, at), platformRevenueAccount("CREDIT", at)])
+    return { transfer: yield* transfer(request, at), replayed: false }
+  })
+
+/**
+ * A provider spends credits (on a lead unlock): within its weekly budget and its balance,
+ * once per transferId. Audited as the provider; a replay changes nothing and writes nothing.
+ */
+export const spendCredits: (
+  input: unknown,
+) => Effect.Effect<Transfer, InvalidInput | SpendCreditsError, WalletServices> = Effect.fn(
+  "spendCredits",
+)(function* (raw: unknown) {
+  const input = yield* decodeInput(SpendCreditsInput)(raw)
+  return yield* inTransaction(
+    Effect.gen(function* () {
+      const charge = yield* chargeCredits(input)
+      if (!charge.replayed) {
+        yield* audit({
+          actor: { _tag: "party", partyId: input.partyId },
+          action: "credits.spend",
+          subjectType: "party",
+          subjectId: input.partyId,
+          details: {
+            transferId: charge.transfer.id,
+            credits: input.credits,
+            reason: charge.transfer.reason,
+            ...charge.transfer.links,
+          },
+        })
+      }
+      return charge.transfer
+    }),
+  )
+})
