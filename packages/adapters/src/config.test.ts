@@ -98,11 +98,17 @@ describe("loadConfig", () => {
 
     writeFileSync(
       join(dir, "bad.json"),
-      JSON.stringify({ extends: "credits", vetting: { reapplyCooldownDays: -1 }, currency: "EUR" }),
+      JSON.stringify({
+        extends: "credits",
+        vetting: { reapplyCooldownDays: -1 },
+        currency: "EUR",
+        timeZone: "Mars/Olympus_Mons",
+      }),
     )
     const problems = problemsOf({ FUNDI_POLICY: "bad.json" }, dir)
     expect(problems.some((p) => p.includes("vetting.reapplyCooldownDays"))).toBe(true)
     expect(problems.some((p) => p.includes("currency"))).toBe(true)
+    expect(problems.some((p) => p.includes("timeZone: must be an IANA time zone"))).toBe(true)
   })
 
   it("reads an optional JSON config file, with the environment winning", () => {

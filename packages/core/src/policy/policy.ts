@@ -3,6 +3,16 @@ import { Schema } from "effect"
 const NonNegativeInt = Schema.Number.check(Schema.isInt(), Schema.isGreaterThanOrEqualTo(0))
 const PositiveInt = Schema.Number.check(Schema.isInt(), Schema.isGreaterThanOrEqualTo(1))
 
+/** Whether the runtime's Intl knows the zone (pure: no I/O, no clock). */
+export const isKnownTimeZone = (zone: string): boolean => {
+  try {
+    new Intl.DateTimeFormat("en", { timeZone: zone })
+    return zone.length > 0
+  } catch {
+    return false
+  }
+}
+
 export const BusinessModel = Schema.Literals(["subscription", "credits"])
 export type BusinessModel = typeof BusinessModel.Type
 
@@ -85,6 +95,11 @@ export const MarketplacePolicy = Schema.Struct({
     maxBytes: PositiveInt,
   }),
   currency: Schema.Literals(["ZAR", "NGN", "KES", "GHS", "USD"]),
-  timeZone: Schema.NonEmptyString,
+  /** An IANA time zone ("Africa/Johannesburg"): budget weeks and local times follow it. */
+  timeZone: Schema.String.check(
+    Schema.makeFilter((zone: string) => isKnownTimeZone(zone), {
+      message: "must be an IANA time zone such as Africa/Johannesburg",
+    }),
+  ),
 })
 export type MarketplacePolicy = typeof MarketplacePolicy.Type

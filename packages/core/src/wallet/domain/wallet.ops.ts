@@ -137,14 +137,7 @@ export const budgetWeek = (now: Instant, timeZone: string): BudgetWeek => {
 }
 
 /** Whether the zone is one Intl knows, so a policy can be checked before it is used. */
-export const isKnownTimeZone = (timeZone: string): boolean => {
-  try {
-    formatterFor(timeZone)
-    return true
-  } catch {
-    return false
-  }
-}
+export { isKnownTimeZone } from "../../policy/policy.ts"
 
 /**
  * The provider's own weekly limit: spending `requested` credits more is allowed when the
