@@ -39,3 +39,10 @@ export const newEventId = randomId<EventId>("evt")
 export const TopUpId = idText("tpu").pipe(Schema.brand("TopUpId"))
 export type TopUpId = typeof TopUpId.Type
 export const newTopUpId = randomId<TopUpId>("tpu")
+
+export const RequestId = idText("req").pipe(Schema.brand("RequestId"))
+export type RequestId = typeof RequestId.Type
+export const newRequestId = randomId<RequestId>("req")
+export const OfferId = idText("ofr").pipe(Schema.brand("OfferId"))
+export type OfferId = typeof OfferId.Type
+export const newOfferId = randomId<OfferId>("ofr")

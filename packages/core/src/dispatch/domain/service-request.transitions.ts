@@ -1,0 +1,36 @@
+import type { RequestState } from "./service-request.ts"
+
+export type RequestCommandTag =
+  | "AskClarification"
+  | "Answer"
+  | "MarkReady"
+  | "StartDispatch"
+  | "Assign"
+  | "GiveUp"
+  | "Cancel"
+
+/**
+ * The service-request state machine (DESIGN.md):
+ * submitted <-> needs_clarification -> ready -> dispatching -> assigned | unfulfilled | cancelled.
+ * Ops review a submitted request: ask the homeowner a question, mark it ready, or cancel it.
+ * Assigned, unfulfilled and cancelled are final.
+ */
+export const requestTransitions: {
+  readonly [S in RequestState]: { readonly [C in RequestCommandTag]?: RequestState }
+} = {
+  submitted: { AskClarification: "needs_clarification", MarkReady: "ready", Cancel: "cancelled" },
+  needs_clarification: {
+    Answer: "submitted",
+    AskClarification: "needs_clarification",
+    Cancel: "cancelled",
+  },
+  ready: {
+    AskClarification: "needs_clarification",
+    StartDispatch: "dispatching",
+    Cancel: "cancelled",
+  },
+  dispatching: { Assign: "assigned", GiveUp: "unfulfilled", Cancel: "cancelled" },
+  assigned: {},
+  unfulfilled: {},
+  cancelled: {},
+}

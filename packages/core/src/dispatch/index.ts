@@ -1,0 +1,2 @@
+export * from "./domain/service-request.transitions.ts"
+export * from "./domain/service-request.ts"
