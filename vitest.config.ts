@@ -4,7 +4,8 @@ export default defineConfig({
   test: {
     include: ["packages/*/src/**/*.test.ts", "packages/*/test/**/*.test.ts"],
     exclude: ["**/*.integration.test.ts", "**/node_modules/**"],
-    testTimeout: 30_000,
+    // A hang guard, not a timing assertion: property runs on PGlite build a fresh schema each.
+    testTimeout: 120_000,
     hookTimeout: 60_000,
   },
 })

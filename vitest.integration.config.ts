@@ -7,7 +7,7 @@ export default defineConfig({
       "packages/*/src/**/*.integration.test.ts",
       "packages/*/test/**/*.integration.test.ts",
     ],
-    testTimeout: 60_000,
+    testTimeout: 180_000,
     hookTimeout: 120_000,
     fileParallelism: false,
   },
