@@ -1,7 +1,5 @@
-import type {
-  MessageDraft,
-  NotificationChannel,
-} from "../../notifications/domain/outbox-message.ts"
+import type { MessageDraft } from "../../notifications/domain/outbox-message.ts"
+import { greeting, messagesForParty } from "../../notifications/domain/party-messages.ts"
 import type { MarketplacePolicy } from "../../policy/policy.ts"
 import { type Instant, toIso } from "../../shared/time.ts"
 import type { Party } from "./party.ts"
@@ -23,9 +21,6 @@ interface Rendered {
 
 /** "2025-04-30 14:05 UTC": unambiguous in a chat message, and pure (no wall clock, no locale). */
 const dateText = (at: Instant): string => `${toIso(at).slice(0, 16).replace("T", " ")} UTC`
-
-const greeting = (party: Party): string =>
-  party.profile.displayName === undefined ? "Hello" : `Hello ${party.profile.displayName}`
 
 const render = (
   event: VettingEvent,
@@ -87,19 +82,5 @@ export const vettingNotifications = (
   party: Party,
   policy: MarketplacePolicy,
 ): ReadonlyArray<MessageDraft> => {
-  const rendered = render(event, party, policy)
-  if (rendered === undefined) return []
-  const destinations: ReadonlyArray<readonly [NotificationChannel, string]> = [
-    ["whatsapp", party.phone],
-    ...(party.profile.email === undefined ? [] : [["email", party.profile.email] as const]),
-  ]
-  return destinations.map(([channel, to]) => ({
-    dedupeKey: `${event.eventId}:${channel}:${rendered.template}`,
-    channel,
-    to,
-    template: rendered.template,
-    body: rendered.body,
-    partyId: party.id,
-    ...(channel === "email" ? { subject: rendered.subject } : {}),
-  }))
+  return messagesForParty(event.eventId, party, render(event, party, policy))
 }

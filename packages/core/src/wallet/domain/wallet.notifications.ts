@@ -1,7 +1,5 @@
-import type {
-  MessageDraft,
-  NotificationChannel,
-} from "../../notifications/domain/outbox-message.ts"
+import type { MessageDraft } from "../../notifications/domain/outbox-message.ts"
+import { greeting, messagesForParty } from "../../notifications/domain/party-messages.ts"
 import type { MarketplacePolicy } from "../../policy/policy.ts"
 import type { Party } from "../../vetting/domain/party.ts"
 import type { WalletEvent } from "./wallet.events.ts"
@@ -21,9 +19,6 @@ interface Rendered {
   readonly subject: string
   readonly body: string
 }
-
-const greeting = (party: Party): string =>
-  party.profile.displayName === undefined ? "Hello" : `Hello ${party.profile.displayName}`
 
 const render = (
   event: WalletEvent,
@@ -79,19 +74,5 @@ export const walletNotifications = (
   party: Party,
   policy: MarketplacePolicy,
 ): ReadonlyArray<MessageDraft> => {
-  const rendered = render(event, party, policy)
-  if (rendered === undefined) return []
-  const destinations: ReadonlyArray<readonly [NotificationChannel, string]> = [
-    ["whatsapp", party.phone],
-    ...(party.profile.email === undefined ? [] : [["email", party.profile.email] as const]),
-  ]
-  return destinations.map(([channel, to]) => ({
-    dedupeKey: `${event.eventId}:${channel}:${rendered.template}`,
-    channel,
-    to,
-    template: rendered.template,
-    body: rendered.body,
-    partyId: party.id,
-    ...(channel === "email" ? { subject: rendered.subject } : {}),
-  }))
+  return messagesForParty(event.eventId, party, render(event, party, policy))
 }
