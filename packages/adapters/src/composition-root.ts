@@ -5,6 +5,7 @@ import {
   type Notifier,
   type ObjectStore,
   type Policy,
+  type RequestRepository,
   type VettingServices,
   type WalletServices,
 } from "@fundi/core"
@@ -18,7 +19,7 @@ import { isPgliteUrl, layerKnex, makeKnex, migrateLatest, pgliteDataDir } from "
 import { layerObjectStoreLocal } from "./storage/index.ts"
 
 /** Every service the edges (http, cli) can run effects with. */
-export type FundiServices = VettingServices | WalletServices | Health | Notifier
+export type FundiServices = VettingServices | WalletServices | RequestRepository | Health | Notifier
 
 export interface Fundi {
   readonly config: FundiConfig

@@ -7,6 +7,7 @@ import {
   InvalidTransfer,
   NotAProvider,
   ObjectNotFound,
+  RequestNotFound,
   TopUpNotFound,
   UnsupportedContent,
   WeeklyBudgetExceeded,
@@ -201,6 +202,12 @@ const explainWalletFailure = (error: unknown): ReadonlyArray<string> | undefined
     return [
       `error: ${error.message}`,
       "hint: `fundi ops topups list --all` lists every top-up with its id",
+    ]
+  }
+  if (error instanceof RequestNotFound) {
+    return [
+      `error: ${error.message}`,
+      "hint: `fundi ops requests list --all` lists every request with its id",
     ]
   }
   if (error instanceof NotAProvider) {

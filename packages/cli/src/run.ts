@@ -8,6 +8,7 @@ import { registerDb } from "./commands/db.ts"
 import { registerDev } from "./commands/dev.ts"
 import { registerLedger } from "./commands/ledger.ts"
 import { registerProviders } from "./commands/providers.ts"
+import { registerRequests } from "./commands/requests.ts"
 import { registerServe } from "./commands/serve.ts"
 import { registerTopUps } from "./commands/topups.ts"
 import { registerEarnings, registerWallet } from "./commands/wallet.ts"
@@ -44,9 +45,10 @@ export const buildProgram = (session: Session): Command => {
   const ops = program
     .command("ops")
     .description(
-      "operations: applications, background checks, providers, wallets, top-ups, credits, the ledger, audit log (--as NAME or FUNDI_OPERATOR says who you are)",
+      "operations: applications, requests, background checks, providers, wallets, top-ups, credits, the ledger, audit log (--as NAME or FUNDI_OPERATOR says who you are)",
     )
   registerApplications(ops, session)
+  registerRequests(ops, session)
   registerBackgroundCheck(ops, session)
   registerProviders(ops, session)
   registerWallet(ops, session)

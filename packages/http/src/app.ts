@@ -12,6 +12,7 @@ import { buildOpenApiDocument } from "./openapi.ts"
 import { applicationRoutes } from "./routes/applications.routes.ts"
 import { healthRoutes } from "./routes/health.routes.ts"
 import { partyRoutes } from "./routes/parties.routes.ts"
+import { requestRoutes } from "./routes/requests.routes.ts"
 import { walletRoutes } from "./routes/wallet.routes.ts"
 import type { ApiRuntime, RouteDeps } from "./run-effect.ts"
 
@@ -50,6 +51,7 @@ export const makeApp = (options: MakeAppOptions): Hono => {
   api.route("/", partyRoutes(deps))
   api.route("/", applicationRoutes(deps))
   api.route("/", walletRoutes(deps))
+  api.route("/", requestRoutes(deps))
   app.route("/api/v1", api)
 
   app.notFound((c) =>

@@ -7,6 +7,7 @@ import {
   BackgroundCheckNotPassed,
   BackgroundCheckUnavailable,
   ContentTooLarge,
+  CustomerNotActive,
   IdempotencyConflict,
   InsufficientFunds,
   InvalidInput,
@@ -14,12 +15,14 @@ import {
   NoProofOfPayment,
   NotAProvider,
   NothingToReapply,
+  NotRequestOwner,
   NotTopUpOwner,
   PartyNotFound,
   PersistenceUnavailable,
   PhoneAlreadyRegistered,
   ProfileIncomplete,
   ReapplyLockedOut,
+  RequestNotFound,
   TopUpNotFound,
   TopUpOutOfRange,
   TransitionNotAllowed,
@@ -76,6 +79,9 @@ export type DomainError =
   | InvalidTransfer
   | UnsupportedContent
   | ContentTooLarge
+  | RequestNotFound
+  | NotRequestOwner
+  | CustomerNotActive
 
 const domainErrorClasses = [
   InvalidInput,
@@ -105,6 +111,9 @@ const domainErrorClasses = [
   InvalidTransfer,
   UnsupportedContent,
   ContentTooLarge,
+  RequestNotFound,
+  NotRequestOwner,
+  CustomerNotActive,
 ] as const
 
 export const isDomainError = (u: unknown): u is DomainError =>
@@ -156,6 +165,10 @@ export const statusOf: { readonly [K in DomainError["_tag"]]: ContentfulStatusCo
   ProfileIncomplete: 422,
   PersistenceUnavailable: 503,
   BackgroundCheckUnavailable: 503,
+  RequestNotFound: 404,
+  // Like NotTopUpOwner: answered as an unknown request, so ids cannot be probed.
+  NotRequestOwner: 404,
+  CustomerNotActive: 409,
 }
 
 /** Fields beyond `error` and `message` that help a client act on the error. */
@@ -218,6 +231,11 @@ const detailsOf = (e: DomainError): Record<string, unknown> => {
       return { detected: e.detected, allowed: [...e.allowed] }
     case "ContentTooLarge":
       return { size: e.size, limit: e.limit }
+    case "RequestNotFound":
+    case "NotRequestOwner":
+      return { requestId: e.requestId }
+    case "CustomerNotActive":
+      return { partyId: e.partyId, kind: e.kind, status: e.status }
     case "NothingToReapply":
     case "BackgroundCheckNotPassed":
     case "VettingNotRequired":
@@ -228,16 +246,18 @@ const detailsOf = (e: DomainError): Record<string, unknown> => {
 }
 
 export const domainErrorResponse = (e: DomainError): ErrorResponse =>
-  // Someone else's top-up is answered exactly like an unknown one: a URL must not reveal
-  // which top-up ids exist.
+  // Someone else's top-up or request is answered exactly like an unknown one: a URL must
+  // not reveal which ids exist.
   e._tag === "NotTopUpOwner"
     ? domainErrorResponse(new TopUpNotFound({ topUpId: e.topUpId }))
-    : {
-        status: statusOf[e._tag],
-        body: { error: errorCode(e._tag), message: e.message, ...detailsOf(e) },
-        // Outages are temporary: tell well-behaved clients to come back rather than give up.
-        ...(statusOf[e._tag] === 503 ? { headers: { "Retry-After": "5" } } : {}),
-      }
+    : e._tag === "NotRequestOwner"
+      ? domainErrorResponse(new RequestNotFound({ requestId: e.requestId }))
+      : {
+          status: statusOf[e._tag],
+          body: { error: errorCode(e._tag), message: e.message, ...detailsOf(e) },
+          // Outages are temporary: tell well-behaved clients to come back rather than give up.
+          ...(statusOf[e._tag] === 503 ? { headers: { "Retry-After": "5" } } : {}),
+        }
 
 /** What the server logs about an unexpected failure; the client only sees `errorId`. */
 export interface UnexpectedError {

@@ -56,6 +56,10 @@ describe("the OpenAPI document", () => {
         "POST /api/v1/parties/{partyId}/topups",
         "PUT /api/v1/parties/{partyId}/topups/{topUpId}/proof",
         "GET /api/v1/topups/{topUpId}",
+        "POST /api/v1/requests",
+        "GET /api/v1/requests/{requestId}",
+        "POST /api/v1/requests/{requestId}/answer",
+        "POST /api/v1/requests/{requestId}/cancel",
       ].sort(),
     )
   })

@@ -3,6 +3,7 @@ import {
   CreateTopUpInput,
   PartyId,
   ProfilePatch,
+  RequestId,
   SetWeeklyBudgetInput,
   SignUpInput,
   TopUpId,
@@ -18,6 +19,12 @@ import {
   TopUpResource,
   WalletResource,
 } from "./representations.ts"
+import {
+  AnswerRequestBody,
+  CancelRequestBody,
+  RequestResource,
+  SubmitRequestBody,
+} from "./routes/requests.routes.ts"
 
 /** The party comes from the URL; the body carries the rest of the use-case input. */
 export const CreateTopUpRequest = CreateTopUpInput.mapFields(Struct.omit(["partyId"]))
@@ -47,6 +54,11 @@ const roots = {
   Wallet: WalletResource,
   Statement: StatementResource,
   TopUp: TopUpResource,
+  RequestId: RequestId,
+  SubmitRequest: SubmitRequestBody,
+  AnswerRequest: AnswerRequestBody,
+  CancelRequest: CancelRequestBody,
+  ServiceRequest: RequestResource,
 } as const
 
 type RootName = keyof typeof roots
@@ -111,6 +123,13 @@ export const buildOpenApiDocument = (): JsonObject => {
     required: true,
     description: "a top-up id, tpu_ then 20 base-32 characters",
     schema: refs.TopUpId,
+  }
+  const requestIdParam = {
+    name: "requestId",
+    in: "path",
+    required: true,
+    description: "a request id, req_ then 20 base-32 characters",
+    schema: refs.RequestId,
   }
   const common = {
     "401": { $ref: "#/components/responses/Unauthorized" },
@@ -372,6 +391,88 @@ export const buildOpenApiDocument = (): JsonObject => {
             "413": errorResponse("content_too_large (with `size` and `limit`)"),
             "415": errorResponse(
               "unsupported_media_type (the Content-Type) or unsupported_content (the bytes, with `detected`)",
+            ),
+            ...common,
+          },
+        },
+      },
+      "/api/v1/requests": {
+        post: {
+          operationId: "submitRequest",
+          summary: "A homeowner asks for help; the request joins the ops review queue",
+          description:
+            "`customerId` must be an active homeowner; the request takes their cohort. " +
+            "`availability` is `now` or 1 to 5 windows (`start`/`end` as epoch ms or " +
+            "ISO-8601 with a zone) that have not ended. A `virtual` consultation needs " +
+            "`estimatedMinutes` and `totalAmountMinor` (a string of digits); an " +
+            "`in_person` visit must not carry them. `photos` are object-store keys.",
+          requestBody: {
+            required: true,
+            content: { "application/json": { schema: refs.SubmitRequest } },
+          },
+          responses: {
+            "201": {
+              ...json(refs.ServiceRequest, "created, in state submitted"),
+              headers: location("request"),
+            },
+            ...withBody,
+            "404": errorResponse("party_not_found: no party with that customerId"),
+            "409": errorResponse(
+              "customer_not_active: the party is not a homeowner, or not active",
+            ),
+            ...common,
+          },
+        },
+      },
+      "/api/v1/requests/{requestId}": {
+        get: {
+          operationId: "getRequest",
+          summary: "A request with its state",
+          parameters: [requestIdParam],
+          responses: {
+            "200": json(refs.ServiceRequest, "the request"),
+            "404": errorResponse("request_not_found"),
+            ...common,
+          },
+        },
+      },
+      "/api/v1/requests/{requestId}/answer": {
+        post: {
+          operationId: "answerRequestClarification",
+          summary: "The homeowner answers ops' question; the request returns to review",
+          parameters: [requestIdParam],
+          requestBody: {
+            required: true,
+            content: { "application/json": { schema: refs.AnswerRequest } },
+          },
+          responses: {
+            "200": json(refs.ServiceRequest, "the request, submitted again"),
+            ...withBody,
+            "404": errorResponse(
+              "request_not_found: no such request, or not one of this homeowner's",
+            ),
+            "409": errorResponse("transition_not_allowed: no question is waiting for an answer"),
+            ...common,
+          },
+        },
+      },
+      "/api/v1/requests/{requestId}/cancel": {
+        post: {
+          operationId: "cancelRequest",
+          summary: "The homeowner withdraws a request that is not yet assigned",
+          parameters: [requestIdParam],
+          requestBody: {
+            required: true,
+            content: { "application/json": { schema: refs.CancelRequest } },
+          },
+          responses: {
+            "200": json(refs.ServiceRequest, "the request, now cancelled"),
+            ...withBody,
+            "404": errorResponse(
+              "request_not_found: no such request, or not one of this homeowner's",
+            ),
+            "409": errorResponse(
+              "transition_not_allowed: the request is already assigned, unfulfilled or cancelled",
             ),
             ...common,
           },

@@ -1,10 +1,10 @@
-import type { Health, VettingServices, WalletServices } from "@fundi/core"
+import type { DispatchServices, Health, VettingServices, WalletServices } from "@fundi/core"
 import { type Effect, Exit, type ManagedRuntime } from "effect"
 import type { Context } from "hono"
 import { causeResponse, type DomainError, type ErrorLogger, sendError } from "./error-response.ts"
 
 /** The services the HTTP edge runs use cases with. */
-export type ApiServices = VettingServices | WalletServices | Health
+export type ApiServices = VettingServices | WalletServices | DispatchServices | Health
 
 /**
  * The runtime the composition root builds. `in R` makes a runtime with more services (say

@@ -6,6 +6,7 @@ import type {
   Ledger,
   Outbox,
   PartyRepository,
+  RequestRepository,
   TopUpRepository,
   Transactions,
   WalletSettings,
@@ -19,6 +20,7 @@ import { layerHealth } from "./health.knex.ts"
 import { layerLedger } from "./ledger.knex.ts"
 import { layerOutbox } from "./outbox.knex.ts"
 import { layerPartyRepository } from "./party-repository.knex.ts"
+import { layerRequestRepository } from "./request-repository.knex.ts"
 import { layerTopUpRepository } from "./top-up-repository.knex.ts"
 import { layerTransactions } from "./transactions.knex.ts"
 import { layerWalletSettings } from "./wallet-settings.knex.ts"
@@ -35,6 +37,7 @@ export type PostgresServices =
   | Ledger
   | TopUpRepository
   | WalletSettings
+  | RequestRepository
 
 /**
  * All Postgres adapters on one Knex instance (a server pool or PGlite). The caller owns
@@ -52,4 +55,5 @@ export const layerKnex = (knex: Knex): Layer.Layer<PostgresServices> =>
     layerLedger(knex),
     layerTopUpRepository(knex),
     layerWalletSettings(knex),
+    layerRequestRepository(knex),
   )

@@ -316,8 +316,59 @@ const ledgerAndWallet: Migration = {
   ),
 }
 
+const serviceRequests: Migration = {
+  name: "0003_service_requests",
+  up: sql(
+    // A homeowner's request for help. No foreign key to parties: like top-ups, the row
+    // names its homeowner by id and the use cases check that the homeowner exists.
+    `create table service_requests (
+      id text collate "C" primary key,
+      customer_id text collate "C" not null,
+      category text not null,
+      description text not null,
+      area text not null,
+      point_lat double precision,
+      point_lng double precision,
+      -- Disclosed to the assigned provider only.
+      street text,
+      mode text not null constraint service_requests_mode_check
+        check (mode in ('virtual', 'in_person')),
+      urgency text not null constraint service_requests_urgency_check
+        check (urgency in ('low', 'normal', 'urgent', 'emergency')),
+      -- {"_tag":"now"} or {"_tag":"windows","windows":[{"start":ms,"end":ms}]}.
+      availability jsonb not null,
+      estimated_minutes integer,
+      total_amount_minor bigint constraint service_requests_total_check
+        check (total_amount_minor > 0),
+      photos jsonb not null,
+      channel text not null constraint service_requests_channel_check
+        check (channel in ('whatsapp', 'web', 'api', 'ops')),
+      cohort text not null constraint service_requests_cohort_check
+        check (cohort in ('live', 'test')),
+      state text not null constraint service_requests_state_check check (state in
+        ('submitted', 'needs_clarification', 'ready', 'dispatching', 'assigned',
+         'unfulfilled', 'cancelled')),
+      clarification_question text,
+      cancellation_reason text,
+      assigned_provider_id text collate "C",
+      created_at timestamptz not null,
+      updated_at timestamptz not null,
+      -- A point is both coordinates or neither.
+      constraint service_requests_point_shape check (num_nulls(point_lat, point_lng) in (0, 2))
+    )`,
+    // The review queue (oldest first, by state), and a homeowner's own requests.
+    "create index service_requests_state_idx on service_requests (state, created_at, id)",
+    "create index service_requests_customer_idx on service_requests (customer_id, created_at, id)",
+  ),
+  down: sql("drop table service_requests"),
+}
+
 /** Every migration, oldest first. */
-export const migrations: ReadonlyArray<Migration> = [vettingFoundation, ledgerAndWallet]
+export const migrations: ReadonlyArray<Migration> = [
+  vettingFoundation,
+  ledgerAndWallet,
+  serviceRequests,
+]
 
 /** Knex's migration source interface over the in-code list. */
 const migrationSource: Knex.MigrationSource<Migration> = {

@@ -30,7 +30,7 @@ export class PhoneAlreadyRegistered extends Schema.TaggedError<PhoneAlreadyRegis
 export class TransitionNotAllowed extends Schema.TaggedError<TransitionNotAllowed>()(
   "TransitionNotAllowed",
   {
-    entity: Schema.Literals(["application", "party", "top_up"]),
+    entity: Schema.Literals(["application", "party", "top_up", "request"]),
     id: Schema.String,
     from: Schema.String,
     command: Schema.String,

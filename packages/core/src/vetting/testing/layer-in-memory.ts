@@ -1,5 +1,7 @@
 import { Layer } from "effect"
 import { layerAuditLogInMemory } from "../../audit/testing/audit-log.fake.ts"
+import { layerRequestRepositoryInMemory } from "../../dispatch/testing/request-repository.fake.ts"
+import type { DispatchServices } from "../../dispatch/use-cases/services.ts"
 import { layerLedgerInMemory } from "../../ledger/testing/ledger.fake.ts"
 import { layerOutboxInMemory } from "../../notifications/testing/outbox.fake.ts"
 import type { MarketplacePolicy } from "../../policy/policy.ts"
@@ -35,6 +37,7 @@ export const layerInMemoryStorage = Layer.mergeAll(
   layerTopUpRepositoryInMemory,
   layerWalletSettingsInMemory,
   layerObjectStoreInMemory,
+  layerRequestRepositoryInMemory,
 )
 
 /**
@@ -44,7 +47,7 @@ export const layerInMemoryStorage = Layer.mergeAll(
  */
 export const layerInMemory = (
   policy: MarketplacePolicy = creditsPreset,
-): Layer.Layer<VettingServices | WalletServices | Health | InMemoryStore> =>
+): Layer.Layer<VettingServices | WalletServices | DispatchServices | Health | InMemoryStore> =>
   Layer.mergeAll(layerInMemoryStorage, layerBackgroundCheckManual, layerPolicy(policy)).pipe(
     Layer.provideMerge(Layer.fresh(layerInMemoryStore)),
   )

@@ -1,0 +1,164 @@
+import { Schema } from "effect"
+
+const iso = (ms: number) => new Date(ms).toISOString()
+
+/** A command the offer table does not allow from the offer's state. */
+export class OfferTransitionNotAllowed extends Schema.TaggedError<OfferTransitionNotAllowed>()(
+  "OfferTransitionNotAllowed",
+  {
+    offerId: Schema.String,
+    from: Schema.String,
+    command: Schema.String,
+    /** States from which the command would be allowed, to tell people what to do. */
+    allowedFrom: Schema.Array(Schema.String),
+  },
+) {
+  override get message() {
+    const allowed = this.allowedFrom.length > 0 ? this.allowedFrom.join(" or ") : "no state"
+    return `offer ${this.offerId} is ${this.from}: ${this.command} is allowed only from ${allowed}`
+  }
+}
+
+/** The provider acted at or after the offer's deadline (time-to-live or unlock hold). */
+export class OfferLapsed extends Schema.TaggedError<OfferLapsed>()("OfferLapsed", {
+  offerId: Schema.String,
+  deadline: Schema.Number,
+}) {
+  override get message() {
+    return `offer ${this.offerId} lapsed at ${iso(this.deadline)}`
+  }
+}
+
+/** The scheduler tried to expire an offer before its deadline. */
+export class OfferNotDue extends Schema.TaggedError<OfferNotDue>()("OfferNotDue", {
+  offerId: Schema.String,
+  deadline: Schema.Number,
+}) {
+  override get message() {
+    return `offer ${this.offerId} does not expire before ${iso(this.deadline)}`
+  }
+}
+
+export class WrongNumberOfSlots extends Schema.TaggedError<WrongNumberOfSlots>()(
+  "WrongNumberOfSlots",
+  { count: Schema.Number },
+) {
+  override get message() {
+    return `propose exactly three times, not ${this.count}`
+  }
+}
+
+export class SlotEndsBeforeStart extends Schema.TaggedError<SlotEndsBeforeStart>()(
+  "SlotEndsBeforeStart",
+  { index: Schema.Number },
+) {
+  override get message() {
+    return `proposed time ${this.index + 1} must end after it starts`
+  }
+}
+
+export class SlotNotInFuture extends Schema.TaggedError<SlotNotInFuture>()("SlotNotInFuture", {
+  index: Schema.Number,
+  start: Schema.Number,
+}) {
+  override get message() {
+    return `proposed time ${this.index + 1} (${iso(this.start)}) is not in the future`
+  }
+}
+
+export class DuplicateSlots extends Schema.TaggedError<DuplicateSlots>()("DuplicateSlots", {
+  first: Schema.Number,
+  second: Schema.Number,
+}) {
+  override get message() {
+    return `proposed times ${this.first + 1} and ${this.second + 1} are the same`
+  }
+}
+
+export class OverlappingSlots extends Schema.TaggedError<OverlappingSlots>()("OverlappingSlots", {
+  first: Schema.Number,
+  second: Schema.Number,
+}) {
+  override get message() {
+    return `proposed times ${this.first + 1} and ${this.second + 1} overlap`
+  }
+}
+
+export type ProposedTimesInvalid =
+  | WrongNumberOfSlots
+  | SlotEndsBeforeStart
+  | SlotNotInFuture
+  | DuplicateSlots
+  | OverlappingSlots
+
+/** The homeowner picked a slot that was not proposed or has already started. */
+export class SlotUnavailable extends Schema.TaggedError<SlotUnavailable>()("SlotUnavailable", {
+  offerId: Schema.String,
+  slot: Schema.Number,
+}) {
+  override get message() {
+    return `time ${this.slot + 1} of offer ${this.offerId} cannot be chosen`
+  }
+}
+
+/** The policy prices neither this category nor "*". */
+export class LeadPriceMissing extends Schema.TaggedError<LeadPriceMissing>()("LeadPriceMissing", {
+  category: Schema.String,
+  urgency: Schema.String,
+}) {
+  override get message() {
+    return `the policy has no lead price for ${this.category} (${this.urgency}) and no "*" price`
+  }
+}
+
+export const IneligibleReason = Schema.Literals([
+  "not_lead_eligible",
+  "cohort",
+  "category",
+  "area",
+  "unavailable",
+  "already_offered",
+  "capacity",
+  "budget",
+])
+export type IneligibleReason = typeof IneligibleReason.Type
+
+/** Why matching will not offer this request to this provider. */
+export class ProviderIneligible extends Schema.TaggedError<ProviderIneligible>()(
+  "ProviderIneligible",
+  { providerId: Schema.String, reason: IneligibleReason, detail: Schema.String },
+) {
+  override get message() {
+    return `provider ${this.providerId} is not eligible (${this.reason}): ${this.detail}`
+  }
+}
+
+/** Acceptance handover gate: the request already has its provider. */
+export class LeadAlreadyAssigned extends Schema.TaggedError<LeadAlreadyAssigned>()(
+  "LeadAlreadyAssigned",
+  { requestId: Schema.String, assignedProviderId: Schema.String },
+) {
+  override get message() {
+    return `request ${this.requestId} is already assigned to ${this.assignedProviderId}`
+  }
+}
+
+/** Offers are made and taken only while the request is dispatching. */
+export class RequestNotDispatching extends Schema.TaggedError<RequestNotDispatching>()(
+  "RequestNotDispatching",
+  { requestId: Schema.String, state: Schema.String },
+) {
+  override get message() {
+    return `request ${this.requestId} is ${this.state}, not dispatching`
+  }
+}
+
+/** The policy's unlocks per lead are all taken. */
+export class UnlockCapReached extends Schema.TaggedError<UnlockCapReached>()("UnlockCapReached", {
+  requestId: Schema.String,
+  cap: Schema.Number,
+}) {
+  override get message() {
+    return `request ${this.requestId} has been unlocked by ${this.cap} provider(s) already, the most allowed`
+  }
+}

@@ -1,0 +1,236 @@
+import { Result } from "effect"
+import type { MarketplacePolicy } from "../../policy/policy.ts"
+import type { OfferId, PartyId } from "../../shared/ids.ts"
+import type { Instant } from "../../shared/time.ts"
+import {
+  DuplicateSlots,
+  OfferLapsed,
+  OfferNotDue,
+  OfferTransitionNotAllowed,
+  OverlappingSlots,
+  type ProposedTimesInvalid,
+  SlotEndsBeforeStart,
+  SlotNotInFuture,
+  SlotUnavailable,
+  WrongNumberOfSlots,
+} from "./dispatch.errors.ts"
+import { type OfferCommand, type OfferCommandTag, offerTransitions } from "./offer.transitions.ts"
+import type { ExpiryCause, Offer, OfferState } from "./offer.ts"
+import type { ServiceRequest, TimeWindow } from "./service-request.ts"
+
+const MINUTE_MS = 60_000
+
+export type OfferEventTag =
+  | "OfferPreviewed"
+  | "LeadUnlocked"
+  | "OfferAccepted"
+  | "OfferDeclined"
+  | "TimesProposed"
+  | "OfferExpired"
+
+export interface OfferEvent {
+  readonly _tag: OfferEventTag
+  readonly at: Instant
+  readonly offerId: OfferId
+  readonly requestId: ServiceRequest["id"]
+  readonly providerId: PartyId
+}
+
+export type OfferTransition = readonly [Offer, ReadonlyArray<OfferEvent>]
+
+export type OfferTransitionError =
+  | OfferTransitionNotAllowed
+  | OfferLapsed
+  | OfferNotDue
+  | ProposedTimesInvalid
+  | SlotUnavailable
+
+export const offerStates = Object.keys(offerTransitions) as ReadonlyArray<OfferState>
+
+/** Where the table lets `command` lead from `state`, if anywhere. */
+export const offerTarget = (state: OfferState, command: OfferCommandTag): OfferState | undefined =>
+  offerTransitions[state][command]
+
+/** The states from which the table accepts a command, to tell people what would work. */
+export const offerStatesAccepting = (command: OfferCommandTag): ReadonlyArray<OfferState> =>
+  offerStates.filter((state) => offerTarget(state, command) !== undefined)
+
+/** A fresh offer: it lives for the policy's time-to-live unless the provider unlocks it. */
+export const makeOffer = (
+  input: { readonly id: OfferId; readonly request: ServiceRequest; readonly providerId: PartyId },
+  policy: MarketplacePolicy,
+  now: Instant,
+): Offer => ({
+  id: input.id,
+  requestId: input.request.id,
+  providerId: input.providerId,
+  state: "offered",
+  offeredAt: now,
+  expiresAt: (now + policy.dispatch.offerTtlMinutes * MINUTE_MS) as Instant,
+  updatedAt: now,
+})
+
+/**
+ * When an open offer runs out: the time-to-live before unlock, the hold after it, and for
+ * proposed times the start of the last slot (after that the homeowner has nothing to pick).
+ * Closed offers have no deadline.
+ */
+export const offerDeadline = (offer: Offer): Instant | undefined => {
+  switch (offer.state) {
+    case "offered":
+    case "previewed":
+      return offer.expiresAt
+    case "unlocked":
+      return offer.holdExpiresAt
+    case "times_proposed":
+      return offer.proposedTimes === undefined || offer.proposedTimes.length === 0
+        ? offer.updatedAt
+        : (Math.max(...offer.proposedTimes.map((slot) => slot.start)) as Instant)
+    default:
+      return undefined
+  }
+}
+
+/**
+ * The rule for proposed times: exactly three, each ending after it starts, each starting
+ * strictly after `now`, no two the same and no two overlapping (slots are half-open
+ * [start, end), so one may start exactly when another ends). Checked in that order, so the
+ * error names the first thing to fix; duplicates are reported before the overlap they imply.
+ */
+export const validateProposedTimes = (
+  slots: ReadonlyArray<TimeWindow>,
+  now: Instant,
+): Result.Result<ReadonlyArray<TimeWindow>, ProposedTimesInvalid> => {
+  if (slots.length !== 3) return Result.fail(new WrongNumberOfSlots({ count: slots.length }))
+  for (const [index, slot] of slots.entries()) {
+    if (slot.end <= slot.start) return Result.fail(new SlotEndsBeforeStart({ index }))
+    if (slot.start <= now) return Result.fail(new SlotNotInFuture({ index, start: slot.start }))
+  }
+  for (let first = 0; first < slots.length; first++) {
+    for (let second = first + 1; second < slots.length; second++) {
+      const a = slots[first]!
+      const b = slots[second]!
+      if (a.start === b.start && a.end === b.end) {
+        return Result.fail(new DuplicateSlots({ first, second }))
+      }
+      if (a.start < b.end && b.start < a.end) {
+        return Result.fail(new OverlappingSlots({ first, second }))
+      }
+    }
+  }
+  return Result.succeed(slots)
+}
+
+const notAllowed = (offer: Offer, command: OfferCommandTag) =>
+  new OfferTransitionNotAllowed({
+    offerId: offer.id,
+    from: offer.state,
+    command,
+    allowedFrom: offerStatesAccepting(command),
+  })
+
+/** The provider acts only before the deadline; at the deadline the scheduler expires it. */
+const beforeDeadline = (offer: Offer, now: Instant): Result.Result<void, OfferLapsed> => {
+  const deadline = offerDeadline(offer)
+  return deadline !== undefined && now >= deadline
+    ? Result.fail(new OfferLapsed({ offerId: offer.id, deadline }))
+    : Result.void
+}
+
+const expiryCause = (state: OfferState): ExpiryCause =>
+  state === "unlocked" ? "hold" : state === "times_proposed" ? "slots_passed" : "ttl"
+
+/**
+ * Applies one command to an offer. The table decides which commands a state accepts; the
+ * guards here hold the clock: a provider's action (preview, unlock, accept, propose) must
+ * come before the offer's deadline, the scheduler's Expire at or after it. Declining and
+ * withdrawing need no clock: closing an offer early harms nobody.
+ */
+export const transitionOffer = (
+  offer: Offer,
+  command: OfferCommand,
+  policy: MarketplacePolicy,
+  now: Instant,
+): Result.Result<OfferTransition, OfferTransitionError> => {
+  const to = offerTarget(offer.state, command._tag)
+  if (to === undefined) return Result.fail(notAllowed(offer, command._tag))
+  const event = (_tag: OfferEventTag): OfferEvent => ({
+    _tag,
+    at: now,
+    offerId: offer.id,
+    requestId: offer.requestId,
+    providerId: offer.providerId,
+  })
+  const moved = { ...offer, state: to, updatedAt: now }
+
+  switch (command._tag) {
+    case "Preview":
+      return Result.map(beforeDeadline(offer, now), () => [
+        { ...moved, previewedAt: now },
+        [event("OfferPreviewed")],
+      ])
+    case "Unlock":
+      return Result.map(beforeDeadline(offer, now), () => [
+        {
+          ...moved,
+          unlockedAt: now,
+          holdExpiresAt: (now + policy.credits.unlockHoldMinutes * MINUTE_MS) as Instant,
+          creditsCharged: command.credits,
+        },
+        [event("LeadUnlocked")],
+      ])
+    case "Accept":
+      return Result.map(beforeDeadline(offer, now), () => [
+        { ...moved, decidedAt: now },
+        [event("OfferAccepted")],
+      ])
+    case "ProposeTimes":
+      return Result.flatMap(beforeDeadline(offer, now), () =>
+        Result.map(validateProposedTimes(command.slots, now), (slots) => [
+          { ...moved, proposedTimes: slots, decidedAt: now },
+          [event("TimesProposed")],
+        ]),
+      )
+    case "ChooseTime": {
+      const slot = offer.proposedTimes?.[command.slot]
+      // A slot that has started can no longer be the time the provider comes.
+      if (slot === undefined || slot.start <= now) {
+        return Result.fail(new SlotUnavailable({ offerId: offer.id, slot: command.slot }))
+      }
+      return Result.succeed([
+        { ...moved, chosenSlot: slot, decidedAt: now },
+        [event("OfferAccepted")],
+      ])
+    }
+    case "Decline":
+      return Result.succeed([
+        {
+          ...moved,
+          decidedAt: now,
+          ...(command.reason === undefined ? {} : { declineReason: command.reason }),
+        },
+        [event("OfferDeclined")],
+      ])
+    case "RejectTimes":
+      return Result.succeed([
+        { ...moved, decidedAt: now, declineReason: "homeowner chose none of the proposed times" },
+        [event("OfferDeclined")],
+      ])
+    case "Expire": {
+      const deadline = offerDeadline(offer)
+      if (deadline === undefined || now < deadline) {
+        return Result.fail(new OfferNotDue({ offerId: offer.id, deadline: deadline ?? now }))
+      }
+      return Result.succeed([
+        { ...moved, decidedAt: now, expiryCause: expiryCause(offer.state) },
+        [event("OfferExpired")],
+      ])
+    }
+    case "Withdraw":
+      // The reason goes to the audit log and the provider's message, not onto the offer.
+      return Result.succeed([
+        { ...moved, decidedAt: now, expiryCause: "withdrawn" },
+        [event("OfferExpired")],
+      ])
+  }
+}
