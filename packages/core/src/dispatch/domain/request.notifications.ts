@@ -1,7 +1,9 @@
-import type {
-  MessageDraft,
-  NotificationChannel,
-} from "../../notifications/domain/outbox-message.ts"
+import type { MessageDraft } from "../../notifications/domain/outbox-message.ts"
+import {
+  greeting,
+  messagesForParty,
+  type RenderedMessage,
+} from "../../notifications/domain/party-messages.ts"
 import type { MarketplacePolicy } from "../../policy/policy.ts"
 import type { Party } from "../../vetting/domain/party.ts"
 import type { RequestEvent } from "./service-request.ops.ts"
@@ -13,21 +15,12 @@ export const requestTemplates = {
   cancelled: "request.cancelled",
 } as const
 
-interface Rendered {
-  readonly template: string
-  readonly subject: string
-  readonly body: string
-}
-
-const greeting = (party: Party): string =>
-  party.profile.displayName === undefined ? "Hello" : `Hello ${party.profile.displayName}`
-
 const render = (
   event: RequestEvent,
   request: ServiceRequest,
   customer: Party,
   policy: MarketplacePolicy,
-): Rendered | undefined => {
+): RenderedMessage | undefined => {
   const what = `your ${request.category} request`
   switch (event._tag) {
     case "ClarificationRequested":
@@ -62,19 +55,5 @@ export const requestNotifications = (
   customer: Party,
   policy: MarketplacePolicy,
 ): ReadonlyArray<MessageDraft> => {
-  const rendered = render(event, request, customer, policy)
-  if (rendered === undefined) return []
-  const destinations: ReadonlyArray<readonly [NotificationChannel, string]> = [
-    ["whatsapp", customer.phone],
-    ...(customer.profile.email === undefined ? [] : [["email", customer.profile.email] as const]),
-  ]
-  return destinations.map(([channel, to]) => ({
-    dedupeKey: `${event.eventId}:${channel}:${rendered.template}`,
-    channel,
-    to,
-    template: rendered.template,
-    body: rendered.body,
-    partyId: customer.id,
-    ...(channel === "email" ? { subject: rendered.subject } : {}),
-  }))
+  return messagesForParty(event.eventId, customer, render(event, request, customer, policy))
 }
