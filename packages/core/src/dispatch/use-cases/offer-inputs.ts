@@ -1,0 +1,35 @@
+import { Schema } from "effect"
+import { OfferId, PartyId, RequestId } from "../../shared/ids.ts"
+import { OperatorName, Reason } from "../../vetting/use-cases/inputs.ts"
+import { TimeWindow } from "../domain/service-request.ts"
+
+/** Input schemas of the offer (lead) use cases; HTTP and CLI validate with these too. */
+
+/** Ops (`operator`) or the dispatcher process (neither given) start dispatch. */
+export const DispatchRequestInput = Schema.Struct({
+  requestId: RequestId,
+  operator: Schema.optionalKey(OperatorName),
+})
+export type DispatchRequestInput = typeof DispatchRequestInput.Encoded
+
+/** A provider acting on one of its own offers. */
+export const OfferActionInput = Schema.Struct({ offerId: OfferId, providerId: PartyId })
+export type OfferActionInput = typeof OfferActionInput.Encoded
+
+export const DeclineLeadInput = Schema.Struct({
+  offerId: OfferId,
+  providerId: PartyId,
+  reason: Schema.optionalKey(Reason),
+})
+export type DeclineLeadInput = typeof DeclineLeadInput.Encoded
+
+/**
+ * Slots as epoch milliseconds. How many, and whether they are distinct, future and apart,
+ * is the rules' business (validateProposedTimes), so the error names the rule broken.
+ */
+export const ProposeTimesInput = Schema.Struct({
+  offerId: OfferId,
+  providerId: PartyId,
+  slots: Schema.Array(TimeWindow).check(Schema.isMaxLength(10)),
+})
+export type ProposeTimesInput = typeof ProposeTimesInput.Encoded

@@ -1,0 +1,117 @@
+import { Effect } from "effect"
+import type { IdempotencyConflict, InsufficientFunds } from "../../ledger/domain/ledger.errors.ts"
+import { Policy } from "../../policy/policy-service.ts"
+import { decodeInput } from "../../shared/decode.ts"
+import type { InvalidInput, PersistenceUnavailable } from "../../shared/errors.ts"
+import { now } from "../../shared/time.ts"
+import { isLeadEligible } from "../../vetting/domain/party.ops.ts"
+import type { PartyNotFound } from "../../vetting/domain/vetting.errors.ts"
+import { latestApplication } from "../../vetting/use-cases/support.ts"
+import type { NotAProvider, WeeklyBudgetExceeded } from "../../wallet/domain/wallet.errors.ts"
+import { chargeCredits } from "../../wallet/use-cases/spend-credits.ts"
+import { loadProvider } from "../../wallet/use-cases/support.ts"
+import { discloseLead, type LeadView } from "../domain/disclosure.ops.ts"
+import {
+  type LeadPriceMissing,
+  ProviderIneligible,
+  RequestNotDispatching,
+  type UnlockCapReached,
+} from "../domain/dispatch.errors.ts"
+import { checkUnlockCap, leadPrice } from "../domain/dispatch.ops.ts"
+import { type OfferTransitionError, transitionOffer } from "../domain/offer.ops.ts"
+import type { RequestNotFound } from "../domain/service-request.ops.ts"
+import { OfferRepository } from "../ports/offer-repository.ts"
+import { OfferActionInput } from "./offer-inputs.ts"
+import type { OfferServices } from "./offer-services.ts"
+import {
+  LeadsNotSold,
+  lockOffer,
+  type NotOfferProvider,
+  type OfferNotFound,
+} from "./offer-support.ts"
+import { audit, customerOf, inTransaction } from "./support.ts"
+
+/** The idempotency id of an offer's unlock: one offer is never paid for twice. */
+export const unlockTransferId = (offerId: string): string => `lead-unlock:${offerId}`
+
+/**
+ * The credit unlock gate: a provider pays the lead price to see the full job. In one
+ * transaction it checks the request is still dispatching, the provider is active with an
+ * approved application, the per-lead unlock cap, the weekly budget and the balance; then
+ * debits the credits (once per offer) and holds the lead for the provider for the
+ * policy's hold window.
+ */
+export const unlockLead: (
+  input: unknown,
+) => Effect.Effect<
+  LeadView,
+  | InvalidInput
+  | PersistenceUnavailable
+  | OfferNotFound
+  | NotOfferProvider
+  | RequestNotFound
+  | RequestNotDispatching
+  | ProviderIneligible
+  | UnlockCapReached
+  | LeadsNotSold
+  | LeadPriceMissing
+  | OfferTransitionError
+  | PartyNotFound
+  | NotAProvider
+  | WeeklyBudgetExceeded
+  | InsufficientFunds
+  | IdempotencyConflict,
+  OfferServices
+> = Effect.fn("unlockLead")(function* (raw: unknown) {
+  const input = yield* decodeInput(OfferActionInput)(raw)
+  return yield* inTransaction(
+    Effect.gen(function* () {
+      const policy = yield* Policy
+      const offers = yield* OfferRepository
+      if (policy.model !== "credits") return yield* new LeadsNotSold({ model: policy.model })
+      const { request, offer } = yield* lockOffer(input.offerId, input.providerId)
+      if (request.state !== "dispatching") {
+        return yield* new RequestNotDispatching({ requestId: request.id, state: request.state })
+      }
+      const provider = yield* loadProvider(offer.providerId, { forUpdate: true })
+      const application = yield* latestApplication(provider.id)
+      if (!isLeadEligible(provider, application)) {
+        return yield* new ProviderIneligible({
+          providerId: provider.id,
+          reason: "not_lead_eligible",
+          detail: `status ${provider.status}, application ${application?.state ?? "none"}`,
+        })
+      }
+      yield* Effect.fromResult(
+        checkUnlockCap(request, offer, yield* offers.listForRequest(request.id), policy),
+      )
+      const price = yield* Effect.fromResult(leadPrice(policy, request.category, request.urgency))
+      const [after] = yield* Effect.fromResult(
+        transitionOffer(offer, { _tag: "Unlock", credits: price }, policy, yield* now),
+      )
+      const charge = yield* chargeCredits({
+        partyId: provider.id,
+        credits: price,
+        transferId: unlockTransferId(offer.id),
+        leadId: offer.id,
+        requestId: request.id,
+      })
+      yield* offers.update(after)
+      yield* audit({
+        actor: { _tag: "party", partyId: provider.id },
+        action: "offer.unlock",
+        subjectType: "offer",
+        subjectId: offer.id,
+        details: {
+          requestId: request.id,
+          from: offer.state,
+          to: after.state,
+          credits: price,
+          transferId: charge.transfer.id,
+          holdExpiresAt: after.holdExpiresAt,
+        },
+      })
+      return discloseLead(request, yield* customerOf(request), "unlocked", price)
+    }),
+  )
+})
