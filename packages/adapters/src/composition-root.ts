@@ -1,11 +1,11 @@
 import {
   type BackgroundCheck,
+  type DispatchServices,
   type Health,
   layerPolicy,
   type Notifier,
   type ObjectStore,
   type Policy,
-  type RequestRepository,
   type VettingServices,
   type WalletServices,
 } from "@fundi/core"
@@ -19,7 +19,7 @@ import { isPgliteUrl, layerKnex, makeKnex, migrateLatest, pgliteDataDir } from "
 import { layerObjectStoreLocal } from "./storage/index.ts"
 
 /** Every service the edges (http, cli) can run effects with. */
-export type FundiServices = VettingServices | WalletServices | RequestRepository | Health | Notifier
+export type FundiServices = VettingServices | WalletServices | DispatchServices | Health | Notifier
 
 export interface Fundi {
   readonly config: FundiConfig

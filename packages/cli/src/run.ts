@@ -6,6 +6,8 @@ import { registerBackgroundCheck } from "./commands/background-check.ts"
 import { registerCredits } from "./commands/credits.ts"
 import { registerDb } from "./commands/db.ts"
 import { registerDev } from "./commands/dev.ts"
+import { registerDispatch } from "./commands/dispatch.ts"
+import { registerLeads } from "./commands/leads.ts"
 import { registerLedger } from "./commands/ledger.ts"
 import { registerProviders } from "./commands/providers.ts"
 import { registerRequests } from "./commands/requests.ts"
@@ -45,10 +47,12 @@ export const buildProgram = (session: Session): Command => {
   const ops = program
     .command("ops")
     .description(
-      "operations: applications, requests, background checks, providers, wallets, top-ups, credits, the ledger, audit log (--as NAME or FUNDI_OPERATOR says who you are)",
+      "operations: applications, requests, dispatch, leads, background checks, providers, wallets, top-ups, credits, the ledger, audit log (--as NAME or FUNDI_OPERATOR says who you are)",
     )
   registerApplications(ops, session)
   registerRequests(ops, session)
+  registerDispatch(ops, session)
+  registerLeads(ops, session)
   registerBackgroundCheck(ops, session)
   registerProviders(ops, session)
   registerWallet(ops, session)

@@ -4,6 +4,7 @@ import type {
   ContactBook,
   Health,
   Ledger,
+  OfferRepository,
   Outbox,
   PartyRepository,
   RequestRepository,
@@ -18,6 +19,7 @@ import { layerAuditLog } from "./audit-log.knex.ts"
 import { layerContactBook } from "./contact-book.knex.ts"
 import { layerHealth } from "./health.knex.ts"
 import { layerLedger } from "./ledger.knex.ts"
+import { layerOfferRepository } from "./offer-repository.knex.ts"
 import { layerOutbox } from "./outbox.knex.ts"
 import { layerPartyRepository } from "./party-repository.knex.ts"
 import { layerRequestRepository } from "./request-repository.knex.ts"
@@ -38,6 +40,7 @@ export type PostgresServices =
   | TopUpRepository
   | WalletSettings
   | RequestRepository
+  | OfferRepository
 
 /**
  * All Postgres adapters on one Knex instance (a server pool or PGlite). The caller owns
@@ -56,4 +59,5 @@ export const layerKnex = (knex: Knex): Layer.Layer<PostgresServices> =>
     layerTopUpRepository(knex),
     layerWalletSettings(knex),
     layerRequestRepository(knex),
+    layerOfferRepository(knex),
   )

@@ -363,11 +363,48 @@ const serviceRequests: Migration = {
   down: sql("drop table service_requests"),
 }
 
+const offers: Migration = {
+  name: "0004_offers",
+  up: sql(
+    // A lead offered to one provider for one request. Like service_requests, no foreign
+    // keys: the port names requests and providers by id and the use cases check them.
+    `create table offers (
+      id text collate "C" primary key,
+      request_id text collate "C" not null,
+      provider_id text collate "C" not null,
+      state text not null constraint offers_state_check check (state in
+        ('offered', 'previewed', 'unlocked', 'accepted', 'declined', 'times_proposed',
+         'expired')),
+      offered_at timestamptz not null,
+      expires_at timestamptz not null,
+      previewed_at timestamptz,
+      unlocked_at timestamptz,
+      hold_expires_at timestamptz,
+      credits_charged double precision,
+      -- [{"start":ms,"end":ms}, ...]: the three slots the provider proposed.
+      proposed_times jsonb,
+      chosen_slot jsonb,
+      decided_at timestamptz,
+      decline_reason text,
+      expiry_cause text constraint offers_expiry_cause_check
+        check (expiry_cause in ('ttl', 'hold', 'slots_passed', 'withdrawn')),
+      updated_at timestamptz not null
+    )`,
+    // listForRequest (oldest first), listForProvider (newest first, by state) and
+    // countOpenAssignments (a provider's accepted offers).
+    "create index offers_request_idx on offers (request_id, offered_at, id)",
+    "create index offers_provider_idx on offers (provider_id, offered_at desc, id)",
+    "create index offers_open_assignments_idx on offers (provider_id) where state = 'accepted'",
+  ),
+  down: sql("drop table offers"),
+}
+
 /** Every migration, oldest first. */
 export const migrations: ReadonlyArray<Migration> = [
   vettingFoundation,
   ledgerAndWallet,
   serviceRequests,
+  offers,
 ]
 
 /** Knex's migration source interface over the in-code list. */

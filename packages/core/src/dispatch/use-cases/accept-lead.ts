@@ -12,7 +12,6 @@ import type { RequestNotFound } from "../domain/service-request.ops.ts"
 import { OfferRepository } from "../ports/offer-repository.ts"
 import { RequestRepository } from "../ports/request-repository.ts"
 import { OfferActionInput } from "./offer-inputs.ts"
-import type { OfferServices } from "./offer-services.ts"
 import {
   lockOffer,
   type NotOfferProvider,
@@ -21,6 +20,7 @@ import {
   partyOf,
   withdrawOthers,
 } from "./offer-support.ts"
+import type { DispatchServices } from "./services.ts"
 import { audit, customerOf, inTransaction } from "./support.ts"
 
 /**
@@ -42,7 +42,7 @@ export const acceptLead: (
   | LeadAlreadyAssigned
   | RequestNotDispatching
   | OfferTransitionError,
-  OfferServices
+  DispatchServices
 > = Effect.fn("acceptLead")(function* (raw: unknown) {
   const input = yield* decodeInput(OfferActionInput)(raw)
   return yield* inTransaction(

@@ -11,7 +11,6 @@ import type { Offer } from "../domain/offer.ts"
 import type { RequestNotFound } from "../domain/service-request.ops.ts"
 import { OfferRepository } from "../ports/offer-repository.ts"
 import { DeclineLeadInput } from "./offer-inputs.ts"
-import type { OfferServices } from "./offer-services.ts"
 import {
   advanceDispatch,
   type DispatchStep,
@@ -19,6 +18,7 @@ import {
   type NotOfferProvider,
   type OfferNotFound,
 } from "./offer-support.ts"
+import type { DispatchServices } from "./services.ts"
 import { audit, inTransaction } from "./support.ts"
 
 export interface DeclineOutcome {
@@ -45,7 +45,7 @@ export const declineLead: (
   | OfferTransitionError
   | TransitionNotAllowed
   | LeadPriceMissing,
-  OfferServices
+  DispatchServices
 > = Effect.fn("declineLead")(function* (raw: unknown) {
   const input = yield* decodeInput(DeclineLeadInput)(raw)
   return yield* inTransaction(

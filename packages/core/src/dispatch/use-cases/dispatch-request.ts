@@ -8,8 +8,8 @@ import type { LeadPriceMissing, RequestNotDispatching } from "../domain/dispatch
 import { type RequestNotFound, transitionRequest } from "../domain/service-request.ops.ts"
 import { RequestRepository } from "../ports/request-repository.ts"
 import { DispatchRequestInput } from "./offer-inputs.ts"
-import type { OfferServices } from "./offer-services.ts"
 import { advanceDispatch, type DispatchStep } from "./offer-support.ts"
+import type { DispatchServices } from "./services.ts"
 import { audit, inTransaction, loadRequest } from "./support.ts"
 
 /**
@@ -28,7 +28,7 @@ export const dispatchRequest: (
   | TransitionNotAllowed
   | RequestNotDispatching
   | LeadPriceMissing,
-  OfferServices
+  DispatchServices
 > = Effect.fn("dispatchRequest")(function* (raw: unknown) {
   const input = yield* decodeInput(DispatchRequestInput)(raw)
   const actor: Actor =

@@ -12,6 +12,10 @@ export const DispatchRequestInput = Schema.Struct({
 })
 export type DispatchRequestInput = typeof DispatchRequestInput.Encoded
 
+/** One offer, as ops look it up. */
+export const OfferRef = Schema.Struct({ offerId: OfferId })
+export type OfferRef = typeof OfferRef.Encoded
+
 /** A provider acting on one of its own offers. */
 export const OfferActionInput = Schema.Struct({ offerId: OfferId, providerId: PartyId })
 export type OfferActionInput = typeof OfferActionInput.Encoded

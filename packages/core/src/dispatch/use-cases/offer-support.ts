@@ -32,7 +32,7 @@ import { type RequestNotFound, transitionRequest } from "../domain/service-reque
 import type { ServiceRequest } from "../domain/service-request.ts"
 import { OfferRepository } from "../ports/offer-repository.ts"
 import { RequestRepository } from "../ports/request-repository.ts"
-import type { OfferServices } from "./offer-services.ts"
+import type { DispatchServices } from "./services.ts"
 import { audit, customerOf, loadRequest } from "./support.ts"
 
 export class OfferNotFound extends Schema.TaggedError<OfferNotFound>()("OfferNotFound", {
@@ -186,7 +186,7 @@ export const advanceDispatch = (
 ): Effect.Effect<
   DispatchStep,
   PersistenceUnavailable | LeadPriceMissing | RequestNotDispatching | TransitionNotAllowed,
-  OfferServices
+  DispatchServices
 > =>
   Effect.gen(function* () {
     const policy = yield* Policy
@@ -263,7 +263,7 @@ export const withdrawOthers = (
   acceptedId: OfferId,
   reason: string,
   actor: Actor,
-): Effect.Effect<ReadonlyArray<Offer>, PersistenceUnavailable, OfferServices> =>
+): Effect.Effect<ReadonlyArray<Offer>, PersistenceUnavailable, DispatchServices> =>
   Effect.gen(function* () {
     const policy = yield* Policy
     const offers = yield* OfferRepository

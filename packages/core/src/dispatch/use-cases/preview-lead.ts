@@ -9,8 +9,8 @@ import { type OfferTransitionError, transitionOffer } from "../domain/offer.ops.
 import type { RequestNotFound } from "../domain/service-request.ops.ts"
 import { OfferRepository } from "../ports/offer-repository.ts"
 import { OfferActionInput } from "./offer-inputs.ts"
-import type { OfferServices } from "./offer-services.ts"
 import { lockOffer, type NotOfferProvider, type OfferNotFound, priceOf } from "./offer-support.ts"
+import type { DispatchServices } from "./services.ts"
 import { audit, customerOf, inTransaction } from "./support.ts"
 
 /**
@@ -30,7 +30,7 @@ export const previewLead: (
   | RequestNotDispatching
   | OfferTransitionError
   | LeadPriceMissing,
-  OfferServices
+  DispatchServices
 > = Effect.fn("previewLead")(function* (raw: unknown) {
   const input = yield* decodeInput(OfferActionInput)(raw)
   return yield* inTransaction(

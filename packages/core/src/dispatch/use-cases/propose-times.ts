@@ -9,7 +9,6 @@ import type { Offer } from "../domain/offer.ts"
 import type { RequestNotFound } from "../domain/service-request.ops.ts"
 import { OfferRepository } from "../ports/offer-repository.ts"
 import { ProposeTimesInput } from "./offer-inputs.ts"
-import type { OfferServices } from "./offer-services.ts"
 import {
   lockOffer,
   type NotOfferProvider,
@@ -17,6 +16,7 @@ import {
   type OfferNotFound,
   partyOf,
 } from "./offer-support.ts"
+import type { DispatchServices } from "./services.ts"
 import { audit, customerOf, inTransaction } from "./support.ts"
 
 /**
@@ -34,7 +34,7 @@ export const proposeTimes: (
   | RequestNotFound
   | RequestNotDispatching
   | OfferTransitionError,
-  OfferServices
+  DispatchServices
 > = Effect.fn("proposeTimes")(function* (raw: unknown) {
   const input = yield* decodeInput(ProposeTimesInput)(raw)
   return yield* inTransaction(

@@ -1,10 +1,14 @@
-import { Effect } from "effect"
+import { Effect, Option } from "effect"
 import { decodeInput } from "../../shared/decode.ts"
 import type { InvalidInput, PersistenceUnavailable } from "../../shared/errors.ts"
+import type { Offer } from "../domain/offer.ts"
 import type { RequestNotFound } from "../domain/service-request.ops.ts"
 import type { ServiceRequest } from "../domain/service-request.ts"
+import { OfferRepository } from "../ports/offer-repository.ts"
 import { RequestRepository } from "../ports/request-repository.ts"
 import { ListRequestsInput, RequestRef } from "./inputs.ts"
+import { OfferRef } from "./offer-inputs.ts"
+import { OfferNotFound } from "./offer-support.ts"
 import type { DispatchServices } from "./services.ts"
 import { loadRequest } from "./support.ts"
 
@@ -30,3 +34,14 @@ export const listRequests: (
   const filter = yield* decodeInput(ListRequestsInput)(raw)
   return yield* (yield* RequestRepository).list(filter)
 })
+
+/** One offer (lead) as stored, for ops. */
+export const getOffer: (
+  input: unknown,
+) => Effect.Effect<Offer, InvalidInput | PersistenceUnavailable | OfferNotFound, DispatchServices> =
+  Effect.fn("getOffer")(function* (raw: unknown) {
+    const { offerId } = yield* decodeInput(OfferRef)(raw)
+    const found = yield* (yield* OfferRepository).findById(offerId)
+    if (Option.isNone(found)) return yield* new OfferNotFound({ offerId })
+    return found.value
+  })

@@ -2,14 +2,24 @@ import type { AuditLog } from "../../audit/ports/audit-log.ts"
 import type { Outbox } from "../../notifications/ports/outbox.ts"
 import type { Policy } from "../../policy/policy-service.ts"
 import type { Transactions } from "../../shared/transactions.ts"
+import type { ApplicationRepository } from "../../vetting/ports/application-repository.ts"
 import type { PartyRepository } from "../../vetting/ports/party-repository.ts"
+import type { WalletServices } from "../../wallet/use-cases/services.ts"
+import type { OfferRepository } from "../ports/offer-repository.ts"
 import type { RequestRepository } from "../ports/request-repository.ts"
 
-/** Every port a dispatch use case may need; the composition root provides them all. */
+/**
+ * Every port a dispatch use case may need: requests, offers (leads), the applications (the
+ * application gate) and the wallet (unlocking spends credits in the same transaction). The
+ * composition root provides them all.
+ */
 export type DispatchServices =
   | RequestRepository
+  | OfferRepository
   | PartyRepository
+  | ApplicationRepository
   | AuditLog
   | Outbox
   | Transactions
   | Policy
+  | WalletServices

@@ -22,13 +22,13 @@ import { type OfferTransitionError, transitionOffer } from "../domain/offer.ops.
 import type { RequestNotFound } from "../domain/service-request.ops.ts"
 import { OfferRepository } from "../ports/offer-repository.ts"
 import { OfferActionInput } from "./offer-inputs.ts"
-import type { OfferServices } from "./offer-services.ts"
 import {
   LeadsNotSold,
   lockOffer,
   type NotOfferProvider,
   type OfferNotFound,
 } from "./offer-support.ts"
+import type { DispatchServices } from "./services.ts"
 import { audit, customerOf, inTransaction } from "./support.ts"
 
 /** The idempotency id of an offer's unlock: one offer is never paid for twice. */
@@ -61,7 +61,7 @@ export const unlockLead: (
   | WeeklyBudgetExceeded
   | InsufficientFunds
   | IdempotencyConflict,
-  OfferServices
+  DispatchServices
 > = Effect.fn("unlockLead")(function* (raw: unknown) {
   const input = yield* decodeInput(OfferActionInput)(raw)
   return yield* inTransaction(

@@ -2,7 +2,6 @@ import { Layer } from "effect"
 import { layerAuditLogInMemory } from "../../audit/testing/audit-log.fake.ts"
 import { layerOfferRepositoryInMemory } from "../../dispatch/testing/offer-repository.fake.ts"
 import { layerRequestRepositoryInMemory } from "../../dispatch/testing/request-repository.fake.ts"
-import type { OfferServices } from "../../dispatch/use-cases/offer-services.ts"
 import type { DispatchServices } from "../../dispatch/use-cases/services.ts"
 import { layerLedgerInMemory } from "../../ledger/testing/ledger.fake.ts"
 import { layerOutboxInMemory } from "../../notifications/testing/outbox.fake.ts"
@@ -50,9 +49,7 @@ export const layerInMemoryStorage = Layer.mergeAll(
  */
 export const layerInMemory = (
   policy: MarketplacePolicy = creditsPreset,
-): Layer.Layer<
-  VettingServices | WalletServices | DispatchServices | OfferServices | Health | InMemoryStore
-> =>
+): Layer.Layer<VettingServices | WalletServices | DispatchServices | Health | InMemoryStore> =>
   Layer.mergeAll(layerInMemoryStorage, layerBackgroundCheckManual, layerPolicy(policy)).pipe(
     Layer.provideMerge(Layer.fresh(layerInMemoryStore)),
   )

@@ -1,0 +1,134 @@
+import { Offer, OfferRepository } from "@fundi/core"
+import { Effect, Layer, Option } from "effect"
+import type { Knex } from "knex"
+import { fromTimestamp, query, toDate, toJson } from "./executor.ts"
+import { decodeRow, optional } from "./rows.ts"
+
+interface OfferRow {
+  readonly id: string
+  readonly request_id: string
+  readonly provider_id: string
+  readonly state: string
+  readonly offered_at: Date
+  readonly expires_at: Date
+  readonly previewed_at: Date | null
+  readonly unlocked_at: Date | null
+  readonly hold_expires_at: Date | null
+  readonly credits_charged: number | null
+  readonly proposed_times: unknown
+  readonly chosen_slot: unknown
+  readonly decided_at: Date | null
+  readonly decline_reason: string | null
+  readonly expiry_cause: string | null
+  readonly updated_at: Date
+}
+
+const TABLE = "offers"
+
+const orNull = <A, B>(value: A | undefined, f: (a: A) => B): B | null =>
+  value === undefined ? null : f(value)
+
+const toRow = (o: Offer) => ({
+  id: o.id,
+  request_id: o.requestId,
+  provider_id: o.providerId,
+  state: o.state,
+  offered_at: toDate(o.offeredAt),
+  expires_at: toDate(o.expiresAt),
+  previewed_at: orNull(o.previewedAt, toDate),
+  unlocked_at: orNull(o.unlockedAt, toDate),
+  hold_expires_at: orNull(o.holdExpiresAt, toDate),
+  credits_charged: o.creditsCharged ?? null,
+  proposed_times: orNull(o.proposedTimes, toJson),
+  chosen_slot: orNull(o.chosenSlot, toJson),
+  decided_at: orNull(o.decidedAt, toDate),
+  decline_reason: o.declineReason ?? null,
+  expiry_cause: o.expiryCause ?? null,
+  updated_at: toDate(o.updatedAt),
+})
+
+const decodeOffer = decodeRow(Offer, TABLE)
+
+const timestamp = (value: Date | null) => (value === null ? null : fromTimestamp(value))
+
+const fromRow = (row: OfferRow) =>
+  decodeOffer(
+    {
+      id: row.id,
+      requestId: row.request_id,
+      providerId: row.provider_id,
+      state: row.state,
+      offeredAt: fromTimestamp(row.offered_at),
+      expiresAt: fromTimestamp(row.expires_at),
+      ...optional("previewedAt", timestamp(row.previewed_at)),
+      ...optional("unlockedAt", timestamp(row.unlocked_at)),
+      ...optional("holdExpiresAt", timestamp(row.hold_expires_at)),
+      ...optional("creditsCharged", row.credits_charged),
+      ...optional("proposedTimes", row.proposed_times),
+      ...optional("chosenSlot", row.chosen_slot),
+      ...optional("decidedAt", timestamp(row.decided_at)),
+      ...optional("declineReason", row.decline_reason),
+      ...optional("expiryCause", row.expiry_cause),
+      updatedAt: fromTimestamp(row.updated_at),
+    },
+    row.id,
+  )
+
+const fromRows = (rows: ReadonlyArray<OfferRow>) => Effect.forEach(rows, fromRow)
+
+export const makeOfferRepository = (knex: Knex): OfferRepository["Service"] =>
+  OfferRepository.of({
+    insert: (offer) =>
+      query(knex, "offers.insert", (db) => db(TABLE).insert(toRow(offer))).pipe(Effect.asVoid),
+
+    // Like SQL UPDATE, and the port's other adapters: an id never inserted changes nothing.
+    update: (offer) =>
+      query(knex, "offers.update", (db) => {
+        const { id: _id, ...changes } = toRow(offer)
+        return db(TABLE).where({ id: offer.id }).update(changes)
+      }).pipe(Effect.asVoid),
+
+    findById: (id, options) =>
+      query(knex, "offers.findById", (db) => {
+        const q = db<OfferRow>(TABLE).select<Array<OfferRow>>("*").where({ id })
+        return options?.forUpdate ? q.forUpdate() : q
+      }).pipe(
+        Effect.flatMap((rows) =>
+          rows[0] === undefined ? Effect.succeedNone : Effect.map(fromRow(rows[0]), Option.some),
+        ),
+      ),
+
+    listForRequest: (requestId) =>
+      query(knex, "offers.listForRequest", (db) =>
+        db<OfferRow>(TABLE)
+          .select<Array<OfferRow>>("*")
+          .where({ request_id: requestId })
+          .orderBy([
+            { column: "offered_at", order: "asc" },
+            { column: "id", order: "asc" },
+          ]),
+      ).pipe(Effect.flatMap(fromRows)),
+
+    listForProvider: (providerId, filter = {}) =>
+      query(knex, "offers.listForProvider", (db) => {
+        const q = db<OfferRow>(TABLE)
+          .select<Array<OfferRow>>("*")
+          .where({ provider_id: providerId })
+          .orderBy([
+            { column: "offered_at", order: "desc" },
+            { column: "id", order: "asc" },
+          ])
+        if (filter.states !== undefined) q.whereIn("state", [...filter.states])
+        return q
+      }).pipe(Effect.flatMap(fromRows)),
+
+    countOpenAssignments: (providerId) =>
+      query(knex, "offers.countOpenAssignments", (db) =>
+        db(TABLE)
+          .where({ provider_id: providerId, state: "accepted" })
+          .count<Array<{ readonly n: string | number }>>({ n: "*" }),
+      ).pipe(Effect.map((rows) => Number(rows[0]?.n ?? 0))),
+  })
+
+export const layerOfferRepository = (knex: Knex): Layer.Layer<OfferRepository> =>
+  Layer.succeed(OfferRepository, makeOfferRepository(knex))

@@ -1,0 +1,102 @@
+import { markReady, submitRequest } from "@fundi/core"
+import { Effect } from "effect"
+import { afterEach, describe, expect, it } from "vitest"
+import { type Harness, json, makeHarness } from "../testing/cli-harness.ts"
+
+interface OfferDoc {
+  readonly id: string
+  readonly requestId: string
+  readonly providerId: string
+  readonly state: string
+  readonly creditsCharged: number | null
+  readonly expiryCause: string | null
+}
+
+let h: Harness
+afterEach(() => h.dispose())
+
+const as = ["--as", "alice"]
+
+/** A homeowner's request that ops have released for dispatch. */
+const readyRequest = async () => {
+  const customerId = await h.customer("+27820003001")
+  return h.runtime.runPromise(
+    Effect.gen(function* () {
+      const request = yield* submitRequest({
+        customerId,
+        category: "plumbing",
+        description: "Geyser leaking through the ceiling",
+        location: { area: "soweto" },
+        mode: "in_person",
+        urgency: "urgent",
+        availability: "now",
+      })
+      return yield* markReady({ requestId: request.id, operator: "setup" })
+    }),
+  )
+}
+
+describe("fundi ops dispatch run / ops leads show", () => {
+  it("offers a ready request to the eligible providers, and shows each offer", async () => {
+    h = makeHarness()
+    const sipho = await h.provider("+27820003101", "Sipho Plumbing")
+    const thabo = await h.provider("+27820003102", "Thabo Drains")
+    const request = await readyRequest()
+
+    const ran = json<{ request: { state: string }; decision: string; offered: Array<OfferDoc> }>(
+      await h.cli(["ops", "dispatch", "run", request.id, ...as, "--json"]),
+    )
+    expect(ran.request.state).toBe("dispatching")
+    expect(ran.decision).toBe("Offer")
+    expect(ran.offered.map((o) => o.providerId).sort()).toEqual([sipho, thabo].sort())
+    expect(ran.offered.every((o) => o.state === "offered" && o.requestId === request.id)).toBe(true)
+
+    // Run again: both offers are still in play, so nobody new is offered the lead.
+    const again = await h.cli(["ops", "dispatch", "run", request.id, ...as])
+    expect(again.code).toBe(0)
+    expect(again.stdout).toContain(`request ${request.id} waits: 2 offer(s) still in play`)
+
+    const offer = ran.offered[0]!
+    const shown = json<{ offer: OfferDoc }>(
+      await h.cli(["ops", "leads", "show", offer.id, ...as, "--json"]),
+    )
+    expect(shown.offer).toMatchObject({
+      id: offer.id,
+      providerId: offer.providerId,
+      state: "offered",
+      creditsCharged: null,
+      expiryCause: null,
+    })
+    const text = await h.cli(["ops", "leads", "show", offer.id, ...as])
+    expect(text.code).toBe(0)
+    expect(text.stdout).toMatch(new RegExp(`offer:\\s+${offer.id}`))
+    expect(text.stdout).toMatch(/state:\s+offered/)
+  })
+
+  it("refuses an unknown request or offer, and a request not yet reviewed", async () => {
+    h = makeHarness()
+    const missing = await h.cli(["ops", "dispatch", "run", "req_00000000000000000000", ...as])
+    expect(missing.code).not.toBe(0)
+    expect(missing.stderr).toContain("error: no request with id req_00000000000000000000")
+
+    const customerId = await h.customer("+27820003002")
+    const submitted = await h.runtime.runPromise(
+      submitRequest({
+        customerId,
+        category: "plumbing",
+        description: "Blocked drain",
+        location: { area: "soweto" },
+        mode: "in_person",
+        urgency: "normal",
+        availability: "now",
+      }),
+    )
+    const early = await h.cli(["ops", "dispatch", "run", submitted.id, ...as])
+    expect(early.code).not.toBe(0)
+    expect(early.stderr).toMatch(/error: .*submitted/)
+
+    const noOffer = await h.cli(["ops", "leads", "show", "ofr_00000000000000000000", ...as])
+    expect(noOffer.code).not.toBe(0)
+    expect(noOffer.stderr).toContain("error: no offer ofr_00000000000000000000")
+  })
+})
