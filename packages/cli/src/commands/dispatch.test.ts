@@ -44,15 +44,33 @@ describe("fundi ops dispatch run / ops leads show", () => {
     const request = await readyRequest()
 
     const ran = json<{ request: { state: string }; decision: string; offered: Array<OfferDoc> }>(
-      await h.cli(["ops", "dispatch", "run", request.id, ...as, "--json"]),
+      await h.cli([
+        "ops",
+        "dispatch",
+        "run",
+        request.id,
+        ...as,
+        "--reason",
+        "urgent geyser",
+        "--json",
+      ]),
     )
     expect(ran.request.state).toBe("dispatching")
     expect(ran.decision).toBe("Offer")
     expect(ran.offered.map((o) => o.providerId).sort()).toEqual([sipho, thabo].sort())
     expect(ran.offered.every((o) => o.state === "offered" && o.requestId === request.id)).toBe(true)
+    const audit = json<{ entries: Array<{ action: string; reason: string | null }> }>(
+      await h.cli(["ops", "audit", "--subject", request.id, ...as, "--json"]),
+    )
+    expect(audit.entries.find((e) => e.action === "request.dispatch")?.reason).toBe("urgent geyser")
+
+    // Dispatching by hand is an ops change like any other: it needs a reason.
+    const noReason = await h.cli(["ops", "dispatch", "run", request.id, ...as])
+    expect(noReason.code).toBe(2)
+    expect(noReason.stderr).toContain("--reason")
 
     // Run again: both offers are still in play, so nobody new is offered the lead.
-    const again = await h.cli(["ops", "dispatch", "run", request.id, ...as])
+    const again = await h.cli(["ops", "dispatch", "run", request.id, ...as, "--reason", "again"])
     expect(again.code).toBe(0)
     expect(again.stdout).toContain(`request ${request.id} waits: 2 offer(s) still in play`)
 
@@ -75,7 +93,15 @@ describe("fundi ops dispatch run / ops leads show", () => {
 
   it("refuses an unknown request or offer, and a request not yet reviewed", async () => {
     h = makeHarness()
-    const missing = await h.cli(["ops", "dispatch", "run", "req_00000000000000000000", ...as])
+    const missing = await h.cli([
+      "ops",
+      "dispatch",
+      "run",
+      "req_00000000000000000000",
+      ...as,
+      "--reason",
+      "x",
+    ])
     expect(missing.code).not.toBe(0)
     expect(missing.stderr).toContain("error: no request with id req_00000000000000000000")
 
@@ -91,7 +117,7 @@ describe("fundi ops dispatch run / ops leads show", () => {
         availability: "now",
       }),
     )
-    const early = await h.cli(["ops", "dispatch", "run", submitted.id, ...as])
+    const early = await h.cli(["ops", "dispatch", "run", submitted.id, ...as, "--reason", "x"])
     expect(early.code).not.toBe(0)
     expect(early.stderr).toMatch(/error: .*submitted/)
 

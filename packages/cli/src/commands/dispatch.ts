@@ -3,7 +3,7 @@ import type { Command } from "commander"
 import type { FieldLabels } from "../errors.ts"
 import { shortTime, writeJson, writeTable } from "../output.ts"
 import { operatorName, type Session } from "../session.ts"
-import { type OpsOptions, opsCommand } from "./common.ts"
+import { type MutatingOptions, mutatingCommand } from "./common.ts"
 import { offerJson } from "./leads.ts"
 import { requestJson } from "./requests.ts"
 
@@ -12,15 +12,15 @@ const requestLabels = (id: string): FieldLabels => ({ requestId: `ID "${id}"` })
 export const registerDispatch = (ops: Command, session: Session): void => {
   const dispatch = ops.command("dispatch").description("offer ready requests to providers")
 
-  opsCommand(dispatch.command("run"))
+  mutatingCommand(dispatch.command("run"))
     .description(
       "start (or advance) dispatch of a ready request: offer the lead to the best eligible providers by the policy's strategy",
     )
     .argument("<id>", "request id (req_…)")
-    .action(async (id: string, options: OpsOptions) => {
+    .action(async (id: string, options: MutatingOptions) => {
       const operator = operatorName(options.as, session.io.env)
       const step = await session.execute(
-        dispatchRequest({ requestId: id, operator }),
+        dispatchRequest({ requestId: id, operator, reason: options.reason }),
         requestLabels(id),
       )
       const out = session.io.stdout

@@ -48,6 +48,7 @@ export const dispatchRequest: (
         action: "request.dispatch",
         subjectType: "request",
         subjectId: after.id,
+        ...(input.reason === undefined ? {} : { reason: input.reason }),
         details: { customerId: after.customerId, from: before.state, to: after.state },
       })
       return yield* advanceDispatch(after, actor)

@@ -9,6 +9,8 @@ import { TimeWindow } from "../domain/service-request.ts"
 export const DispatchRequestInput = Schema.Struct({
   requestId: RequestId,
   operator: Schema.optionalKey(OperatorName),
+  /** Why ops dispatched it by hand, for the audit log (the scheduler gives none). */
+  reason: Schema.optionalKey(Reason),
 })
 export type DispatchRequestInput = typeof DispatchRequestInput.Encoded
 
