@@ -400,11 +400,28 @@ const offers: Migration = {
 }
 
 /** Every migration, oldest first. */
+// Credits are whole numbers everywhere else (the ledger's bigint amounts); 0004 stored
+// the price an unlock charged as a float.
+const offerCreditsWhole: Migration = {
+  name: "0005_offer_credits_whole",
+  up: sql(
+    `alter table offers alter column credits_charged type integer
+       using credits_charged::integer`,
+    `alter table offers add constraint offers_credits_charged_check
+       check (credits_charged is null or credits_charged > 0)`,
+  ),
+  down: sql(
+    "alter table offers drop constraint offers_credits_charged_check",
+    "alter table offers alter column credits_charged type double precision",
+  ),
+}
+
 export const migrations: ReadonlyArray<Migration> = [
   vettingFoundation,
   ledgerAndWallet,
   serviceRequests,
   offers,
+  offerCreditsWhole,
 ]
 
 /** Knex's migration source interface over the in-code list. */

@@ -37,7 +37,10 @@ export const Offer = Schema.Struct({
   /** unlockedAt + the policy's unlock hold: accept, decline or propose times by then. */
   holdExpiresAt: Schema.optionalKey(Instant),
   /** Credits debited for the unlock (the lead price when it happened). */
-  creditsCharged: Schema.optionalKey(Schema.Number),
+  /** Whole credits the unlock charged (the lead price). */
+  creditsCharged: Schema.optionalKey(
+    Schema.Number.check(Schema.isInt(), Schema.isGreaterThanOrEqualTo(1)),
+  ),
   /** Exactly three slots, once the provider proposed other times. */
   proposedTimes: Schema.optionalKey(Schema.Array(TimeWindow)),
   /** The slot the homeowner picked, when the offer was accepted that way. */
