@@ -53,7 +53,12 @@ describe("openFundi", () => {
 
   it("fails clearly when the database cannot be reached, leaving nothing open", async () => {
     await expect(
-      openFundi(loadConfig({ FUNDI_DATABASE_URL: "postgres://nobody@127.0.0.1:1/none" })),
+      openFundi(
+        loadConfig({
+          FUNDI_DATABASE_URL: "postgres://nobody@127.0.0.1:1/none",
+          FUNDI_LINK_SECRET: "0123456789abcdef0123456789abcdef",
+        }),
+      ),
     ).rejects.toThrow(
       /cannot open the database postgres:\/\/\*\*\*@127.0.0.1:1\/none: connect ECONNREFUSED/,
     )

@@ -14,6 +14,8 @@ import { Container } from "inversify"
 import { layerBackgroundCheckManual } from "./background-check/background-check.manual.ts"
 import type { FundiConfig } from "./config.ts"
 import { type DatabaseHandle, openEmbeddedDatabase } from "./embedded/embedded-database.ts"
+import { ensureLinkSecret, linkSecretFileFor, randomLinkSecret } from "./links/link-secret.ts"
+import type { LinkSigning } from "./links/secure-links.knex.ts"
 import { layerNotifier } from "./notifications/index.ts"
 import { isPgliteUrl, layerKnex, makeKnex, migrateLatest, pgliteDataDir } from "./postgres/index.ts"
 import { layerObjectStoreLocal } from "./storage/index.ts"
@@ -41,6 +43,8 @@ export interface OpenOptions {
   readonly migrate?: boolean
   /** Shown to other processes that find the embedded database in use. */
   readonly command?: string
+  /** Connections in a server's pool (default 10); each concurrent client needs one. */
+  readonly poolMax?: number
 }
 
 /** The database could not be opened or migrated at start-up. */
@@ -63,7 +67,24 @@ export const Tokens = {
   NotifierLayer: Symbol.for("fundi.NotifierLayer"),
   BackgroundCheckLayer: Symbol.for("fundi.BackgroundCheckLayer"),
   ObjectStoreLayer: Symbol.for("fundi.ObjectStoreLayer"),
+  LinkSigning: Symbol.for("fundi.LinkSigning"),
 } as const
+
+/**
+ * The configured link secret; on the embedded database without one, the secret kept beside
+ * the data directory (generated on first start), or a throwaway one for `pglite://memory`.
+ */
+const linkSigningFor = (config: FundiConfig): LinkSigning => {
+  const url = config.databaseUrl
+  const secret =
+    config.linkSecret ??
+    Redacted.make(
+      isPgliteUrl(url) && pgliteDataDir(url) !== "memory"
+        ? ensureLinkSecret(linkSecretFileFor(pgliteDataDir(url)))
+        : randomLinkSecret(),
+    )
+  return { secret, publicUrl: config.publicUrl }
+}
 
 const openDatabase = async (config: FundiConfig, options: OpenOptions): Promise<DatabaseHandle> => {
   const url = config.databaseUrl
@@ -73,7 +94,10 @@ const openDatabase = async (config: FundiConfig, options: OpenOptions): Promise<
       command: options.command ?? "fundi",
     })
   }
-  const db = makeKnex(url)
+  const db = makeKnex(
+    url,
+    options.poolMax === undefined ? {} : { pool: { min: 0, max: options.poolMax } },
+  )
   return { knex: db.knex, description: url.replace(/\/\/[^@/]*@/, "//***@"), close: db.close }
 }
 
@@ -101,6 +125,7 @@ export const makeContainer = (config: FundiConfig, options: OpenOptions): Contai
   container
     .bind<Layer.Layer<ObjectStore>>(Tokens.ObjectStoreLayer)
     .toResolvedValue((c: FundiConfig) => layerObjectStoreLocal(c.filesDir), [Tokens.Config])
+  container.bind<LinkSigning>(Tokens.LinkSigning).toResolvedValue(linkSigningFor, [Tokens.Config])
   return container
 }
 
@@ -116,7 +141,7 @@ export const openFundi = async (config: FundiConfig, options: OpenOptions = {}):
       throw new DatabaseUnreachable(db.description, e)
     }
     const layer = L.mergeAll(
-      layerKnex(db.knex),
+      layerKnex(db.knex, { links: container.get<LinkSigning>(Tokens.LinkSigning) }),
       layerPolicy(config.policy) as Layer.Layer<Policy>,
       container.get<Layer.Layer<Notifier>>(Tokens.NotifierLayer),
       container.get<Layer.Layer<BackgroundCheck>>(Tokens.BackgroundCheckLayer),

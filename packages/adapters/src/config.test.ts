@@ -30,6 +30,7 @@ describe("loadConfig", () => {
   it("reads every variable", () => {
     const config = loadConfig({
       FUNDI_DATABASE_URL: "postgres://u:p@localhost:5432/fundi",
+      FUNDI_LINK_SECRET: "0123456789abcdef0123456789abcdef",
       PORT: "8080",
       FUNDI_POLICY: "credits",
       FUNDI_API_KEY: "0123456789abcdef0123",
@@ -119,5 +120,20 @@ describe("loadConfig", () => {
     expect(config.policy.model).toBe("credits")
     writeFileSync(join(dir, "typo.json"), JSON.stringify({ PROT: 4000 }))
     expect(problemsOf({ FUNDI_CONFIG: "typo.json" }, dir)[0]).toMatch(/unknown keys PROT/)
+  })
+})
+
+describe("FUNDI_SCHEDULER_POLL_MS", () => {
+  it("defaults to 5000 and reads a whole number from 50 to 600000", () => {
+    expect(loadConfig({}).schedulerPollMs).toBe(5000)
+    expect(loadConfig({ FUNDI_SCHEDULER_POLL_MS: "750" }).schedulerPollMs).toBe(750)
+  })
+
+  it("names the variable when the value is not a whole number in range", () => {
+    for (const bad of ["0", "49", "600001", "fast", "1.5", "-100"]) {
+      expect(problemsOf({ FUNDI_SCHEDULER_POLL_MS: bad })).toEqual([
+        `FUNDI_SCHEDULER_POLL_MS: "${bad}" must be a whole number from 50 to 600000`,
+      ])
+    }
   })
 })

@@ -19,8 +19,17 @@ export interface FundiConfig {
   readonly smtp: { readonly url: string; readonly from: string } | undefined
   /** How often the outbox worker looks for due messages. */
   readonly outboxPollMs: number
+  /** How often the offer scheduler looks for offers past their deadline. */
+  readonly schedulerPollMs: number
   /** Where uploaded files (proofs of payment, photos, documents) are kept. */
   readonly filesDir: string
+  /**
+   * The HMAC key secure links are signed with. Undefined only on the embedded database:
+   * the composition root then generates one once and keeps it beside the data directory.
+   */
+  readonly linkSecret: Redacted.Redacted<string> | undefined
+  /** The origin secure links point at (no trailing slash), e.g. https://fundi.example.com. */
+  readonly publicUrl: string
 }
 
 export const DEFAULT_DATABASE_URL = "pglite://./.fundi/db"
@@ -45,7 +54,11 @@ export const configVariables = {
   FUNDI_SMTP_URL: "smtp://USER:PASS@HOST:PORT or smtps://…",
   FUNDI_SMTP_FROM: "the sender address, e.g. Fundi <noreply@example.com>",
   FUNDI_OUTBOX_POLL_MS: "milliseconds between outbox polls, 50-60000",
+  FUNDI_SCHEDULER_POLL_MS: "milliseconds between looks for expired offers, 50-600000",
   FUNDI_FILES_DIR: "a directory for uploaded files (proofs of payment, photos, documents)",
+  FUNDI_LINK_SECRET:
+    "at least 32 characters signing secure links; required with a PostgreSQL server (the embedded default generates one)",
+  FUNDI_PUBLIC_URL: "the http(s) origin secure links point at, e.g. https://fundi.example.com",
   FUNDI_CONFIG: "the path of an optional JSON file holding any of these variables",
 } as const
 
@@ -166,6 +179,13 @@ export const loadConfig = (env: Env, cwd: string = process.cwd()): FundiConfig =
     60_000,
     problems,
   )
+  const schedulerPollMs = integer(
+    "FUNDI_SCHEDULER_POLL_MS",
+    get("FUNDI_SCHEDULER_POLL_MS") ?? "5000",
+    50,
+    600_000,
+    problems,
+  )
 
   const apiKeyText = get("FUNDI_API_KEY")
   if (apiKeyText !== undefined && apiKeyText.length < 16) {
@@ -179,6 +199,24 @@ export const loadConfig = (env: Env, cwd: string = process.cwd()): FundiConfig =
   }
   if (smtpUrl !== undefined && smtpFrom === undefined) {
     problems.push("FUNDI_SMTP_FROM: is required when FUNDI_SMTP_URL is set")
+  }
+
+  const linkSecret = get("FUNDI_LINK_SECRET")
+  if (linkSecret !== undefined && linkSecret.length < 32) {
+    problems.push("FUNDI_LINK_SECRET: must be at least 32 characters (use a long random value)")
+  }
+  if (linkSecret === undefined && /^(postgres|postgresql):\/\//.test(databaseUrl)) {
+    // Every server process must sign with the same key, and links must survive restarts.
+    problems.push(
+      "FUNDI_LINK_SECRET: is required with a PostgreSQL server (at least 32 random characters, the same for every process)",
+    )
+  }
+  const publicUrlText = get("FUNDI_PUBLIC_URL")
+  const publicUrl = (publicUrlText ?? `http://localhost:${port}`).replace(/\/+$/, "")
+  if (publicUrlText !== undefined && !/^https?:\/\/[^/\s?#]+(\/[^\s?#]*)?$/.test(publicUrlText)) {
+    problems.push(
+      `FUNDI_PUBLIC_URL: "${publicUrlText}" must be ${configVariables.FUNDI_PUBLIC_URL}`,
+    )
   }
 
   let policy: MarketplacePolicy = presets.subscription
@@ -200,6 +238,9 @@ export const loadConfig = (env: Env, cwd: string = process.cwd()): FundiConfig =
         ? { url: smtpUrl, from: smtpFrom }
         : undefined,
     outboxPollMs,
+    schedulerPollMs,
     filesDir: resolve(cwd, get("FUNDI_FILES_DIR") ?? DEFAULT_FILES_DIR),
+    linkSecret: linkSecret === undefined ? undefined : Redacted.make(linkSecret),
+    publicUrl,
   }
 }

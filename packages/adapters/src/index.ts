@@ -1,7 +1,9 @@
 export * from "./composition-root.ts"
 export * from "./config.ts"
+export * from "./links/index.ts"
 export {
   type OutboxWorker,
   type OutboxWorkerOptions,
   startOutboxWorker,
 } from "./notifications/outbox-worker.ts"
+export * from "./scheduler/index.ts"

@@ -9,6 +9,7 @@ import { registerDev } from "./commands/dev.ts"
 import { registerDispatch } from "./commands/dispatch.ts"
 import { registerLeads } from "./commands/leads.ts"
 import { registerLedger } from "./commands/ledger.ts"
+import { registerLinks } from "./commands/links.ts"
 import { registerProviders } from "./commands/providers.ts"
 import { registerRequests } from "./commands/requests.ts"
 import { registerServe } from "./commands/serve.ts"
@@ -61,6 +62,7 @@ export const buildProgram = (session: Session): Command => {
   registerEarnings(ops, session)
   registerLedger(ops, session)
   registerAudit(ops, session)
+  registerLinks(ops, session)
   registerDev(program, session)
   return program
 }

@@ -1,6 +1,7 @@
 export * from "./audit/index.ts"
 export * from "./dispatch/index.ts"
 export * from "./ledger/index.ts"
+export * from "./links/index.ts"
 export * from "./notifications/index.ts"
 export * from "./policy/index.ts"
 export * from "./shared/index.ts"

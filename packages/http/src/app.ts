@@ -9,9 +9,13 @@ import {
 } from "./error-response.ts"
 import { bearerAuth } from "./middleware/bearer-auth.ts"
 import { buildOpenApiDocument } from "./openapi.ts"
+import { pageRoutes } from "./pages/pages.routes.ts"
 import { applicationRoutes } from "./routes/applications.routes.ts"
 import { healthRoutes } from "./routes/health.routes.ts"
+import { leadRefundRoutes } from "./routes/lead-refunds.routes.ts"
+import { offerRoutes } from "./routes/offers.routes.ts"
 import { partyRoutes } from "./routes/parties.routes.ts"
+import { providerReachRoutes } from "./routes/provider-reach.routes.ts"
 import { requestRoutes } from "./routes/requests.routes.ts"
 import { walletRoutes } from "./routes/wallet.routes.ts"
 import type { ApiRuntime, RouteDeps } from "./run-effect.ts"
@@ -23,6 +27,8 @@ export interface MakeAppOptions {
   readonly apiKey: string | Redacted.Redacted<string> | undefined
   /** Where unexpected failures are reported with their id; defaults to stderr. */
   readonly logError?: ErrorLogger
+  /** FUNDI_PUBLIC_URL: link pages also accept forms posted from this origin (behind a proxy). */
+  readonly publicUrl?: string
 }
 
 /** The HTTP application: health, the versioned JSON API and its OpenAPI document. */
@@ -37,6 +43,8 @@ export const makeApp = (options: MakeAppOptions): Hono => {
   const app = new Hono()
 
   app.route("/", healthRoutes(deps))
+  // The secure link pages (HTML): public, each request authorised by its link's token.
+  app.route("/", pageRoutes(deps, { publicUrl: options.publicUrl }))
 
   // Public, registered before the key check, so integrators can read it without a key.
   app.get("/api/v1/openapi.json", (c) => c.json(openApi))
@@ -52,6 +60,9 @@ export const makeApp = (options: MakeAppOptions): Hono => {
   api.route("/", applicationRoutes(deps))
   api.route("/", walletRoutes(deps))
   api.route("/", requestRoutes(deps))
+  api.route("/", offerRoutes(deps))
+  api.route("/", leadRefundRoutes(deps))
+  api.route("/", providerReachRoutes(deps))
   app.route("/api/v1", api)
 
   app.notFound((c) =>

@@ -6,29 +6,55 @@ import {
   ApprovalRequired,
   BackgroundCheckNotPassed,
   BackgroundCheckUnavailable,
+  ContactAlreadyReleased,
+  ContactNotReleased,
   ContentTooLarge,
   CustomerNotActive,
+  DuplicateSlots,
   IdempotencyConflict,
   InsufficientFunds,
   InvalidInput,
   InvalidTransfer,
+  LeadAlreadyAssigned,
+  LeadNotExpired,
+  LeadNotUnlocked,
+  LeadPriceMissing,
+  LeadRefundNotFound,
+  LeadsNotSold,
   NoProofOfPayment,
+  NotADuplicate,
   NotAProvider,
   NothingToReapply,
+  NotOfferProvider,
   NotRequestOwner,
   NotTopUpOwner,
+  OfferLapsed,
+  OfferNotDue,
+  OfferNotFound,
+  OfferTransitionNotAllowed,
+  OverlappingSlots,
   PartyNotFound,
   PersistenceUnavailable,
   PhoneAlreadyRegistered,
   ProfileIncomplete,
   ReapplyLockedOut,
+  RefundAlreadyClaimed,
+  RefundAlreadyDecided,
+  RefundReasonNotAllowed,
+  RefundWindowClosed,
+  RequestNotDispatching,
   RequestNotFound,
+  RequestNotWithdrawn,
+  SlotEndsBeforeStart,
+  SlotNotInFuture,
+  SlotUnavailable,
   TopUpNotFound,
   TopUpOutOfRange,
   TransitionNotAllowed,
   UnsupportedContent,
   VettingNotRequired,
   WeeklyBudgetExceeded,
+  WrongNumberOfSlots,
 } from "@fundi/core"
 import { Cause } from "effect"
 import type { Context } from "hono"
@@ -82,6 +108,34 @@ export type DomainError =
   | RequestNotFound
   | NotRequestOwner
   | CustomerNotActive
+  // Offers (dispatch): the homeowner answering proposed times, and what they can meet.
+  | DuplicateSlots
+  | LeadAlreadyAssigned
+  | LeadPriceMissing
+  | OfferLapsed
+  | OfferNotDue
+  | OfferNotFound
+  | OfferTransitionNotAllowed
+  | OverlappingSlots
+  | RequestNotDispatching
+  | SlotEndsBeforeStart
+  | SlotNotInFuture
+  | SlotUnavailable
+  | WrongNumberOfSlots
+  // Lead refund claims (a provider's, over HTTP) and their decisions (ops, from the CLI).
+  | ContactAlreadyReleased
+  | ContactNotReleased
+  | LeadNotExpired
+  | LeadNotUnlocked
+  | LeadRefundNotFound
+  | LeadsNotSold
+  | NotADuplicate
+  | NotOfferProvider
+  | RefundAlreadyClaimed
+  | RefundAlreadyDecided
+  | RefundReasonNotAllowed
+  | RefundWindowClosed
+  | RequestNotWithdrawn
 
 const domainErrorClasses = [
   InvalidInput,
@@ -114,6 +168,32 @@ const domainErrorClasses = [
   RequestNotFound,
   NotRequestOwner,
   CustomerNotActive,
+  DuplicateSlots,
+  LeadAlreadyAssigned,
+  LeadPriceMissing,
+  OfferLapsed,
+  OfferNotDue,
+  OfferNotFound,
+  OfferTransitionNotAllowed,
+  OverlappingSlots,
+  RequestNotDispatching,
+  SlotEndsBeforeStart,
+  SlotNotInFuture,
+  SlotUnavailable,
+  WrongNumberOfSlots,
+  ContactAlreadyReleased,
+  ContactNotReleased,
+  LeadNotExpired,
+  LeadNotUnlocked,
+  LeadRefundNotFound,
+  LeadsNotSold,
+  NotADuplicate,
+  NotOfferProvider,
+  RefundAlreadyClaimed,
+  RefundAlreadyDecided,
+  RefundReasonNotAllowed,
+  RefundWindowClosed,
+  RequestNotWithdrawn,
 ] as const
 
 export const isDomainError = (u: unknown): u is DomainError =>
@@ -169,6 +249,39 @@ export const statusOf: { readonly [K in DomainError["_tag"]]: ContentfulStatusCo
   // Like NotTopUpOwner: answered as an unknown request, so ids cannot be probed.
   NotRequestOwner: 404,
   CustomerNotActive: 409,
+  OfferNotFound: 404,
+  LeadAlreadyAssigned: 409,
+  RequestNotDispatching: 409,
+  OfferTransitionNotAllowed: 409,
+  OfferLapsed: 409,
+  OfferNotDue: 409,
+  SlotUnavailable: 409,
+  // Proposed times that break the rule are well-formed JSON with the wrong content.
+  WrongNumberOfSlots: 422,
+  SlotEndsBeforeStart: 422,
+  SlotNotInFuture: 422,
+  DuplicateSlots: 422,
+  OverlappingSlots: 422,
+  // The policy, not the caller, is at fault: nobody can take the lead until ops fix it.
+  LeadPriceMissing: 503,
+  // Like NotRequestOwner: answered as an unknown offer, so ids cannot be probed.
+  NotOfferProvider: 404,
+  LeadRefundNotFound: 404,
+  // Refund preconditions that depend on the state of the offer, request or claim: the
+  // request was well-formed, the world does not (or no longer) allow it.
+  LeadsNotSold: 409,
+  LeadNotUnlocked: 409,
+  RefundAlreadyClaimed: 409,
+  RefundWindowClosed: 409,
+  ContactNotReleased: 409,
+  RequestNotWithdrawn: 409,
+  ContactAlreadyReleased: 409,
+  LeadNotExpired: 409,
+  RefundAlreadyDecided: 409,
+  // The claim's own content is what is wrong: a reason the policy refuses, or a request
+  // named as the duplicate that is not one.
+  RefundReasonNotAllowed: 422,
+  NotADuplicate: 422,
 }
 
 /** Fields beyond `error` and `message` that help a client act on the error. */
@@ -236,6 +349,64 @@ const detailsOf = (e: DomainError): Record<string, unknown> => {
       return { requestId: e.requestId }
     case "CustomerNotActive":
       return { partyId: e.partyId, kind: e.kind, status: e.status }
+    case "OfferNotFound":
+      return { offerId: e.offerId }
+    // Who got the lead stays between the homeowner and that provider.
+    case "LeadAlreadyAssigned":
+      return { requestId: e.requestId }
+    case "RequestNotDispatching":
+      return { requestId: e.requestId, state: e.state }
+    case "OfferTransitionNotAllowed":
+      return {
+        offerId: e.offerId,
+        from: e.from,
+        command: e.command,
+        allowedFrom: [...e.allowedFrom],
+      }
+    case "OfferLapsed":
+    case "OfferNotDue":
+      return { offerId: e.offerId, deadline: new Date(e.deadline).toISOString() }
+    case "SlotUnavailable":
+      return { offerId: e.offerId, slot: e.slot }
+    case "WrongNumberOfSlots":
+      return { count: e.count }
+    case "SlotEndsBeforeStart":
+    case "SlotNotInFuture":
+      return { index: e.index }
+    case "DuplicateSlots":
+    case "OverlappingSlots":
+      return { first: e.first, second: e.second }
+    case "LeadPriceMissing":
+      return {}
+    case "NotOfferProvider":
+      return { offerId: e.offerId }
+    case "LeadRefundNotFound":
+      return { refundId: e.refundId }
+    case "LeadsNotSold":
+      return { model: e.model }
+    case "LeadNotUnlocked":
+    case "ContactNotReleased":
+    case "LeadNotExpired":
+      return { offerId: e.offerId, state: e.state }
+    case "RefundAlreadyClaimed":
+      return { offerId: e.offerId, refundId: e.refundId }
+    case "RefundWindowClosed":
+      return { offerId: e.offerId, closedAt: new Date(e.closedAt).toISOString() }
+    case "ContactAlreadyReleased":
+      return { offerId: e.offerId }
+    case "RequestNotWithdrawn":
+      return { requestId: e.requestId, state: e.state }
+    case "RefundAlreadyDecided":
+      return { refundId: e.refundId, state: e.state }
+    case "RefundReasonNotAllowed":
+      return { reason: e.reason, allowed: [...e.allowed] }
+    case "NotADuplicate":
+      return {
+        requestId: e.requestId,
+        duplicateOf: e.duplicateOf ?? null,
+        problem: e.problem,
+        issues: [{ path: "duplicateOf", message: e.message }],
+      }
     case "NothingToReapply":
     case "BackgroundCheckNotPassed":
     case "VettingNotRequired":
@@ -252,12 +423,14 @@ export const domainErrorResponse = (e: DomainError): ErrorResponse =>
     ? domainErrorResponse(new TopUpNotFound({ topUpId: e.topUpId }))
     : e._tag === "NotRequestOwner"
       ? domainErrorResponse(new RequestNotFound({ requestId: e.requestId }))
-      : {
-          status: statusOf[e._tag],
-          body: { error: errorCode(e._tag), message: e.message, ...detailsOf(e) },
-          // Outages are temporary: tell well-behaved clients to come back rather than give up.
-          ...(statusOf[e._tag] === 503 ? { headers: { "Retry-After": "5" } } : {}),
-        }
+      : e._tag === "NotOfferProvider"
+        ? domainErrorResponse(new OfferNotFound({ offerId: e.offerId }))
+        : {
+            status: statusOf[e._tag],
+            body: { error: errorCode(e._tag), message: e.message, ...detailsOf(e) },
+            // Outages are temporary: tell well-behaved clients to come back rather than give up.
+            ...(statusOf[e._tag] === 503 ? { headers: { "Retry-After": "5" } } : {}),
+          }
 
 /** What the server logs about an unexpected failure; the client only sees `errorId`. */
 export interface UnexpectedError {

@@ -53,6 +53,7 @@ describe("the OpenAPI document", () => {
         "GET /api/v1/parties/{partyId}/wallet",
         "GET /api/v1/parties/{partyId}/wallet/statement",
         "PUT /api/v1/parties/{partyId}/wallet/budget",
+        "PUT /api/v1/parties/{partyId}/reach",
         "POST /api/v1/parties/{partyId}/topups",
         "PUT /api/v1/parties/{partyId}/topups/{topUpId}/proof",
         "GET /api/v1/topups/{topUpId}",
@@ -60,6 +61,9 @@ describe("the OpenAPI document", () => {
         "GET /api/v1/requests/{requestId}",
         "POST /api/v1/requests/{requestId}/answer",
         "POST /api/v1/requests/{requestId}/cancel",
+        "POST /api/v1/offers/{offerId}/choose-time",
+        "POST /api/v1/offers/{offerId}/reject-times",
+        "POST /api/v1/offers/{offerId}/refund-claims",
       ].sort(),
     )
   })

@@ -1,6 +1,7 @@
 import {
   ApplicationId,
   CreateTopUpInput,
+  OfferId,
   PartyId,
   ProfilePatch,
   RequestId,
@@ -19,6 +20,9 @@ import {
   TopUpResource,
   WalletResource,
 } from "./representations.ts"
+import { leadRefundPaths, leadRefundSchemas } from "./routes/lead-refunds.routes.ts"
+import { ChooseTimeBody, OfferAnswerResource, RejectTimesBody } from "./routes/offers.routes.ts"
+import { providerReachPaths, providerReachSchemas } from "./routes/provider-reach.routes.ts"
 import {
   AnswerRequestBody,
   CancelRequestBody,
@@ -59,6 +63,12 @@ const roots = {
   AnswerRequest: AnswerRequestBody,
   CancelRequest: CancelRequestBody,
   ServiceRequest: RequestResource,
+  OfferId: OfferId,
+  ChooseTimeRequest: ChooseTimeBody,
+  RejectTimesRequest: RejectTimesBody,
+  OfferAnswer: OfferAnswerResource,
+  ...leadRefundSchemas,
+  ...providerReachSchemas,
 } as const
 
 type RootName = keyof typeof roots
@@ -130,6 +140,13 @@ export const buildOpenApiDocument = (): JsonObject => {
     required: true,
     description: "a request id, req_ then 20 base-32 characters",
     schema: refs.RequestId,
+  }
+  const offerIdParam = {
+    name: "offerId",
+    in: "path",
+    required: true,
+    description: "an offer id, ofr_ then 20 base-32 characters",
+    schema: refs.OfferId,
   }
   const common = {
     "401": { $ref: "#/components/responses/Unauthorized" },
@@ -478,6 +495,56 @@ export const buildOpenApiDocument = (): JsonObject => {
           },
         },
       },
+      "/api/v1/offers/{offerId}/choose-time": {
+        post: {
+          operationId: "chooseProposedTime",
+          summary: "The homeowner picks one of the three times a provider proposed",
+          description:
+            "`slot` is the position of the time (0, 1 or 2). The request is assigned to the " +
+            "offer's provider if it is still unassigned; both sides are sent each other's details.",
+          parameters: [offerIdParam],
+          requestBody: {
+            required: true,
+            content: { "application/json": { schema: refs.ChooseTimeRequest } },
+          },
+          responses: {
+            "200": json(refs.OfferAnswer, "the offer, accepted at the chosen time"),
+            ...withBody,
+            "404": errorResponse(
+              "offer_not_found: no such offer, or not one on this homeowner's request",
+            ),
+            "409": errorResponse(
+              "lead_already_assigned, request_not_dispatching, slot_unavailable (the time has " +
+                "started) or offer_transition_not_allowed (no times are waiting for an answer)",
+            ),
+            ...common,
+          },
+        },
+      },
+      "/api/v1/offers/{offerId}/reject-times": {
+        post: {
+          operationId: "rejectProposedTimes",
+          summary: "The homeowner can use none of the proposed times; dispatch moves on",
+          parameters: [offerIdParam],
+          requestBody: {
+            required: true,
+            content: { "application/json": { schema: refs.RejectTimesRequest } },
+          },
+          responses: {
+            "200": json(refs.OfferAnswer, "the offer, declined, with the request's state after"),
+            ...withBody,
+            "404": errorResponse(
+              "offer_not_found: no such offer, or not one on this homeowner's request",
+            ),
+            "409": errorResponse(
+              "request_not_dispatching or offer_transition_not_allowed (no times are waiting)",
+            ),
+            ...common,
+          },
+        },
+      },
+      ...leadRefundPaths(refs, { offerIdParam, withBody, common, errorResponse }),
+      ...providerReachPaths(refs, { partyIdParam, withBody, common, errorResponse }),
       "/api/v1/topups/{topUpId}": {
         get: {
           operationId: "getTopUp",

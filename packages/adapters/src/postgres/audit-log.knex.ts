@@ -1,7 +1,7 @@
 import { AuditEntry, AuditLog, describeActor } from "@fundi/core"
 import { Effect, Layer } from "effect"
 import type { Knex } from "knex"
-import { fromTimestamp, query, toDate, toJson } from "./executor.ts"
+import { deferInsert, flushDeferred, fromTimestamp, query, toDate, toJson } from "./executor.ts"
 import { decodeRow, optional } from "./rows.ts"
 
 interface AuditRow {
@@ -35,36 +35,41 @@ const fromRow = (row: AuditRow) =>
     row.id,
   )
 
+const toRow = (entry: AuditEntry) => ({
+  id: entry.id,
+  actor: toJson(entry.actor),
+  actor_name: describeActor(entry.actor),
+  action: entry.action,
+  subject_type: entry.subjectType,
+  subject_id: entry.subjectId,
+  reason: entry.reason ?? null,
+  details: toJson(entry.details),
+  at: toDate(entry.at),
+})
+
 /** Append-only: there is no update or delete here, and a trigger refuses them in the database. */
 export const makeAuditLog = (knex: Knex): AuditLog["Service"] =>
   AuditLog.of({
+    // Inside a transaction the entry is written with the use case's others at commit, in
+    // one statement; nothing reads the log back there but `list`, which sends them first.
     record: (entry) =>
-      query(knex, "audit_log.record", (db) =>
-        db(TABLE).insert({
-          id: entry.id,
-          actor: toJson(entry.actor),
-          actor_name: describeActor(entry.actor),
-          action: entry.action,
-          subject_type: entry.subjectType,
-          subject_id: entry.subjectId,
-          reason: entry.reason ?? null,
-          details: toJson(entry.details),
-          at: toDate(entry.at),
-        }),
-      ).pipe(Effect.asVoid),
+      deferInsert(knex, "audit_log.record", [toRow(entry)], (db, rows) => db(TABLE).insert(rows)),
 
     list: (filter) =>
-      query(knex, "audit_log.list", (db) => {
-        const q = db<AuditRow>(TABLE).orderBy([
-          { column: "at", order: "desc" },
-          { column: "seq", order: "desc" },
-        ])
-        if (filter.subjectId !== undefined) q.where({ subject_id: filter.subjectId })
-        if (filter.actorName !== undefined) q.where({ actor_name: filter.actorName })
-        if (filter.action !== undefined) q.where({ action: filter.action })
-        if (filter.limit !== undefined) q.limit(filter.limit)
-        return q
-      }).pipe(Effect.flatMap((rows) => Effect.forEach(rows, fromRow))),
+      Effect.andThen(
+        flushDeferred(knex),
+        query(knex, "audit_log.list", (db) => {
+          const q = db<AuditRow>(TABLE).orderBy([
+            { column: "at", order: "desc" },
+            { column: "seq", order: "desc" },
+          ])
+          if (filter.subjectId !== undefined) q.where({ subject_id: filter.subjectId })
+          if (filter.actorName !== undefined) q.where({ actor_name: filter.actorName })
+          if (filter.action !== undefined) q.where({ action: filter.action })
+          if (filter.limit !== undefined) q.limit(filter.limit)
+          return q
+        }).pipe(Effect.flatMap((rows) => Effect.forEach(rows, fromRow))),
+      ),
   })
 
 export const layerAuditLog = (knex: Knex): Layer.Layer<AuditLog> =>

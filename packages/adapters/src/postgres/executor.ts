@@ -12,6 +12,16 @@ export interface OpenTransaction {
    * answers a later COMMIT with a silent ROLLBACK, so `run` must refuse to report success.
    */
   firstFailure: string | undefined
+  /**
+   * Appends held back until COMMIT (`deferInsert`), by operation, in the order first
+   * deferred: a use case's audit entries and outbox messages go in one statement each.
+   */
+  readonly deferred: Map<string, DeferredInserts>
+}
+
+interface DeferredInserts {
+  readonly rows: Array<unknown>
+  readonly insert: (db: Knex, rows: ReadonlyArray<unknown>) => PromiseLike<unknown>
 }
 
 /**
@@ -50,6 +60,61 @@ export const query = <A>(
         return failure
       },
     })
+  })
+
+/**
+ * An append-only insert that nothing in the transaction reads back except through the
+ * adapter that deferred it (which calls `flushDeferred` before reading): inside a
+ * transaction it is held and sent with the others of its operation just before COMMIT, in
+ * one statement; outside one it runs at once. A failure then fails the commit, which rolls
+ * everything back, as a failure at the call would have.
+ */
+export const deferInsert = <R>(
+  knex: Knex,
+  operation: string,
+  rows: ReadonlyArray<R>,
+  insert: (db: Knex, rows: ReadonlyArray<R>) => PromiseLike<unknown>,
+): Effect.Effect<void, PersistenceUnavailable> =>
+  Effect.flatMap(CurrentTransaction, (current) => {
+    const open = openOn(knex, current)
+    if (open === undefined) return Effect.asVoid(query(knex, operation, (db) => insert(db, rows)))
+    const pending = open.deferred.get(operation)
+    if (pending === undefined) {
+      open.deferred.set(operation, {
+        rows: [...rows],
+        insert: insert as DeferredInserts["insert"],
+      })
+    } else {
+      pending.rows.push(...rows)
+    }
+    return Effect.void
+  })
+
+/** Sends the inserts `deferInsert` holds for the transaction open on `knex`, if any. */
+export const flushDeferred = (knex: Knex): Effect.Effect<void, PersistenceUnavailable> =>
+  Effect.flatMap(CurrentTransaction, (current) => {
+    const open = openOn(knex, current)
+    return open === undefined || open.deferred.size === 0 ? Effect.void : flushOpen(open)
+  })
+
+/** Sends every held insert of `open`, each operation's in one statement. */
+export const flushOpen = (open: OpenTransaction): Effect.Effect<void, PersistenceUnavailable> =>
+  Effect.suspend(() => {
+    const batches = [...open.deferred.entries()]
+    open.deferred.clear()
+    return Effect.forEach(
+      batches,
+      ([operation, { rows, insert }]) =>
+        Effect.tryPromise({
+          try: () => Promise.resolve(insert(open.trx, rows)),
+          catch: (cause) => {
+            const failure = persistenceFailure(operation, cause)
+            if (open.firstFailure === undefined) open.firstFailure = failure.detail
+            return failure
+          },
+        }),
+      { discard: true },
+    )
   })
 
 export const persistenceFailure = (operation: string, cause: unknown): PersistenceUnavailable =>

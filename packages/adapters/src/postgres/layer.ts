@@ -3,25 +3,32 @@ import type {
   AuditLog,
   ContactBook,
   Health,
+  LeadRefundRepository,
   Ledger,
   OfferRepository,
   Outbox,
   PartyRepository,
+  ProviderDirectory,
   RequestRepository,
+  SecureLinks,
   TopUpRepository,
   Transactions,
   WalletSettings,
 } from "@fundi/core"
-import { Layer } from "effect"
+import { Layer, Redacted } from "effect"
 import type { Knex } from "knex"
+import { randomLinkSecret } from "../links/link-secret.ts"
+import { type LinkSigning, layerSecureLinks } from "../links/secure-links.knex.ts"
 import { layerApplicationRepository } from "./application-repository.knex.ts"
 import { layerAuditLog } from "./audit-log.knex.ts"
 import { layerContactBook } from "./contact-book.knex.ts"
 import { layerHealth } from "./health.knex.ts"
+import { layerLeadRefundRepository } from "./lead-refund-repository.knex.ts"
 import { layerLedger } from "./ledger.knex.ts"
 import { layerOfferRepository } from "./offer-repository.knex.ts"
 import { layerOutbox } from "./outbox.knex.ts"
 import { layerPartyRepository } from "./party-repository.knex.ts"
+import { layerProviderDirectory } from "./provider-directory.knex.ts"
 import { layerRequestRepository } from "./request-repository.knex.ts"
 import { layerTopUpRepository } from "./top-up-repository.knex.ts"
 import { layerTransactions } from "./transactions.knex.ts"
@@ -41,12 +48,20 @@ export type PostgresServices =
   | WalletSettings
   | RequestRepository
   | OfferRepository
+  | LeadRefundRepository
+  | ProviderDirectory
+  | SecureLinks
 
 /**
  * All Postgres adapters on one Knex instance (a server pool or PGlite). The caller owns
  * the Knex: it runs migrations before and destroys it after (see `Database.close`).
+ * Without `links`, secure links are signed with a random secret of this layer alone (fine
+ * for tests; the composition root always passes the configured one).
  */
-export const layerKnex = (knex: Knex): Layer.Layer<PostgresServices> =>
+export const layerKnex = (
+  knex: Knex,
+  options: { readonly links?: LinkSigning } = {},
+): Layer.Layer<PostgresServices> =>
   Layer.mergeAll(
     layerPartyRepository(knex),
     layerApplicationRepository(knex),
@@ -60,4 +75,13 @@ export const layerKnex = (knex: Knex): Layer.Layer<PostgresServices> =>
     layerWalletSettings(knex),
     layerRequestRepository(knex),
     layerOfferRepository(knex),
+    layerLeadRefundRepository(knex),
+    layerProviderDirectory(knex),
+    layerSecureLinks(
+      knex,
+      options.links ?? {
+        secret: Redacted.make(randomLinkSecret()),
+        publicUrl: "http://localhost",
+      },
+    ),
   )

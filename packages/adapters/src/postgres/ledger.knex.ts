@@ -18,7 +18,7 @@ import {
 } from "@fundi/core"
 import { Effect, Layer, Option, Result } from "effect"
 import type { Knex } from "knex"
-import { fromTimestamp, query, toDate, toJson } from "./executor.ts"
+import { flushDeferred, fromTimestamp, query, toDate, toJson } from "./executor.ts"
 import { decodeRow, optional } from "./rows.ts"
 import { makeTransactions } from "./transactions.knex.ts"
 
@@ -162,6 +162,10 @@ const transferOn = (
   at: Instant,
 ): Effect.Effect<Transfer, TransferError | PersistenceUnavailable> =>
   Effect.gen(function* () {
+    // The transfer locks its accounts until commit, and one of them may be hot (platform
+    // revenue): the inserts this transaction holds back go first, so that they are not
+    // sent while the lock is held.
+    yield* flushDeferred(knex)
     // What would be recorded: the request's fields as the rules keep them.
     const asked = toTransfer(request, at)
     const [row] = rowsOf(
@@ -187,8 +191,19 @@ const transferOn = (
     // to_json gives timestamps as text, which fromTimestamp reads too.
     const existing =
       outcome.existing === null ? undefined : yield* transferFromRow(outcome.existing)
-    const state = stateOf(locked, existing)
-    const decision = decideTransfer(state, request, at)
+    let state = stateOf(locked, existing)
+    let decision = decideTransfer(state, request, at)
+    if (
+      outcome.inserted === 1 &&
+      Result.isFailure(decision) &&
+      decision.failure._tag === "AccountNotFound"
+    ) {
+      // An account opened by a transaction that committed between the function's locking
+      // read and its checks: the transfer was applied, and its balance updates now hold
+      // both rows. Decide again from them, as they were before this transfer.
+      state = stateOf(yield* accountsBefore(knex, asked), existing)
+      decision = decideTransfer(state, request, at)
+    }
     if (Result.isFailure(decision)) {
       if (outcome.inserted === 0) return yield* decision.failure
     } else if (decision.success._tag === "Replayed") {
@@ -206,6 +221,35 @@ const transferOn = (
       `ledger.transfer: the database ${outcome.inserted === 1 ? "recorded" : "did not record"} ${request.id} but the rules say ${
         Result.isSuccess(decision) ? decision.success._tag : decision.failure._tag
       }`,
+    )
+  })
+
+/**
+ * Both accounts of a transfer this transaction has just applied (and so holds locked), with
+ * the balances they had before it.
+ */
+const accountsBefore = (knex: Knex, applied: Transfer) =>
+  Effect.gen(function* () {
+    const rows = rowsOf(
+      yield* query(knex, "ledger.transfer", (db) =>
+        db.raw<{ rows: Array<LockedAccount> }>(
+          `select ${ACCOUNT_COLUMNS}, balance::text as balance from ledger_accounts
+           where id in (?, ?) order by id`,
+          [applied.debitAccountId, applied.creditAccountId],
+        ),
+      ),
+    )
+    return yield* Effect.forEach(rows, (row) =>
+      Effect.map(accountFromRow(row), (account) => {
+        const balance = BigInt(row.balance)
+        const change =
+          account.id === applied.debitAccountId
+            ? applied.amount
+            : account.id === applied.creditAccountId
+              ? -applied.amount
+              : 0n
+        return [account, balance + change] as const
+      }),
     )
   })
 
@@ -361,11 +405,33 @@ export const makeLedger = (knex: Knex): Ledger["Service"] => {
   return Ledger.of({
     openAccount: (account) =>
       Effect.gen(function* () {
+        const selectStored = query(knex, "ledger.openAccount", (db) =>
+          db.raw<{ rows: Array<AccountRow> }>(
+            `select ${ACCOUNT_COLUMNS} from ledger_accounts where id = ?`,
+            [account.id],
+          ),
+        )
+        /** The stored account if it has the same settings, else AccountConflict. */
+        const decideAgainst = (row: AccountRow) =>
+          Effect.flatMap(accountFromRow(row), (stored) =>
+            Effect.map(
+              Effect.fromResult(
+                decideOpenAccount({ accounts: new Map([[stored.id, stored]]) }, account),
+              ),
+              (outcome) => outcome.account,
+            ),
+          )
+        // Most calls find the account opened already (every unlock opens the platform's).
+        // Reading first matters: an insert's unique check waits for any transaction that
+        // has updated the row, so on a hot account (platform revenue) it would queue
+        // behind every open transfer; a read does not wait.
+        const [existing] = rowsOf(yield* selectStored)
+        if (existing !== undefined) return yield* decideAgainst(existing)
         const inserted = rowsOf(
           yield* query(knex, "ledger.openAccount", (db) =>
             db.raw<{ rows: Array<{ id: string }> }>(
               `insert into ledger_accounts (id, kind, unit, no_overdraft, owner_party_id, created_at)
-               values (?, ?, ?, ?, ?, ?) on conflict (id) do nothing returning id`,
+               values (?, ?, ?, ?, ?, ?) on conflict do nothing returning id`,
               [
                 account.id,
                 account.kind,
@@ -377,28 +443,21 @@ export const makeLedger = (knex: Knex): Ledger["Service"] => {
             ),
           ),
         )
+        // `on conflict` names no index on purpose: two transactions opening the same account
+        // at once can collide on ledger_accounts_id_unit_key as well as the primary key, and
+        // a named arbiter (id) would let that second collision fail the statement.
         if (inserted.length === 1) {
           // The account as the rules keep it (no key holding undefined).
           return Result.getOrThrow(decideOpenAccount({ accounts: new Map() }, account)).account
         }
-        const [row] = rowsOf(
-          yield* query(knex, "ledger.openAccount", (db) =>
-            db.raw<{ rows: Array<AccountRow> }>(
-              `select ${ACCOUNT_COLUMNS} from ledger_accounts where id = ?`,
-              [account.id],
-            ),
-          ),
-        )
+        // Another transaction opened it since the read.
+        const [row] = rowsOf(yield* selectStored)
         if (row === undefined) {
           return yield* Effect.die(
             `ledger.openAccount: ${account.id} conflicted on insert but is not stored`,
           )
         }
-        const stored = yield* accountFromRow(row)
-        const outcome = yield* Effect.fromResult(
-          decideOpenAccount({ accounts: new Map([[stored.id, stored]]) }, account),
-        )
-        return outcome.account
+        return yield* decideAgainst(row)
       }),
 
     findAccount: (id) =>

@@ -416,12 +416,300 @@ const offerCreditsWhole: Migration = {
   ),
 }
 
+// The scheduler asks for open offers by deadline (`offerDeadline` in core). The deadline
+// depends on the state (time-to-live, unlock hold, last proposed slot), so the adapter
+// stores it on every write and this column makes the question an index range scan.
+const offerDeadlines: Migration = {
+  name: "0006_offer_deadlines",
+  up: sql(
+    "alter table offers add column deadline_at timestamptz",
+    `update offers set deadline_at = case
+       when state in ('offered', 'previewed') then expires_at
+       when state = 'unlocked' then hold_expires_at
+       when state = 'times_proposed' then coalesce(
+         (select to_timestamp(max((slot->>'start')::bigint) / 1000.0)
+            from jsonb_array_elements(coalesce(proposed_times, '[]'::jsonb)) as slot),
+         updated_at)
+     end`,
+    `create index offers_due_idx on offers (deadline_at, id)
+       where state in ('offered', 'previewed', 'unlocked', 'times_proposed')`,
+  ),
+  down: sql("drop index offers_due_idx", "alter table offers drop column deadline_at"),
+}
+
+// Where each provider works and when (ProviderDirectory), and what one query needs to
+// build a ranked shortlist out of 100,000 providers in a few milliseconds.
+// provider_matching is a row per provider kept by triggers from parties, applications,
+// provider_reach and offers: whether they may get leads at all (active, latest application
+// approved), their categories and areas (GIN), base and radius (a latitude band prunes
+// before distances), availability, capacity, and their offer record (accepted, answered,
+// lapsed: see providerStats in core). The source tables stay the truth; the triggers run
+// in the writing transaction, so the shortlist sees exactly what is committed.
+const providerReach: Migration = {
+  name: "0007_provider_reach",
+  up: sql(
+    // No foreign key to parties, like offers: the use case checks the provider exists.
+    `create table provider_reach (
+      provider_id text collate "C" primary key,
+      base_lat double precision
+        constraint provider_reach_base_lat_check check (base_lat between -90 and 90),
+      base_lng double precision
+        constraint provider_reach_base_lng_check check (base_lng between -180 and 180),
+      radius_km double precision constraint provider_reach_radius_check check (radius_km >= 0),
+      -- {"_tag":"always"} or {"_tag":"windows","windows":[{"start":ms,"end":ms}]}.
+      availability jsonb not null,
+      max_open_assignments integer not null
+        constraint provider_reach_capacity_check check (max_open_assignments >= 1),
+      -- A base is a point and a radius, or nothing.
+      constraint provider_reach_base_shape check (num_nulls(base_lat, base_lng, radius_km) in (0, 3))
+    )`,
+    `create table provider_matching (
+      provider_id text collate "C" primary key,
+      cohort text not null,
+      eligible boolean not null,
+      categories jsonb not null,
+      areas jsonb not null,
+      base_lat double precision,
+      base_lng double precision,
+      radius_km double precision,
+      -- The published windows; null when the provider is available at any time.
+      windows jsonb,
+      max_open integer not null,
+      accepted integer not null,
+      answered integer not null,
+      lapsed integer not null
+    )`,
+    `create index provider_matching_category_idx on provider_matching
+      using gin (categories jsonb_path_ops) where eligible`,
+    // Recent load: a provider's accepted offers by decision time.
+    `create index offers_accepted_idx on offers (provider_id, decided_at) where state = 'accepted'`,
+
+    // The parts of the row each source owns; counts are changed by increments only, so
+    // concurrent writers never overwrite each other's counts with a stale total.
+    `create function provider_matching_profile(pid text) returns void language plpgsql as $$
+      begin
+        insert into provider_matching as m (provider_id, cohort, eligible, categories, areas,
+            base_lat, base_lng, radius_km, windows, max_open, accepted, answered, lapsed)
+        select p.id, p.cohort,
+               p.status = 'active' and coalesce((select a.state = 'approved' from applications a
+                 where a.party_id = p.id order by a.created_at desc, a.id desc limit 1), false),
+               coalesce(p.profile -> 'categories', '[]'), coalesce(p.profile -> 'serviceAreas', '[]'),
+               r.base_lat, r.base_lng, r.radius_km,
+               case when r.availability ->> '_tag' = 'windows' then r.availability -> 'windows' end,
+               coalesce(r.max_open_assignments, 3),
+               s.accepted, s.answered, s.lapsed
+          from parties p
+          left join provider_reach r on r.provider_id = p.id
+          cross join lateral (
+            select count(*) filter (where o.state = 'accepted')::int as accepted,
+                   count(*) filter (where o.state in ('accepted', 'declined')
+                     or (o.state = 'expired' and o.expiry_cause = 'slots_passed'))::int as answered,
+                   count(*) filter (where o.state = 'expired'
+                     and o.expiry_cause in ('ttl', 'hold'))::int as lapsed
+              from offers o where o.provider_id = p.id) s
+         where p.id = pid and p.kind = 'provider'
+        on conflict (provider_id) do update set
+          cohort = excluded.cohort, eligible = excluded.eligible,
+          categories = excluded.categories, areas = excluded.areas;
+        if not found then delete from provider_matching where provider_id = pid; end if;
+      end
+    $$`,
+    `create function provider_matching_from_party() returns trigger language plpgsql as $$
+      begin
+        if tg_op = 'DELETE' then
+          delete from provider_matching where provider_id = old.id;
+          return old;
+        end if;
+        perform provider_matching_profile(new.id);
+        return new;
+      end
+    $$`,
+    `create trigger provider_matching_party after insert or update or delete on parties
+      for each row execute function provider_matching_from_party()`,
+    `create function provider_matching_from_application() returns trigger language plpgsql as $$
+      begin
+        if tg_op <> 'INSERT' then perform provider_matching_profile(old.party_id); end if;
+        if tg_op <> 'DELETE' then perform provider_matching_profile(new.party_id); end if;
+        return null;
+      end
+    $$`,
+    `create trigger provider_matching_application after insert or update or delete on applications
+      for each row execute function provider_matching_from_application()`,
+    `create function provider_matching_from_reach() returns trigger language plpgsql as $$
+      begin
+        if tg_op = 'DELETE' then
+          update provider_matching set base_lat = null, base_lng = null, radius_km = null,
+                 windows = null, max_open = 3
+           where provider_id = old.provider_id;
+        else
+          update provider_matching set
+            base_lat = new.base_lat, base_lng = new.base_lng, radius_km = new.radius_km,
+            windows = case when new.availability ->> '_tag' = 'windows'
+                           then new.availability -> 'windows' end,
+            max_open = new.max_open_assignments
+           where provider_id = new.provider_id;
+        end if;
+        return null;
+      end
+    $$`,
+    `create trigger provider_matching_reach after insert or update or delete on provider_reach
+      for each row execute function provider_matching_from_reach()`,
+    // Only moves that change a count touch a provider's row: most offer updates (preview,
+    // unlock, withdraw) change none, so they neither write nor lock it, and a transaction
+    // closing several providers' offers (withdrawing the losers) takes none of their locks.
+    `create function provider_matching_count(pid text, d_accepted int, d_answered int,
+        d_lapsed int) returns void language sql as $$
+      update provider_matching set
+        accepted = accepted + d_accepted,
+        answered = answered + d_answered,
+        lapsed = lapsed + d_lapsed
+       where provider_id = pid and (d_accepted <> 0 or d_answered <> 0 or d_lapsed <> 0)
+    $$`,
+    `create function provider_matching_from_offer() returns trigger language plpgsql as $$
+      declare
+        was int[] := array[0, 0, 0];
+        now_ int[] := array[0, 0, 0];
+      begin
+        if tg_op <> 'INSERT' then
+          was := array[(old.state = 'accepted')::int,
+            (old.state in ('accepted', 'declined')
+              or (old.state = 'expired' and old.expiry_cause is not distinct from 'slots_passed'))::int,
+            (old.state = 'expired' and coalesce(old.expiry_cause in ('ttl', 'hold'), false))::int];
+        end if;
+        if tg_op <> 'DELETE' then
+          now_ := array[(new.state = 'accepted')::int,
+            (new.state in ('accepted', 'declined')
+              or (new.state = 'expired' and new.expiry_cause is not distinct from 'slots_passed'))::int,
+            (new.state = 'expired' and coalesce(new.expiry_cause in ('ttl', 'hold'), false))::int];
+        end if;
+        if tg_op = 'UPDATE' and old.provider_id = new.provider_id then
+          perform provider_matching_count(new.provider_id,
+            now_[1] - was[1], now_[2] - was[2], now_[3] - was[3]);
+        else
+          if tg_op <> 'INSERT' then
+            perform provider_matching_count(old.provider_id, -was[1], -was[2], -was[3]);
+          end if;
+          if tg_op <> 'DELETE' then
+            perform provider_matching_count(new.provider_id, now_[1], now_[2], now_[3]);
+          end if;
+        end if;
+        return null;
+      end
+    $$`,
+    `create trigger provider_matching_offer after insert or update or delete on offers
+      for each row execute function provider_matching_from_offer()`,
+    // Every row from the sources in one statement: providers already there, and bulk loads
+    // (which may skip the triggers with session_replication_role = replica, then call it).
+    `create function provider_matching_rebuild() returns void language sql as $$
+      delete from provider_matching;
+      insert into provider_matching (provider_id, cohort, eligible, categories, areas,
+          base_lat, base_lng, radius_km, windows, max_open, accepted, answered, lapsed)
+      select p.id, p.cohort, p.status = 'active' and coalesce(la.approved, false),
+             coalesce(p.profile -> 'categories', '[]'), coalesce(p.profile -> 'serviceAreas', '[]'),
+             r.base_lat, r.base_lng, r.radius_km,
+             case when r.availability ->> '_tag' = 'windows' then r.availability -> 'windows' end,
+             coalesce(r.max_open_assignments, 3),
+             coalesce(s.accepted, 0), coalesce(s.answered, 0), coalesce(s.lapsed, 0)
+        from parties p
+        left join provider_reach r on r.provider_id = p.id
+        left join lateral (select a.state = 'approved' as approved from applications a
+                            where a.party_id = p.id
+                            order by a.created_at desc, a.id desc limit 1) la on true
+        left join (
+          select o.provider_id,
+                 count(*) filter (where o.state = 'accepted')::int as accepted,
+                 count(*) filter (where o.state in ('accepted', 'declined')
+                   or (o.state = 'expired' and o.expiry_cause = 'slots_passed'))::int as answered,
+                 count(*) filter (where o.state = 'expired'
+                   and o.expiry_cause in ('ttl', 'hold'))::int as lapsed
+            from offers o group by o.provider_id) s on s.provider_id = p.id
+       where p.kind = 'provider'
+    $$`,
+    "select provider_matching_rebuild()",
+  ),
+  down: sql(
+    "drop trigger provider_matching_offer on offers",
+    "drop trigger provider_matching_reach on provider_reach",
+    "drop trigger provider_matching_application on applications",
+    "drop trigger provider_matching_party on parties",
+    "drop function provider_matching_from_offer()",
+    "drop function provider_matching_count(text, int, int, int)",
+    "drop function provider_matching_from_reach()",
+    "drop function provider_matching_from_application()",
+    "drop function provider_matching_from_party()",
+    "drop function provider_matching_rebuild()",
+    "drop function provider_matching_profile(text)",
+    "drop index offers_accepted_idx",
+    "drop table provider_matching",
+    "drop table provider_reach",
+  ),
+}
+
+// Secure links (lead, handover): the token is signed, the row is what lets ops list and
+// revoke them. No foreign keys: the object is an offer or a request depending on scope.
+const secureLinks: Migration = {
+  name: "0008_secure_links",
+  up: sql(
+    `create table secure_links (
+      id text collate "C" primary key,
+      party_id text collate "C" not null,
+      scope text not null constraint secure_links_scope_check check (scope in ('lead', 'handover')),
+      object_id text collate "C" not null,
+      issued_at timestamptz not null,
+      expires_at timestamptz not null,
+      revoked_at timestamptz,
+      revoked_by text,
+      revoke_reason text,
+      constraint secure_links_revocation_check check (
+        (revoked_at is null) = (revoked_by is null) and (revoked_at is null) = (revoke_reason is null)
+      )
+    )`,
+    "create index secure_links_party_idx on secure_links (party_id, issued_at desc, id)",
+  ),
+  down: sql("drop table secure_links"),
+}
+
+// A provider's claim to get the credits of one unlock back (lead refunds). One claim per
+// offer, enforced here as well as by the use case (which checks under the request's lock).
+// No foreign keys, like offers: the port names offers, requests and providers by id.
+const leadRefunds: Migration = {
+  name: "0009_lead_refunds",
+  up: sql(
+    `create table lead_refunds (
+      id text collate "C" primary key,
+      offer_id text collate "C" not null constraint lead_refunds_offer_unique unique,
+      request_id text collate "C" not null,
+      provider_id text collate "C" not null,
+      reason text not null constraint lead_refunds_reason_check check (reason in
+        ('invalid_contact', 'duplicate_request', 'withdrawn_before_contact', 'expired')),
+      note text,
+      duplicate_of text collate "C",
+      credits integer not null constraint lead_refunds_credits_check check (credits > 0),
+      state text not null constraint lead_refunds_state_check check (state in
+        ('requested', 'approved', 'rejected')),
+      requested_at timestamptz not null,
+      decided_at timestamptz,
+      decided_by text,
+      decision_reason text,
+      updated_at timestamptz not null
+    )`,
+    // The ops queue: oldest first, all or by state.
+    "create index lead_refunds_queue_idx on lead_refunds (requested_at, id)",
+    "create index lead_refunds_state_idx on lead_refunds (state, requested_at, id)",
+  ),
+  down: sql("drop table lead_refunds"),
+}
+
 export const migrations: ReadonlyArray<Migration> = [
   vettingFoundation,
   ledgerAndWallet,
   serviceRequests,
   offers,
   offerCreditsWhole,
+  offerDeadlines,
+  providerReach,
+  secureLinks,
+  leadRefunds,
 ]
 
 /** Knex's migration source interface over the in-code list. */

@@ -1,4 +1,4 @@
-import { Offer, OfferRepository } from "@fundi/core"
+import { Offer, OfferRepository, offerDeadline, openOfferStates } from "@fundi/core"
 import { Effect, Layer, Option } from "effect"
 import type { Knex } from "knex"
 import { fromTimestamp, query, toDate, toJson } from "./executor.ts"
@@ -45,7 +45,38 @@ const toRow = (o: Offer) => ({
   decline_reason: o.declineReason ?? null,
   expiry_cause: o.expiryCause ?? null,
   updated_at: toDate(o.updatedAt),
+  // Derived, never read back: kept so listDue can use an index (migration 0006).
+  deadline_at: orNull(offerDeadline(o), toDate),
 })
+
+type OfferColumn = keyof ReturnType<typeof toRow>
+
+/**
+ * The SQL type of each column toRow writes, for updateMany's VALUES list, whose
+ * parameters Postgres would otherwise take as text. Keyed by toRow's columns, so a column
+ * added there and not here fails to compile.
+ */
+const columnTypes: Record<OfferColumn, string> = {
+  id: "text",
+  request_id: "text",
+  provider_id: "text",
+  state: "text",
+  offered_at: "timestamptz",
+  expires_at: "timestamptz",
+  previewed_at: "timestamptz",
+  unlocked_at: "timestamptz",
+  hold_expires_at: "timestamptz",
+  credits_charged: "double precision",
+  proposed_times: "jsonb",
+  chosen_slot: "jsonb",
+  decided_at: "timestamptz",
+  decline_reason: "text",
+  expiry_cause: "text",
+  updated_at: "timestamptz",
+  deadline_at: "timestamptz",
+}
+const columns = Object.keys(columnTypes) as Array<OfferColumn>
+const changed = columns.filter((column) => column !== "id")
 
 const decodeOffer = decodeRow(Offer, TABLE)
 
@@ -88,6 +119,22 @@ export const makeOfferRepository = (knex: Knex): OfferRepository["Service"] =>
         return db(TABLE).where({ id: offer.id }).update(changes)
       }).pipe(Effect.asVoid),
 
+    updateMany: (offers) => {
+      if (offers.length === 0) return Effect.void
+      const rows = offers.map(toRow)
+      const values = rows
+        .map(() => `(${columns.map((column) => `?::${columnTypes[column]}`).join(", ")})`)
+        .join(", ")
+      const bindings = rows.flatMap((row) => columns.map((column) => row[column]))
+      return query(knex, "offers.updateMany", (db) =>
+        db.raw(
+          `update ${TABLE} as o set ${changed.map((c) => `${c} = v.${c}`).join(", ")}
+           from (values ${values}) as v (${columns.join(", ")}) where o.id = v.id`,
+          bindings,
+        ),
+      ).pipe(Effect.asVoid)
+    },
+
     findById: (id, options) =>
       query(knex, "offers.findById", (db) => {
         const q = db<OfferRow>(TABLE).select<Array<OfferRow>>("*").where({ id })
@@ -98,16 +145,19 @@ export const makeOfferRepository = (knex: Knex): OfferRepository["Service"] =>
         ),
       ),
 
-    listForRequest: (requestId) =>
-      query(knex, "offers.listForRequest", (db) =>
-        db<OfferRow>(TABLE)
+    listForRequest: (requestId, options = {}) =>
+      query(knex, "offers.listForRequest", (db) => {
+        const q = db<OfferRow>(TABLE)
           .select<Array<OfferRow>>("*")
           .where({ request_id: requestId })
           .orderBy([
             { column: "offered_at", order: "asc" },
             { column: "id", order: "asc" },
-          ]),
-      ).pipe(Effect.flatMap(fromRows)),
+          ])
+        if (options.states !== undefined) q.whereIn("state", [...options.states])
+        // Rows are locked in the listed order, the order every caller locks them in.
+        return options.forUpdate ? q.forUpdate() : q
+      }).pipe(Effect.flatMap(fromRows)),
 
     listForProvider: (providerId, filter = {}) =>
       query(knex, "offers.listForProvider", (db) => {
@@ -121,6 +171,22 @@ export const makeOfferRepository = (knex: Knex): OfferRepository["Service"] =>
         if (filter.states !== undefined) q.whereIn("state", [...filter.states])
         return q
       }).pipe(Effect.flatMap(fromRows)),
+
+    listDue: (at, limit) =>
+      // knex leaves out LIMIT 0 (meaning "all"), so no rows is answered here.
+      limit <= 0
+        ? Effect.succeed([])
+        : query(knex, "offers.listDue", (db) =>
+            db<OfferRow>(TABLE)
+              .select<Array<OfferRow>>("*")
+              .whereIn("state", [...openOfferStates])
+              .where("deadline_at", "<=", toDate(at))
+              .orderBy([
+                { column: "deadline_at", order: "asc" },
+                { column: "id", order: "asc" },
+              ])
+              .limit(limit),
+          ).pipe(Effect.flatMap(fromRows)),
 
     countOpenAssignments: (providerId) =>
       query(knex, "offers.countOpenAssignments", (db) =>

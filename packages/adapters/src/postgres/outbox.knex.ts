@@ -1,7 +1,7 @@
 import { Outbox, OutboxMessage } from "@fundi/core"
 import { Effect, Layer, Option } from "effect"
 import type { Knex } from "knex"
-import { fromTimestamp, query, toDate } from "./executor.ts"
+import { deferInsert, flushDeferred, fromTimestamp, query, toDate } from "./executor.ts"
 import { decodeRow, optional } from "./rows.ts"
 
 interface OutboxRow {
@@ -84,21 +84,27 @@ const CLAIM_DUE = `
   where outbox.id = due.id
   returning outbox.*, due.due_at`
 
+/** `query`, after the messages this transaction holds back are sent (see `enqueue`). */
+const sent = <A>(knex: Knex, operation: string, run: (db: Knex) => PromiseLike<A>) =>
+  Effect.andThen(flushDeferred(knex), query(knex, operation, run))
+
 export const makeOutbox = (knex: Knex): Outbox["Service"] =>
   Outbox.of({
+    // Inside a transaction the messages are written with the use case's others at commit,
+    // in one statement; every other method here sends them first.
     enqueue: (messages) =>
       messages.length === 0
         ? Effect.void
-        : query(knex, "outbox.enqueue", (db) =>
+        : deferInsert(knex, "outbox.enqueue", messages.map(toRow), (db, rows) =>
             // A dedupe key already present (this batch or an earlier one) is skipped, not an
             // error: the same event must yield its message exactly once, even under races.
-            db(TABLE).insert(messages.map(toRow)).onConflict("dedupe_key").ignore(),
-          ).pipe(Effect.asVoid),
+            db(TABLE).insert(rows).onConflict("dedupe_key").ignore(),
+          ),
 
     claimDue: ({ now, limit, leaseMs }) =>
       limit <= 0
         ? Effect.succeed([])
-        : query(knex, "outbox.claimDue", (db) =>
+        : sent(knex, "outbox.claimDue", (db) =>
             db.raw<{ rows: Array<OutboxRow & { due_at: Date }> }>(CLAIM_DUE, [
               toDate(now),
               limit,
@@ -117,14 +123,14 @@ export const makeOutbox = (knex: Knex): Outbox["Service"] =>
           ),
 
     markSent: (id, at) =>
-      query(knex, "outbox.markSent", (db) =>
+      sent(knex, "outbox.markSent", (db) =>
         db(TABLE)
           .where({ id })
           .update({ status: "sent", sent_at: toDate(at) }),
       ).pipe(Effect.asVoid),
 
     markFailed: (id, error, retryAt) =>
-      query(knex, "outbox.markFailed", (db) =>
+      sent(knex, "outbox.markFailed", (db) =>
         db(TABLE)
           .where({ id })
           .update(
@@ -140,14 +146,14 @@ export const makeOutbox = (knex: Knex): Outbox["Service"] =>
       ).pipe(Effect.asVoid),
 
     findById: (id) =>
-      query(knex, "outbox.findById", (db) => db<OutboxRow>(TABLE).where({ id })).pipe(
+      sent(knex, "outbox.findById", (db) => db<OutboxRow>(TABLE).where({ id })).pipe(
         Effect.flatMap((rows) =>
           rows[0] === undefined ? Effect.succeedNone : Effect.map(fromRow(rows[0]), Option.some),
         ),
       ),
 
     list: (filter) =>
-      query(knex, "outbox.list", (db) => {
+      sent(knex, "outbox.list", (db) => {
         const q = db<OutboxRow>(TABLE).orderBy([
           { column: "created_at", order: "desc" },
           { column: "seq", order: "desc" },

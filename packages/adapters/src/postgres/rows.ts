@@ -5,10 +5,11 @@ import { Effect, Schema } from "effect"
  * Decodes a domain value rebuilt from a row. A row that does not decode was written by
  * something other than these adapters (or a bad migration): it is reported, not trusted.
  */
-export const decodeRow =
-  <S extends Schema.Decoder<unknown>>(schema: S, table: string) =>
-  (value: unknown, id: string): Effect.Effect<S["Type"], PersistenceUnavailable> =>
-    Schema.decodeUnknownEffect(schema)(value).pipe(
+export const decodeRow = <S extends Schema.Decoder<unknown>>(schema: S, table: string) => {
+  // Built once per table, not per row.
+  const decode = Schema.decodeUnknownEffect(schema)
+  return (value: unknown, id: string): Effect.Effect<S["Type"], PersistenceUnavailable> =>
+    decode(value).pipe(
       Effect.mapError(
         (error) =>
           new PersistenceUnavailable({
@@ -16,6 +17,7 @@ export const decodeRow =
           }),
       ),
     ) as Effect.Effect<S["Type"], PersistenceUnavailable>
+}
 
 /** Copies `value` under `key` only when the column is not null (optional keys stay absent). */
 export const optional = <K extends string, V>(

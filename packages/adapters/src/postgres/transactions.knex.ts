@@ -1,7 +1,12 @@
 import { PersistenceUnavailable, Transactions } from "@fundi/core"
 import { Effect, Exit, Layer } from "effect"
 import type { Knex } from "knex"
-import { CurrentTransaction, type OpenTransaction, persistenceFailure } from "./executor.ts"
+import {
+  CurrentTransaction,
+  flushOpen,
+  type OpenTransaction,
+  persistenceFailure,
+} from "./executor.ts"
 
 /**
  * `Transactions` on Knex. `run` opens a transaction (knex.transaction() without a callback,
@@ -35,12 +40,19 @@ const begin = (knex: Knex): Effect.Effect<OpenTransaction, PersistenceUnavailabl
       // knex reports a failed COMMIT or ROLLBACK only through this promise; `commit` awaits
       // it, and this handler keeps a failed rollback from becoming an unhandled rejection.
       trx.executionPromise.catch(() => undefined)
-      return { owner: knex, trx, firstFailure: undefined }
+      return { owner: knex, trx, firstFailure: undefined, deferred: new Map() }
     },
     catch: (cause) => persistenceFailure("transaction.begin", cause),
   })
 
-const commit = (open: OpenTransaction): Effect.Effect<void, PersistenceUnavailable> => {
+const commit = (open: OpenTransaction): Effect.Effect<void, PersistenceUnavailable> =>
+  // The held inserts go last; if one fails, the transaction is rolled back below.
+  Effect.andThen(
+    Effect.catch(flushOpen(open), () => Effect.void),
+    Effect.suspend(() => commitFlushed(open)),
+  )
+
+const commitFlushed = (open: OpenTransaction): Effect.Effect<void, PersistenceUnavailable> => {
   const failure = open.firstFailure
   if (failure !== undefined) {
     // The effect recovered from a failed statement, but Postgres has already aborted the

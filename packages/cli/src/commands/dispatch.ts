@@ -1,4 +1,4 @@
-import { dispatchRequest } from "@fundi/core"
+import { dispatchRequest, overrideDispatch } from "@fundi/core"
 import type { Command } from "commander"
 import type { FieldLabels } from "../errors.ts"
 import { shortTime, writeJson, writeTable } from "../output.ts"
@@ -8,6 +8,10 @@ import { offerJson } from "./leads.ts"
 import { requestJson } from "./requests.ts"
 
 const requestLabels = (id: string): FieldLabels => ({ requestId: `ID "${id}"` })
+
+interface OverrideOptions extends MutatingOptions {
+  readonly provider: string
+}
 
 export const registerDispatch = (ops: Command, session: Session): void => {
   const dispatch = ops.command("dispatch").description("offer ready requests to providers")
@@ -53,5 +57,40 @@ export const registerDispatch = (ops: Command, session: Session): void => {
           "no offers",
         )
       }
+    })
+
+  mutatingCommand(dispatch.command("override"))
+    .description(
+      "offer a ready or dispatching request to a provider you name: category, area, availability, capacity and budget are overridden (and audited); the application gate, the cohort and one offer per provider still hold",
+    )
+    .argument("<id>", "request id (req_…)")
+    .requiredOption("--provider <id>", "the provider to offer the lead to (pty_…)")
+    .action(async (id: string, options: OverrideOptions) => {
+      const operator = operatorName(options.as, session.io.env)
+      const outcome = await session.execute(
+        overrideDispatch({
+          requestId: id,
+          providerId: options.provider,
+          operator,
+          reason: options.reason,
+        }),
+        { ...requestLabels(id), providerId: "--provider" },
+      )
+      const out = session.io.stdout
+      if (options.json) {
+        writeJson(out, {
+          request: requestJson(outcome.request),
+          offer: offerJson(outcome.offer),
+          bypassed: [...outcome.bypassed],
+        })
+        return
+      }
+      out.write(
+        `request ${outcome.request.id} offered to ${outcome.offer.providerId} (offer ${outcome.offer.id})\n`,
+      )
+      out.write(
+        `bypassed: ${outcome.bypassed.length === 0 ? "nothing (matching would have offered it)" : outcome.bypassed.join(", ")}\n`,
+      )
+      out.write(`expires: ${shortTime(outcome.offer.expiresAt)}\n`)
     })
 }

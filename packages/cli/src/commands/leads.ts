@@ -1,9 +1,20 @@
-import { getOffer, type Offer, type TimeWindow } from "@fundi/core"
-import type { Command } from "commander"
+import {
+  approveLeadRefund,
+  getOffer,
+  type LeadRefund,
+  LeadRefundState,
+  listLeadRefunds,
+  type Offer,
+  RefundReason,
+  rejectLeadRefund,
+  requestLeadRefund,
+  type TimeWindow,
+} from "@fundi/core"
+import { type Command, Option } from "commander"
 import type { FieldLabels } from "../errors.ts"
-import { type Json, shortTime, writeFields, writeJson } from "../output.ts"
+import { type Json, shortTime, truncate, writeFields, writeJson, writeTable } from "../output.ts"
 import { operatorName, type Session } from "../session.ts"
-import { type OpsOptions, opsCommand } from "./common.ts"
+import { type MutatingOptions, mutatingCommand, type OpsOptions, opsCommand } from "./common.ts"
 
 const iso = (at: number): string => new Date(at).toISOString()
 const isoOrNull = (at: number | undefined): string | null => (at === undefined ? null : iso(at))
@@ -78,4 +89,157 @@ export const registerLeads = (ops: Command, session: Session): void => {
       }
       writeFields(session.io.stdout, offerFields(offer), "")
     })
+
+  registerLeadRefunds(leads, session)
+}
+
+/** A refund claim as `--json` prints it: times in ISO-8601, absent fields as null. */
+export const leadRefundJson = (r: LeadRefund): Json => ({
+  id: r.id,
+  offerId: r.offerId,
+  requestId: r.requestId,
+  providerId: r.providerId,
+  reason: r.reason,
+  note: r.note ?? null,
+  duplicateOf: r.duplicateOf ?? null,
+  credits: r.credits,
+  state: r.state,
+  requestedAt: iso(r.requestedAt),
+  decidedAt: isoOrNull(r.decidedAt),
+  decidedBy: r.decidedBy ?? null,
+  decisionReason: r.decisionReason ?? null,
+  updatedAt: iso(r.updatedAt),
+})
+
+export const leadRefundFields = (r: LeadRefund): Array<readonly [string, string]> => [
+  ["refund", r.id],
+  ["state", r.state],
+  ["offer", r.offerId],
+  ["request", r.requestId],
+  ["provider", r.providerId],
+  ["reason", r.reason],
+  ...optionalField("duplicate of", r.duplicateOf),
+  ...optionalField("note", r.note),
+  ["credits", String(r.credits)],
+  ["requested", shortTime(r.requestedAt)],
+  ...optionalField("decided", r.decidedAt === undefined ? undefined : shortTime(r.decidedAt)),
+  ...optionalField("decided by", r.decidedBy),
+  ...optionalField("because", r.decisionReason),
+]
+
+const refundLabels = (id: string): FieldLabels => ({ refundId: `REFUND "${id}"` })
+
+interface RefundRequestOptions extends MutatingOptions {
+  readonly provider: string
+  readonly reasonCode: string
+  readonly note?: string
+  readonly duplicateOf?: string
+}
+
+/** `fundi ops leads refunds | refund-request | refund-approve | refund-reject`. */
+const registerLeadRefunds = (leads: Command, session: Session): void => {
+  const printRefund = (refund: LeadRefund, options: OpsOptions, headline: string) => {
+    if (options.json) {
+      writeJson(session.io.stdout, { refund: leadRefundJson(refund) })
+      return
+    }
+    session.io.stdout.write(`${headline}\n`)
+    writeFields(session.io.stdout, leadRefundFields(refund), "")
+  }
+
+  opsCommand(leads.command("refunds"))
+    .description(
+      "the refund queue: providers' claims to get an unlock's credits back, oldest first",
+    )
+    .addOption(
+      new Option("--state <state>", "only claims in this state").choices(LeadRefundState.literals),
+    )
+    .action(async (options: OpsOptions & { readonly state?: LeadRefundState }) => {
+      operatorName(options.as, session.io.env)
+      const refunds = await session.execute(
+        listLeadRefunds(options.state === undefined ? {} : { state: options.state }),
+      )
+      if (options.json) {
+        writeJson(session.io.stdout, { refunds: refunds.map(leadRefundJson) })
+        return
+      }
+      writeTable(
+        session.io.stdout,
+        refunds,
+        [
+          { header: "REFUND", cell: (r) => r.id },
+          { header: "STATE", cell: (r) => r.state },
+          { header: "REASON", cell: (r) => r.reason },
+          { header: "CREDITS", cell: (r) => String(r.credits) },
+          { header: "PROVIDER", cell: (r) => r.providerId },
+          { header: "OFFER", cell: (r) => r.offerId },
+          { header: "REQUESTED", cell: (r) => shortTime(r.requestedAt) },
+          { header: "NOTE", cell: (r) => truncate(r.note ?? "", 40) },
+        ],
+        options.state === undefined ? "no refund claims" : `no ${options.state} refund claims`,
+      )
+    })
+
+  mutatingCommand(leads.command("refund-request"))
+    .description("record a provider's refund claim on one of their unlocked leads (phoned in)")
+    .argument("<offer>", "offer id (ofr_…)")
+    .requiredOption("--provider <id>", "the provider who unlocked the lead (pty_…)")
+    .addOption(
+      new Option("--reason-code <code>", "why the credits should come back")
+        .choices(RefundReason.literals)
+        .makeOptionMandatory(),
+    )
+    .option("--note <text>", "the provider's own words")
+    .option("--duplicate-of <request>", "for duplicate_request: the earlier request (req_…)")
+    .action(async (offerId: string, options: RefundRequestOptions) => {
+      const operator = operatorName(options.as, session.io.env)
+      const refund = await session.execute(
+        requestLeadRefund({
+          offerId,
+          providerId: options.provider,
+          reason: options.reasonCode,
+          ...(options.note === undefined ? {} : { note: options.note }),
+          ...(options.duplicateOf === undefined ? {} : { duplicateOf: options.duplicateOf }),
+          operator,
+          operatorReason: options.reason,
+        }),
+        {
+          offerId: `OFFER "${offerId}"`,
+          providerId: "--provider",
+          partyId: "--provider",
+          reason: "--reason-code",
+          note: "--note",
+          duplicateOf: "--duplicate-of",
+          operatorReason: "--reason",
+        },
+      )
+      printRefund(refund, options, `refund claim ${refund.id} recorded: waiting for a decision`)
+    })
+
+  for (const [name, decide, verb] of [
+    ["refund-approve", approveLeadRefund, "approved"],
+    ["refund-reject", rejectLeadRefund, "rejected"],
+  ] as const) {
+    mutatingCommand(leads.command(name))
+      .description(
+        verb === "approved"
+          ? "approve a refund claim: the unlock's credits go back to the provider through the ledger"
+          : "reject a refund claim: no credits move; the provider is told the reason",
+      )
+      .argument("<refund>", "refund claim id (lrf_…)")
+      .action(async (refundId: string, options: MutatingOptions) => {
+        const operator = operatorName(options.as, session.io.env)
+        const refund = await session.execute(
+          decide({ refundId, operator, reason: options.reason }),
+          refundLabels(refundId),
+        )
+        printRefund(
+          refund,
+          options,
+          verb === "approved"
+            ? `refund claim ${refund.id} approved: ${refund.credits} credits back to ${refund.providerId}`
+            : `refund claim ${refund.id} rejected: no credits moved`,
+        )
+      })
+  }
 }

@@ -4,18 +4,22 @@ import {
   type Cohort,
   deactivateParty,
   getParty,
+  getProviderReach,
   type ListPartiesInput,
   listParties,
   type Party,
   PartyStatus,
   type PartyView,
+  type ProviderReach,
   reinstateParty,
+  setProviderReach,
   suspendParty,
 } from "@fundi/core"
 import { type Command, Option } from "commander"
-import type { Effect } from "effect"
+import { Effect } from "effect"
 import {
   applicationFields,
+  type Json,
   list,
   partyFields,
   partyJson,
@@ -34,6 +38,15 @@ import {
   opsCommand,
   parseLimit,
 } from "./common.ts"
+
+interface ReachOptions extends MutatingOptions {
+  /** A string from --base, false from --no-base, undefined when neither was given. */
+  readonly base?: string | false
+  readonly radiusKm?: string
+  readonly capacity?: string
+  readonly always?: boolean
+  readonly window?: ReadonlyArray<string>
+}
 
 interface ListOptions extends OpsOptions {
   readonly status?: PartyStatus
@@ -64,16 +77,43 @@ const printList = (session: Session, options: OpsOptions, views: ReadonlyArray<P
   )
 }
 
-const printView = (session: Session, options: OpsOptions, view: PartyView) => {
+/** Plain data (numbers, strings, arrays, records) as the JSON writer takes it. */
+const plainJson = (value: object): Json => JSON.parse(JSON.stringify(value)) as Json
+
+/** The reach as people read it: "base -26.2,28.05 within 15 km; always; 3 jobs at once". */
+const reachText = (reach: ProviderReach): string => {
+  const base =
+    reach.base === undefined
+      ? "profile areas only"
+      : `base ${reach.base.point.lat},${reach.base.point.lng} within ${reach.base.radiusKm} km`
+  const when =
+    reach.availability._tag === "always"
+      ? "available any time"
+      : reach.availability.windows
+          .map((w) => `${new Date(w.start).toISOString()}/${new Date(w.end).toISOString()}`)
+          .join(", ")
+  return `${base}; ${when}; up to ${reach.maxOpenAssignments} jobs at once`
+}
+
+const printView = (
+  session: Session,
+  options: OpsOptions,
+  view: PartyView,
+  reach: { readonly reach: ProviderReach; readonly published: boolean } | undefined,
+) => {
   const out = session.io.stdout
   if (options.json) {
-    writeJson(out, partyViewJson(view))
+    const json = partyViewJson(view) as { [key: string]: Json }
+    writeJson(out, reach === undefined ? json : { ...json, reach: plainJson(reach) })
     return
   }
   writeFields(out, [
     ...partyFields(view.party),
     ["completeness", `${view.completeness}%`],
     ["receives leads", view.leadEligible ? "yes" : "no"],
+    ...(reach === undefined
+      ? []
+      : [["reach", `${reachText(reach.reach)}${reach.published ? "" : " (default)"}`] as const]),
   ])
   if (view.latestApplication !== undefined) {
     out.write("\nlatest application\n")
@@ -107,7 +147,81 @@ export const registerProviders = (ops: Command, session: Session): void => {
     .argument("<id>", "party id (pty_…)")
     .action(async (id: string, options: OpsOptions) => {
       operatorName(options.as, session.io.env)
-      printView(session, options, await session.execute(getParty({ partyId: id }), idLabels(id)))
+      const view = await session.execute(getParty({ partyId: id }), idLabels(id))
+      const reach = await session.execute(
+        getProviderReach(id).pipe(Effect.catchTag("NotAProvider", () => Effect.undefined)),
+        idLabels(id),
+      )
+      printView(session, options, view, reach)
+    })
+
+  mutatingCommand(providers.command("reach"))
+    .description(
+      "where and when a provider works: base and radius, hours, jobs at once (unset parts keep their value)",
+    )
+    .argument("<id>", "party id (pty_…)")
+    .option("--base <lat,lng>", "where they work from, e.g. -26.2041,28.0473 (with --radius-km)")
+    .option("--radius-km <km>", "how far from the base they travel")
+    .option("--no-base", "cover the profile's areas only")
+    .option("--capacity <n>", "most jobs at once")
+    .option("--always", "available at any time")
+    .option(
+      "--window <from/to>",
+      "available from/to (ISO times), repeatable; replaces --always",
+      (value: string, previous: ReadonlyArray<string> = []) => [...previous, value],
+    )
+    .action(async (id: string, options: ReachOptions) => {
+      const operator = operatorName(options.as, session.io.env)
+      const current = await session.execute(getProviderReach(id), idLabels(id))
+      const instant = (text: string) => (text.trim() === "" ? Number.NaN : Date.parse(text))
+      const base =
+        options.base === false
+          ? undefined
+          : typeof options.base === "string" || options.radiusKm !== undefined
+            ? {
+                point: (() => {
+                  const [lat, lng] = (typeof options.base === "string" ? options.base : "").split(
+                    ",",
+                  )
+                  return {
+                    lat: Number(lat ?? current.reach.base?.point.lat),
+                    lng: Number(lng ?? current.reach.base?.point.lng),
+                  }
+                })(),
+                radiusKm: Number(options.radiusKm ?? current.reach.base?.radiusKm),
+              }
+            : current.reach.base
+      const availability =
+        options.window !== undefined
+          ? {
+              _tag: "windows",
+              windows: options.window.map((w) => {
+                const [from = "", to = ""] = w.split("/")
+                return { start: instant(from), end: instant(to) }
+              }),
+            }
+          : options.always
+            ? { _tag: "always" }
+            : current.reach.availability
+      const reach = await session.execute(
+        setProviderReach({
+          providerId: id,
+          ...(base === undefined ? {} : { base }),
+          availability,
+          maxOpenAssignments:
+            options.capacity === undefined
+              ? current.reach.maxOpenAssignments
+              : Number(options.capacity),
+          operator,
+          reason: options.reason,
+        }),
+        idLabels(id),
+      )
+      if (options.json) {
+        writeJson(session.io.stdout, { reach: plainJson(reach) })
+        return
+      }
+      session.io.stdout.write(`reach of ${id}: ${reachText(reach)}\n`)
     })
 
   const change = (

@@ -49,6 +49,14 @@ it("serves HTTP on the configured port, says what is configured, and stops clean
         },
       }
     },
+    startOfferScheduler: () => {
+      events.push("scheduler started")
+      return {
+        stop: async () => {
+          events.push("scheduler stopped")
+        },
+      }
+    },
     shutdownSignal: () => signal.promise,
   }
 
@@ -67,8 +75,14 @@ it("serves HTTP on the configured port, says what is configured, and stops clean
   expect(stdout).toMatch(/notifications:\s+collected \(test\)/)
   expect(stdout).toMatch(/JSON API:\s+disabled \(set FUNDI_API_KEY\)/)
   expect(stderr).toBe("SIGTERM: shutting down\n")
-  // Requests stop first, then the worker, then the database.
-  expect(events).toEqual(["worker started", "server closed", "worker stopped"])
+  // Requests stop first, then the scheduler, then the worker, then the database.
+  expect(events).toEqual([
+    "worker started",
+    "scheduler started",
+    "server closed",
+    "scheduler stopped",
+    "worker stopped",
+  ])
   expect(h.closed).toBe(1)
   await expect(fetch(`${url}/healthz`)).rejects.toThrow()
 })

@@ -1,4 +1,4 @@
-import { type Fundi, startOutboxWorker } from "@fundi/adapters"
+import { type Fundi, startOfferScheduler, startOutboxWorker } from "@fundi/adapters"
 import { Health } from "@fundi/core"
 import { startServer } from "@fundi/http"
 import type { Command } from "commander"
@@ -13,6 +13,8 @@ export interface ServeDeps {
     options: { readonly port: number },
   ) => Promise<{ readonly url: string; readonly close: () => Promise<void> }>
   readonly startOutboxWorker: (fundi: Fundi) => { readonly stop: () => Promise<void> }
+  /** The offer scheduler: time-to-live, unlock hold and proposed-time expiries. */
+  readonly startOfferScheduler: (fundi: Fundi) => { readonly stop: () => Promise<void> }
   /** Resolves with the signal's name when the process is asked to stop. */
   readonly shutdownSignal: () => Promise<string>
 }
@@ -38,20 +40,25 @@ const OUTBOX_LEASE_MS = 60_000
 
 export const defaultServeDeps: ServeDeps = {
   startServer: (fundi, options) =>
-    startServer({ runtime: fundi.runtime, apiKey: fundi.config.apiKey }, options),
+    startServer(
+      { runtime: fundi.runtime, apiKey: fundi.config.apiKey, publicUrl: fundi.config.publicUrl },
+      options,
+    ),
   startOutboxWorker: (fundi) =>
     startOutboxWorker(fundi.runtime, {
       pollMs: fundi.config.outboxPollMs,
       batchSize: OUTBOX_BATCH_SIZE,
       leaseMs: OUTBOX_LEASE_MS,
     }),
+  startOfferScheduler: (fundi) =>
+    startOfferScheduler({ runtime: fundi.runtime, pollMs: fundi.config.schedulerPollMs }),
   shutdownSignal: processShutdownSignal,
 }
 
 /**
- * Runs the HTTP server and the outbox worker until SIGINT or SIGTERM, then stops taking
- * requests, lets the worker finish its batch, and closes the database (in that order, so
- * nothing in flight loses its connection).
+ * Runs the HTTP server, the outbox worker and the offer scheduler until SIGINT or SIGTERM,
+ * then stops taking requests, lets the scheduler and the worker finish their runs, and
+ * closes the database (in that order, so nothing in flight loses its connection).
  */
 export const serve = async (
   session: Session,
@@ -64,10 +71,12 @@ export const serve = async (
   const fundi = await session.fundi({ serve: true, migrate: true })
   await session.execute(Health.use((health) => health.checkDatabase))
   const worker = deps.startOutboxWorker(fundi)
+  const scheduler = deps.startOfferScheduler(fundi)
   let server: Awaited<ReturnType<ServeDeps["startServer"]>>
   try {
     server = await deps.startServer(fundi, { port: fundi.config.port })
   } catch (e) {
+    await scheduler.stop()
     await worker.stop()
     throw e
   }
@@ -98,6 +107,8 @@ export const serve = async (
   const signal = await stopping
   session.io.stderr.write(`${signal}: shutting down\n`)
   await server.close()
+  // The scheduler first: its last run may enqueue messages the worker then still sends.
+  await scheduler.stop()
   await worker.stop()
   // The session closes the database when `run` returns.
 }
@@ -105,7 +116,7 @@ export const serve = async (
 export const registerServe = (program: Command, session: Session): void => {
   withJson(program.command("serve"))
     .description(
-      "run the HTTP server and the notification worker (configured from the environment)",
+      "run the HTTP server, the notification worker and the offer scheduler (configured from the environment)",
     )
     .action(async (options: JsonOptions) => {
       await serve(session, options)

@@ -1,4 +1,5 @@
 import { Schema } from "effect"
+import { Email } from "../shared/phone.ts"
 
 const NonNegativeInt = Schema.Number.check(Schema.isInt(), Schema.isGreaterThanOrEqualTo(0))
 const PositiveInt = Schema.Number.check(Schema.isInt(), Schema.isGreaterThanOrEqualTo(1))
@@ -76,6 +77,10 @@ export const MarketplacePolicy = Schema.Struct({
         "expired",
       ]),
     ),
+    /** Hours after the unlock during which a provider may claim a refund (default 168, a week). */
+    refundClaimWindowHours: Schema.optionalKey(PositiveInt),
+    /** How far apart (hours) two requests may be for the later to count as a duplicate (default 168). */
+    duplicateRequestWindowHours: Schema.optionalKey(PositiveInt),
   }),
   dispatch: Schema.Struct({
     strategy: Schema.Literals(["sequential", "broadcast"]),
@@ -99,6 +104,13 @@ export const MarketplacePolicy = Schema.Struct({
   timeZone: Schema.String.check(
     Schema.makeFilter((zone: string) => isKnownTimeZone(zone), {
       message: "must be an IANA time zone such as Africa/Johannesburg",
+    }),
+  ),
+  /** How the operations team is reached. Optional, so existing policy files stay valid. */
+  ops: Schema.optionalKey(
+    Schema.Struct({
+      /** Where alerts go (a request nobody could take, ...); without it ops read the audit log. */
+      alertEmail: Schema.optionalKey(Email),
     }),
   ),
 })

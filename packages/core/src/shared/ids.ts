@@ -46,3 +46,10 @@ export const newRequestId = randomId<RequestId>("req")
 export const OfferId = idText("ofr").pipe(Schema.brand("OfferId"))
 export type OfferId = typeof OfferId.Type
 export const newOfferId = randomId<OfferId>("ofr")
+export const LeadRefundId = idText("lrf").pipe(Schema.brand("LeadRefundId"))
+export type LeadRefundId = typeof LeadRefundId.Type
+export const newLeadRefundId = randomId<LeadRefundId>("lrf")
+
+export const LinkId = idText("lnk").pipe(Schema.brand("LinkId"))
+export type LinkId = typeof LinkId.Type
+export const newLinkId = randomId<LinkId>("lnk")

@@ -1,3 +1,5 @@
+import { handoverLinkExpiresAt, leadLinkExpiresAt } from "../../links/domain/secure-link.ops.ts"
+import type { LinkGrant } from "../../links/domain/secure-link.ts"
 import type { MessageDraft } from "../../notifications/domain/outbox-message.ts"
 import {
   greeting,
@@ -5,9 +7,11 @@ import {
   type RenderedMessage,
 } from "../../notifications/domain/party-messages.ts"
 import type { MarketplacePolicy } from "../../policy/policy.ts"
-import { toIso } from "../../shared/time.ts"
+import type { RequestId } from "../../shared/ids.ts"
+import { type Instant, toIso } from "../../shared/time.ts"
 import type { Party } from "../../vetting/domain/party.ts"
 import type { LeadView } from "./disclosure.ops.ts"
+import type { ExpiryCause, Offer } from "./offer.ts"
 import type { TimeWindow } from "./service-request.ts"
 
 /** The templates the offer notification policy renders. */
@@ -17,6 +21,8 @@ export const offerTemplates = {
   providerAssigned: "lead.provider_assigned",
   customerHandover: "lead.customer_handover",
   timesProposed: "lead.times_proposed",
+  leadExpired: "lead.expired",
+  timesRejected: "lead.times_rejected",
 } as const
 
 /**
@@ -25,12 +31,20 @@ export const offerTemplates = {
  */
 export type OfferNotice =
   /** A provider is offered a lead: the preview only (no name, phone, address, photos). */
-  | { readonly _tag: "LeadOffered"; readonly provider: Party; readonly preview: LeadView }
+  | {
+      readonly _tag: "LeadOffered"
+      readonly provider: Party
+      readonly preview: LeadView
+      /** The offer the provider's lead link opens (its time-to-live bounds the link). */
+      readonly offer: Offer
+    }
   /** The lead went to someone else or was closed by dispatch. */
   | { readonly _tag: "LeadWithdrawn"; readonly provider: Party; readonly category: string }
   /** Handover, homeowner side: the provider's name and phone. */
   | {
       readonly _tag: "ProviderAssigned"
+      /** The request the homeowner's handover link opens. */
+      readonly requestId: RequestId
       readonly customer: Party
       readonly provider: Party
       readonly category: string
@@ -40,13 +54,75 @@ export type OfferNotice =
   /** The provider proposed three other times; the homeowner picks one or none. */
   | {
       readonly _tag: "TimesProposed"
+      /** The request the homeowner's handover link opens (to pick a time there). */
+      readonly requestId: RequestId
       readonly customer: Party
       readonly provider: Party
       readonly category: string
       readonly slots: ReadonlyArray<TimeWindow>
     }
+  /** The scheduler closed the provider's offer: its time-to-live, hold or proposed times ran out. */
+  | {
+      readonly _tag: "LeadExpired"
+      readonly provider: Party
+      readonly category: string
+      readonly cause: Exclude<ExpiryCause, "withdrawn">
+    }
+  /** The homeowner chose none of the times the provider proposed. */
+  | { readonly _tag: "TimesRejected"; readonly provider: Party; readonly category: string }
+
+const expiryText: Record<Exclude<ExpiryCause, "withdrawn">, string> = {
+  ttl: "you were offered was not unlocked in time",
+  hold: "you unlocked was not accepted before your hold ran out",
+  slots_passed: "you proposed times for was not confirmed by the homeowner in time",
+}
 
 const nameOf = (party: Party, fallback: string) => party.profile.displayName ?? fallback
+
+/**
+ * The secure link a notice's message carries, if any: the provider's lead link with a new
+ * lead, the homeowner's handover link with proposed times and with the assigned provider.
+ * (The provider's own handover message already holds the homeowner's contact.)
+ */
+export const linkGrantFor = (notice: OfferNotice, now: Instant): LinkGrant | undefined => {
+  switch (notice._tag) {
+    case "LeadOffered":
+      return {
+        partyId: notice.provider.id,
+        scope: "lead",
+        objectId: notice.offer.id,
+        expiresAt: leadLinkExpiresAt(notice.offer.expiresAt),
+      }
+    case "ProviderAssigned":
+    case "TimesProposed":
+      return {
+        partyId: notice.customer.id,
+        scope: "handover",
+        objectId: notice.requestId,
+        expiresAt: handoverLinkExpiresAt(now),
+      }
+    default:
+      return undefined
+  }
+}
+
+/** The words before the link, for the notices that carry one (see `linkGrantFor`). */
+const linkLabel: Partial<Record<OfferNotice["_tag"], string>> = {
+  LeadOffered: "Your lead:",
+  TimesProposed: "Or choose on your page:",
+  ProviderAssigned: "Your request:",
+}
+
+const withLink = (
+  message: RenderedMessage,
+  notice: OfferNotice,
+  linkUrl: string | undefined,
+): RenderedMessage => {
+  const label = linkLabel[notice._tag]
+  return linkUrl === undefined || label === undefined
+    ? message
+    : { ...message, body: `${message.body} ${label} ${linkUrl}` }
+}
 
 const render = (notice: OfferNotice, policy: MarketplacePolicy): RenderedMessage => {
   switch (notice._tag) {
@@ -91,6 +167,18 @@ const render = (notice: OfferNotice, policy: MarketplacePolicy): RenderedMessage
         body: `${greeting(notice.customer)}, ${nameOf(notice.provider, "a provider")} proposes these times for your ${notice.category} request: ${times}. Reply with 1, 2 or 3, or none.`,
       }
     }
+    case "LeadExpired":
+      return {
+        template: offerTemplates.leadExpired,
+        subject: `${policy.brand}: a ${notice.category} lead has expired`,
+        body: `${greeting(notice.provider)}, the ${notice.category} lead ${expiryText[notice.cause]}, so it is closed for you. We will send you the next one.`,
+      }
+    case "TimesRejected":
+      return {
+        template: offerTemplates.timesRejected,
+        subject: `${policy.brand}: the ${notice.category} homeowner could not use your times`,
+        body: `${greeting(notice.provider)}, the homeowner could not use any of the times you proposed for the ${notice.category} lead, so it is closed for you.`,
+      }
   }
 }
 
@@ -99,6 +187,8 @@ const recipient = (notice: OfferNotice): Party => {
     case "LeadOffered":
     case "LeadWithdrawn":
     case "CustomerHandover":
+    case "LeadExpired":
+    case "TimesRejected":
       return notice.provider
     case "ProviderAssigned":
     case "TimesProposed":
@@ -114,5 +204,7 @@ export const offerNotifications = (
   eventId: string,
   notice: OfferNotice,
   policy: MarketplacePolicy,
+  /** The URL of the notice's secure link (see `linkGrantFor`), appended to the text. */
+  linkUrl?: string,
 ): ReadonlyArray<MessageDraft> =>
-  messagesForParty(eventId, recipient(notice), render(notice, policy))
+  messagesForParty(eventId, recipient(notice), withLink(render(notice, policy), notice, linkUrl))

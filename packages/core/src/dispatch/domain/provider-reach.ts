@@ -28,3 +28,15 @@ export const ProviderReach = Schema.Struct({
   maxOpenAssignments: Schema.Number.check(Schema.isInt(), Schema.isGreaterThanOrEqualTo(1)),
 })
 export type ProviderReach = typeof ProviderReach.Type
+
+/**
+ * Until a provider publishes their reach, matching treats them as covering the areas of
+ * their profile, available at any time, and taking up to this many jobs at once.
+ */
+export const defaultMaxOpenAssignments = 3
+
+export const defaultReach = (providerId: PartyId): ProviderReach => ({
+  providerId,
+  availability: { _tag: "always" },
+  maxOpenAssignments: defaultMaxOpenAssignments,
+})

@@ -9,6 +9,8 @@ import {
   runFresh,
 } from "../../shared/testing/contract-kit.ts"
 import { arbInstant, arbPartyId } from "../../shared/testing/shared.arbitraries.ts"
+import type { Instant } from "../../shared/time.ts"
+import { offerDeadline } from "../domain/offer.ops.ts"
 import type { Offer, OfferState } from "../domain/offer.ts"
 import { OfferRepository } from "../ports/offer-repository.ts"
 import { offerStateList } from "./dispatch.arbitraries.ts"
@@ -141,6 +143,60 @@ export const offerRepositoryContract = (
       )
     })
 
+    it("updateMany replaces each stored offer wholly, and stores none never inserted", async () => {
+      await fc.assert(
+        fc.asyncProperty(
+          arbOffers(6),
+          fc.array(arbOffer(), { minLength: 6, maxLength: 6 }),
+          fc.array(fc.boolean(), { minLength: 6, maxLength: 6 }),
+          (offers, changes, inserted) =>
+            run(
+              Effect.gen(function* () {
+                const repo = yield* OfferRepository
+                const stored = offers.filter((_, i) => inserted[i])
+                yield* insertAll(stored)
+                const changed = offers.map((o, i): Offer => ({ ...changes[i]!, id: o.id }))
+                yield* repo.updateMany(changed)
+                for (const [i, offer] of changed.entries()) {
+                  expect(Option.getOrUndefined(yield* repo.findById(offer.id))).toEqual(
+                    inserted[i] ? offer : undefined,
+                  )
+                }
+                yield* repo.updateMany([])
+              }),
+            ),
+        ),
+        { numRuns },
+      )
+    })
+
+    it("lists a request's offers in the given states, locked or not, in listForRequest's order", async () => {
+      const arbStates = fc.subarray([...offerStateList] as Array<OfferState>)
+      await fc.assert(
+        fc.asyncProperty(
+          arbSpread,
+          arbStates,
+          fc.boolean(),
+          ({ offers, requests }, states, forUpdate) =>
+            run(
+              Effect.gen(function* () {
+                const repo = yield* OfferRepository
+                yield* insertAll(offers)
+                for (const requestId of requests) {
+                  expect(yield* repo.listForRequest(requestId, { states, forUpdate })).toEqual(
+                    (yield* repo.listForRequest(requestId)).filter((o) => states.includes(o.state)),
+                  )
+                  expect(yield* repo.listForRequest(requestId, { forUpdate })).toEqual(
+                    yield* repo.listForRequest(requestId),
+                  )
+                }
+              }),
+            ),
+        ),
+        { numRuns },
+      )
+    })
+
     it("lists by request (oldest first) and by provider (newest first, by state), ties by id; counts accepted offers", async () => {
       const arbStates = fc.subarray([...offerStateList] as Array<OfferState>, { minLength: 1 })
       await fc.assert(
@@ -168,6 +224,71 @@ export const offerRepositoryContract = (
                   mine.filter((o) => o.state === "accepted").length,
                 )
               }
+            }),
+          ),
+        ),
+        { numRuns },
+      )
+    })
+
+    it("lists due offers: open, deadline at or before the time, earliest first, ties by id, at most the limit", async () => {
+      // Two deadlines shared by many offers so that ties matter; `at` falls on, between or
+      // around them so that "at or before" is tested at its edge.
+      const arbDue = fc
+        .tuple(arbOffers(8), fc.tuple(arbInstant, arbInstant), fc.integer({ min: -1, max: 1 }))
+        .map(([offers, [t1, t2], shift]) => {
+          const times = [t1, t2]
+          const spread = offers.map(
+            (o, i): Offer => ({
+              ...o,
+              expiresAt: times[i % 2]!,
+              ...(o.holdExpiresAt === undefined ? {} : { holdExpiresAt: times[(i >> 1) % 2]! }),
+            }),
+          )
+          return { offers: spread, at: (Math.min(t1, t2) + shift) as Instant }
+        })
+      await fc.assert(
+        fc.asyncProperty(
+          arbDue,
+          fc.integer({ min: 0, max: 10 }),
+          fc.boolean(),
+          ({ offers, at }, limit, late) =>
+            run(
+              Effect.gen(function* () {
+                const repo = yield* OfferRepository
+                yield* insertAll(offers)
+                const when = late ? ((at + 100 * 86_400_000) as Instant) : at
+                const expected = offers
+                  .flatMap((offer) => {
+                    const deadline = offerDeadline(offer)
+                    return deadline !== undefined && deadline <= when ? [{ offer, deadline }] : []
+                  })
+                  .sort((a, b) => a.deadline - b.deadline || compareText(a.offer.id, b.offer.id))
+                  .slice(0, limit)
+                  .map((due) => due.offer)
+                expect(yield* repo.listDue(when, limit)).toEqual(expected)
+              }),
+            ),
+        ),
+        { numRuns },
+      )
+    })
+
+    it("an offer closed by update is no longer due; one reopened with a new deadline is", async () => {
+      await fc.assert(
+        fc.asyncProperty(arbOffer(), arbInstant, (offer, later) =>
+          run(
+            Effect.gen(function* () {
+              const repo = yield* OfferRepository
+              const open: Offer = { ...offer, state: "offered", expiresAt: offer.offeredAt }
+              yield* repo.insert(open)
+              expect(yield* repo.listDue(open.expiresAt, 5)).toEqual([open])
+              yield* repo.update({ ...open, state: "declined" })
+              expect(yield* repo.listDue(open.expiresAt, 5)).toEqual([])
+              const moved: Offer = { ...open, state: "previewed", expiresAt: later }
+              yield* repo.update(moved)
+              expect(yield* repo.listDue(later, 5)).toEqual([moved])
+              if (later > 0) expect(yield* repo.listDue((later - 1) as Instant, 5)).toEqual([])
             }),
           ),
         ),

@@ -1,5 +1,6 @@
 import { Effect, Layer, Option } from "effect"
 import { compareText, InMemoryStore } from "../../shared/testing/in-memory-store.ts"
+import { offerDeadline } from "../domain/offer.ops.ts"
 import type { Offer } from "../domain/offer.ts"
 import { OfferRepository } from "../ports/offer-repository.ts"
 
@@ -27,10 +28,20 @@ export const layerOfferRepositoryInMemory: Layer.Layer<OfferRepository, never, I
           writing(() => {
             if (rows().has(offer.id)) rows().set(offer.id, offer)
           }),
+        updateMany: (offers) =>
+          writing(() => {
+            for (const offer of offers) if (rows().has(offer.id)) rows().set(offer.id, offer)
+          }),
         findById: (id) => reading(() => Option.fromUndefinedOr(rows().get(id))),
-        listForRequest: (requestId) =>
+        listForRequest: (requestId, options = {}) =>
           reading(() =>
-            [...rows().values()].filter((o) => o.requestId === requestId).sort(offerOrder),
+            [...rows().values()]
+              .filter(
+                (o) =>
+                  o.requestId === requestId &&
+                  (options.states === undefined || options.states.includes(o.state)),
+              )
+              .sort(offerOrder),
           ),
         listForProvider: (providerId, filter = {}) =>
           reading(() =>
@@ -41,6 +52,17 @@ export const layerOfferRepositoryInMemory: Layer.Layer<OfferRepository, never, I
                   (filter.states === undefined || filter.states.includes(o.state)),
               )
               .sort(providerOfferOrder),
+          ),
+        listDue: (at, limit) =>
+          reading(() =>
+            [...rows().values()]
+              .flatMap((offer) => {
+                const deadline = offerDeadline(offer)
+                return deadline !== undefined && deadline <= at ? [{ offer, deadline }] : []
+              })
+              .sort((a, b) => a.deadline - b.deadline || compareText(a.offer.id, b.offer.id))
+              .slice(0, Math.max(0, limit))
+              .map((due) => due.offer),
           ),
         countOpenAssignments: (providerId) =>
           reading(

@@ -39,3 +39,40 @@ export const ProposeTimesInput = Schema.Struct({
   slots: Schema.Array(TimeWindow).check(Schema.isMaxLength(10)),
 })
 export type ProposeTimesInput = typeof ProposeTimesInput.Encoded
+
+/** The homeowner picks one of the three proposed times, by position (0, 1 or 2). */
+export const ChooseProposedTimeInput = Schema.Struct({
+  offerId: OfferId,
+  customerId: PartyId,
+  slot: Schema.Number.check(
+    Schema.isInt(),
+    Schema.isGreaterThanOrEqualTo(0),
+    Schema.isLessThanOrEqualTo(2),
+  ),
+})
+export type ChooseProposedTimeInput = typeof ChooseProposedTimeInput.Encoded
+
+/** The homeowner can use none of the proposed times. */
+export const RejectProposedTimesInput = Schema.Struct({ offerId: OfferId, customerId: PartyId })
+export type RejectProposedTimesInput = typeof RejectProposedTimesInput.Encoded
+
+/** How many due offers one scheduler run expires at most. */
+export const ExpireDueOffersInput = Schema.Struct({
+  limit: Schema.optionalKey(
+    Schema.Number.check(
+      Schema.isInt(),
+      Schema.isGreaterThanOrEqualTo(1),
+      Schema.isLessThanOrEqualTo(1000),
+    ),
+  ),
+})
+export type ExpireDueOffersInput = typeof ExpireDueOffersInput.Encoded
+
+/** Ops offer a request to a provider they name, bypassing matching's judgement gates. */
+export const OverrideDispatchInput = Schema.Struct({
+  requestId: RequestId,
+  providerId: PartyId,
+  operator: OperatorName,
+  reason: Reason,
+})
+export type OverrideDispatchInput = typeof OverrideDispatchInput.Encoded

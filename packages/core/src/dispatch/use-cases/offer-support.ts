@@ -1,4 +1,5 @@
 import { Effect, Option, Result, Schema } from "effect"
+import { SecureLinks } from "../../links/ports/secure-links.ts"
 import type { MessageDraft } from "../../notifications/domain/outbox-message.ts"
 import { Outbox } from "../../notifications/ports/outbox.ts"
 import type { MarketplacePolicy } from "../../policy/policy.ts"
@@ -16,22 +17,36 @@ import { type Instant, now } from "../../shared/time.ts"
 import type { Party } from "../../vetting/domain/party.ts"
 import { PartyNotFound, type TransitionNotAllowed } from "../../vetting/domain/vetting.errors.ts"
 import { PartyRepository } from "../../vetting/ports/party-repository.ts"
-import { latestApplication } from "../../vetting/use-cases/support.ts"
-import { WalletSettings } from "../../wallet/ports/wallet-settings.ts"
-import { spentThisWeek } from "../../wallet/use-cases/wallet-view.ts"
-import { discloseLead } from "../domain/disclosure.ops.ts"
-import type { LeadPriceMissing, RequestNotDispatching } from "../domain/dispatch.errors.ts"
-import { type DispatchDecision, leadPrice, nextOffers } from "../domain/dispatch.ops.ts"
-import { type ShortlistCandidate, shortlist } from "../domain/matching.ops.ts"
-import { type OfferNotice, offerNotifications } from "../domain/offer.notifications.ts"
-import { makeOffer, transitionOffer } from "../domain/offer.ops.ts"
+import { discloseLead, type LeadView } from "../domain/disclosure.ops.ts"
+import type {
+  LeadAlreadyAssigned,
+  LeadPriceMissing,
+  RequestNotDispatching,
+} from "../domain/dispatch.errors.ts"
+import {
+  acceptLead as acceptLeadRule,
+  type DispatchDecision,
+  leadPrice,
+  nextOffers,
+} from "../domain/dispatch.ops.ts"
+import {
+  linkGrantFor,
+  type OfferNotice,
+  offerNotifications,
+} from "../domain/offer.notifications.ts"
+import { makeOffer, type OfferTransitionError, transitionOffer } from "../domain/offer.ops.ts"
 import { openOfferStates } from "../domain/offer.transitions.ts"
 import type { Offer } from "../domain/offer.ts"
-import type { ProviderReach } from "../domain/provider-reach.ts"
-import { type RequestNotFound, transitionRequest } from "../domain/service-request.ops.ts"
+import {
+  NotRequestOwner,
+  type RequestNotFound,
+  transitionRequest,
+} from "../domain/service-request.ops.ts"
 import type { ServiceRequest } from "../domain/service-request.ts"
 import { OfferRepository } from "../ports/offer-repository.ts"
+import { ProviderDirectory } from "../ports/provider-directory.ts"
 import { RequestRepository } from "../ports/request-repository.ts"
+import { alertOpsUnfulfilled } from "./ops-alerts.ts"
 import type { DispatchServices } from "./services.ts"
 import { audit, customerOf, loadRequest } from "./support.ts"
 
@@ -61,19 +76,6 @@ export class LeadsNotSold extends Schema.TaggedError<LeadsNotSold>()("LeadsNotSo
     return `this marketplace (${this.model}) does not sell leads for credits`
   }
 }
-
-/**
- * Until providers publish their reach (base, radius, hours, capacity), matching treats
- * each as covering the areas of their profile, available at any time, and taking up to
- * this many jobs at once.
- */
-export const defaultMaxOpenAssignments = 3
-
-export const reachOf = (provider: Party): ProviderReach => ({
-  providerId: provider.id,
-  availability: { _tag: "always" },
-  maxOpenAssignments: defaultMaxOpenAssignments,
-})
 
 /** The lead price where the marketplace sells leads; undefined otherwise. */
 export const priceOf = (
@@ -119,17 +121,24 @@ export const lockOffer = (
     return { request, offer: locked.value }
   })
 
-/** Puts the messages the offer notification policy wants into the outbox. */
+/**
+ * Puts the messages the offer notification policy wants into the outbox, issuing the
+ * secure link a message carries (lead or handover) in the same transaction.
+ */
 export const notify = (
   notices: ReadonlyArray<OfferNotice>,
-): Effect.Effect<void, PersistenceUnavailable, Outbox | Policy> =>
+): Effect.Effect<void, PersistenceUnavailable, Outbox | Policy | SecureLinks> =>
   Effect.gen(function* () {
     const policy = yield* Policy
     const at = yield* now
     const messages = []
     for (const notice of notices) {
       const eventId = yield* newEventId
-      for (const draft of offerNotifications(eventId, notice, policy) as Array<MessageDraft>) {
+      const grant = linkGrantFor(notice, at)
+      const linkUrl =
+        grant === undefined ? undefined : (yield* (yield* SecureLinks).issue(grant)).url
+      const drafts = offerNotifications(eventId, notice, policy, linkUrl) as Array<MessageDraft>
+      for (const draft of drafts) {
         messages.push({
           ...draft,
           id: yield* newMessageId,
@@ -141,31 +150,6 @@ export const notify = (
       }
     }
     if (messages.length > 0) yield* (yield* Outbox).enqueue(messages)
-  })
-
-/** Every active provider of the request's cohort, with what matching needs to know of them. */
-const candidatesFor = (request: ServiceRequest) =>
-  Effect.gen(function* () {
-    const providers = yield* (yield* PartyRepository).list({
-      kind: "provider",
-      status: "active",
-      cohort: request.cohort,
-    })
-    const offers = yield* OfferRepository
-    const settings = yield* WalletSettings
-    const candidates: Array<ShortlistCandidate> = []
-    for (const provider of providers) {
-      const { weeklyCreditBudget } = yield* settings.get(provider.id)
-      candidates.push({
-        provider,
-        latestApplication: yield* latestApplication(provider.id),
-        reach: reachOf(provider),
-        openAssignments: yield* offers.countOpenAssignments(provider.id),
-        spentThisWeek: (yield* spentThisWeek(provider)).spent,
-        ...(weeklyCreditBudget === undefined ? {} : { weeklyBudget: weeklyCreditBudget }),
-      })
-    }
-    return candidates
   })
 
 export interface DispatchStep {
@@ -194,22 +178,18 @@ export const advanceDispatch = (
     const at: Instant = yield* now
     const offersSoFar = yield* offers.listForRequest(request.id)
     const price = yield* Effect.fromResult(priceOf(request, policy))
-    const listed = shortlist(
-      request,
-      yield* candidatesFor(request),
-      {
-        now: at,
-        policy,
-        offersOnRequest: offersSoFar,
-        ...(price === undefined ? {} : { leadPriceCredits: price }),
-      },
-      new Map(),
-    )
+    const ranked = yield* (yield* ProviderDirectory).shortlist(request, {
+      now: at,
+      policy,
+      ...(price === undefined ? {} : { leadPriceCredits: price }),
+      // No step offers more than this many at once (see nextOffers).
+      limit: policy.dispatch.strategy === "sequential" ? 1 : policy.dispatch.broadcastSize,
+    })
     const decision = yield* Effect.fromResult(
       nextOffers(
         request,
         policy,
-        listed.ranked.map((r) => r.providerId),
+        ranked.map((r) => r.providerId),
         offersSoFar,
         at,
       ),
@@ -230,7 +210,12 @@ export const advanceDispatch = (
           details: { requestId: request.id, providerId, expiresAt: offer.expiresAt },
         })
         made.push(offer)
-        notices.push({ _tag: "LeadOffered", provider: yield* partyOf(providerId), preview })
+        notices.push({
+          _tag: "LeadOffered",
+          provider: yield* partyOf(providerId),
+          preview,
+          offer,
+        })
       }
       yield* notify(notices)
       return { request, decision, offered: made }
@@ -238,7 +223,8 @@ export const advanceDispatch = (
     if (decision._tag === "Unfulfilled") {
       const [after] = yield* Effect.fromResult(transitionRequest(request, { _tag: "GiveUp" }, at))
       yield* (yield* RequestRepository).update(after)
-      // Ops follow up on unfulfilled requests from the audit log (`request.unfulfilled`).
+      // Ops follow up on unfulfilled requests from the audit log (`request.unfulfilled`),
+      // and by email when the policy names an ops address.
       yield* audit({
         actor,
         action: "request.unfulfilled",
@@ -249,9 +235,9 @@ export const advanceDispatch = (
           from: request.state,
           to: after.state,
           offersMade: offersSoFar.length,
-          ineligible: listed.ineligible.length,
         },
       })
+      yield* alertOpsUnfulfilled(after, offersSoFar.length)
       return { request: after, decision, offered: [] }
     }
     return { request, decision, offered: [] }
@@ -268,21 +254,21 @@ export const withdrawOthers = (
     const policy = yield* Policy
     const offers = yield* OfferRepository
     const at = yield* now
-    const open = (yield* offers.listForRequest(request.id)).filter(
-      (o) => o.id !== acceptedId && openOfferStates.includes(o.state),
-    )
+    // One statement locks the open ones (a row closed meanwhile is not listed) and one
+    // closes them all: acceptLead runs this on every assignment, under the request's lock.
+    const open = (yield* offers.listForRequest(request.id, {
+      states: openOfferStates,
+      forUpdate: true,
+    })).filter((o) => o.id !== acceptedId)
+    const moves = open.flatMap((locked) => {
+      const moved = transitionOffer(locked, { _tag: "Withdraw", reason }, policy, at)
+      // Every open state allows Withdraw, so nothing is skipped unless the table changes.
+      return Result.isFailure(moved) ? [] : [{ locked, after: moved.success[0] }]
+    })
+    yield* offers.updateMany(moves.map((move) => move.after))
     const withdrawn: Array<Offer> = []
     const notices: Array<OfferNotice> = []
-    for (const offer of open) {
-      const locked = Option.getOrElse(
-        yield* offers.findById(offer.id, { forUpdate: true }),
-        () => offer,
-      )
-      const moved = transitionOffer(locked, { _tag: "Withdraw", reason }, policy, at)
-      // Every open state allows Withdraw; a row closed meanwhile is left as it is.
-      if (Result.isFailure(moved)) continue
-      const [after] = moved.success
-      yield* offers.update(after)
+    for (const { locked, after } of moves) {
       yield* audit({
         actor,
         action: "offer.withdraw",
@@ -300,4 +286,94 @@ export const withdrawOthers = (
     }
     yield* notify(notices)
     return withdrawn
+  })
+
+/**
+ * Loads an offer for the request's homeowner to act on (proposed times), locking the
+ * request and then the offer in the same order as `lockOffer`.
+ */
+export const lockOfferForHomeowner = (
+  offerId: OfferId,
+  customerId: PartyId,
+): Effect.Effect<
+  { readonly request: ServiceRequest; readonly offer: Offer },
+  OfferNotFound | NotRequestOwner | RequestNotFound | PersistenceUnavailable,
+  OfferRepository | RequestRepository
+> =>
+  Effect.gen(function* () {
+    const offers = yield* OfferRepository
+    const seen = yield* offers.findById(offerId)
+    if (Option.isNone(seen)) return yield* new OfferNotFound({ offerId })
+    const request = yield* loadRequest(seen.value.requestId, { forUpdate: true })
+    if (request.customerId !== customerId) {
+      return yield* new NotRequestOwner({ requestId: request.id, partyId: customerId })
+    }
+    const locked = yield* offers.findById(offerId, { forUpdate: true })
+    if (Option.isNone(locked)) return yield* new OfferNotFound({ offerId })
+    return { request, offer: locked.value }
+  })
+
+/**
+ * The acceptance handover gate, however the offer is accepted (the provider accepts, or
+ * the homeowner chooses one of the proposed times). The caller holds the request's and the
+ * offer's locks: the assignment is committed only if the request is still unassigned, then
+ * the other open offers are withdrawn and both sides get each other's contact details.
+ */
+export const handOver = (
+  request: ServiceRequest,
+  offer: Offer,
+  how: { readonly _tag: "Accept" } | { readonly _tag: "ChooseTime"; readonly slot: number },
+  actor: Actor,
+): Effect.Effect<
+  { readonly view: LeadView; readonly request: ServiceRequest; readonly offer: Offer },
+  LeadAlreadyAssigned | RequestNotDispatching | OfferTransitionError | PersistenceUnavailable,
+  DispatchServices
+> =>
+  Effect.gen(function* () {
+    const policy = yield* Policy
+    const [assigned, accepted] = yield* Effect.fromResult(
+      acceptLeadRule(request, offer, how, policy, yield* now),
+    )
+    yield* (yield* OfferRepository).update(accepted)
+    yield* (yield* RequestRepository).update(assigned)
+    yield* audit({
+      actor,
+      action: how._tag === "Accept" ? "offer.accept" : "offer.choose_time",
+      subjectType: "offer",
+      subjectId: offer.id,
+      details: {
+        requestId: request.id,
+        from: offer.state,
+        to: accepted.state,
+        ...(accepted.chosenSlot === undefined ? {} : { chosenSlot: accepted.chosenSlot }),
+      },
+    })
+    yield* audit({
+      actor,
+      action: "request.assign",
+      subjectType: "request",
+      subjectId: request.id,
+      details: {
+        customerId: request.customerId,
+        providerId: offer.providerId,
+        offerId: offer.id,
+        from: request.state,
+        to: assigned.state,
+      },
+    })
+    yield* withdrawOthers(assigned, offer.id, "assigned to another provider", actor)
+    const customer = yield* customerOf(assigned)
+    const provider = yield* partyOf(offer.providerId)
+    const view = discloseLead(assigned, customer, "assigned", accepted.creditsCharged)
+    yield* notify([
+      {
+        _tag: "ProviderAssigned",
+        requestId: assigned.id,
+        customer,
+        provider,
+        category: assigned.category,
+      },
+      { _tag: "CustomerHandover", provider, assigned: view },
+    ])
+    return { view, request: assigned, offer: accepted }
   })

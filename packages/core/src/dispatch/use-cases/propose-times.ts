@@ -58,6 +58,7 @@ export const proposeTimes: (
       yield* notify([
         {
           _tag: "TimesProposed",
+          requestId: request.id,
           customer: yield* customerOf(request),
           provider: yield* partyOf(offer.providerId),
           category: request.category,

@@ -1,11 +1,14 @@
 import type { AuditLog } from "../../audit/ports/audit-log.ts"
+import type { SecureLinks } from "../../links/ports/secure-links.ts"
 import type { Outbox } from "../../notifications/ports/outbox.ts"
 import type { Policy } from "../../policy/policy-service.ts"
 import type { Transactions } from "../../shared/transactions.ts"
 import type { ApplicationRepository } from "../../vetting/ports/application-repository.ts"
 import type { PartyRepository } from "../../vetting/ports/party-repository.ts"
 import type { WalletServices } from "../../wallet/use-cases/services.ts"
+import type { LeadRefundRepository } from "../ports/lead-refund-repository.ts"
 import type { OfferRepository } from "../ports/offer-repository.ts"
+import type { ProviderDirectory } from "../ports/provider-directory.ts"
 import type { RequestRepository } from "../ports/request-repository.ts"
 
 /**
@@ -16,6 +19,8 @@ import type { RequestRepository } from "../ports/request-repository.ts"
 export type DispatchServices =
   | RequestRepository
   | OfferRepository
+  | LeadRefundRepository
+  | ProviderDirectory
   | PartyRepository
   | ApplicationRepository
   | AuditLog
@@ -23,3 +28,4 @@ export type DispatchServices =
   | Transactions
   | Policy
   | WalletServices
+  | SecureLinks

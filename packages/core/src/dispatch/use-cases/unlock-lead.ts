@@ -89,13 +89,7 @@ export const unlockLead: (
       const [after] = yield* Effect.fromResult(
         transitionOffer(offer, { _tag: "Unlock", credits: price }, policy, yield* now),
       )
-      const charge = yield* chargeCredits({
-        partyId: provider.id,
-        credits: price,
-        transferId: unlockTransferId(offer.id),
-        leadId: offer.id,
-        requestId: request.id,
-      })
+      const transferId = unlockTransferId(offer.id)
       yield* offers.update(after)
       yield* audit({
         actor: { _tag: "party", partyId: provider.id },
@@ -107,11 +101,25 @@ export const unlockLead: (
           from: offer.state,
           to: after.state,
           credits: price,
-          transferId: charge.transfer.id,
+          transferId,
           holdExpiresAt: after.holdExpiresAt,
         },
       })
-      return discloseLead(request, yield* customerOf(request), "unlocked", price)
+      const view = discloseLead(request, yield* customerOf(request), "unlocked", price)
+      // Charged last: the transfer locks the platform revenue account, which every unlock
+      // credits, until commit; anything after it would make every other unlock wait longer.
+      // A refusal (budget, balance) still rolls back the writes above.
+      yield* chargeCredits(
+        {
+          partyId: provider.id,
+          credits: price,
+          transferId,
+          leadId: offer.id,
+          requestId: request.id,
+        },
+        { lockedProvider: provider },
+      )
+      return view
     }),
   )
 })

@@ -1,9 +1,12 @@
 import { Layer } from "effect"
 import { layerAuditLogInMemory } from "../../audit/testing/audit-log.fake.ts"
+import { layerLeadRefundRepositoryInMemory } from "../../dispatch/testing/lead-refund-repository.fake.ts"
 import { layerOfferRepositoryInMemory } from "../../dispatch/testing/offer-repository.fake.ts"
+import { layerProviderDirectoryInMemory } from "../../dispatch/testing/provider-directory.fake.ts"
 import { layerRequestRepositoryInMemory } from "../../dispatch/testing/request-repository.fake.ts"
 import type { DispatchServices } from "../../dispatch/use-cases/services.ts"
 import { layerLedgerInMemory } from "../../ledger/testing/ledger.fake.ts"
+import { layerSecureLinksInMemory } from "../../links/testing/secure-links.fake.ts"
 import { layerOutboxInMemory } from "../../notifications/testing/outbox.fake.ts"
 import type { MarketplacePolicy } from "../../policy/policy.ts"
 import { layerPolicy } from "../../policy/policy-service.ts"
@@ -40,6 +43,8 @@ export const layerInMemoryStorage = Layer.mergeAll(
   layerObjectStoreInMemory,
   layerRequestRepositoryInMemory,
   layerOfferRepositoryInMemory,
+  layerLeadRefundRepositoryInMemory,
+  layerSecureLinksInMemory,
 )
 
 /**
@@ -50,6 +55,10 @@ export const layerInMemoryStorage = Layer.mergeAll(
 export const layerInMemory = (
   policy: MarketplacePolicy = creditsPreset,
 ): Layer.Layer<VettingServices | WalletServices | DispatchServices | Health | InMemoryStore> =>
-  Layer.mergeAll(layerInMemoryStorage, layerBackgroundCheckManual, layerPolicy(policy)).pipe(
-    Layer.provideMerge(Layer.fresh(layerInMemoryStore)),
-  )
+  Layer.mergeAll(
+    layerInMemoryStorage,
+    // Reads through the other fakes; the layer memo builds layerInMemoryStorage once.
+    layerProviderDirectoryInMemory.pipe(Layer.provide(layerInMemoryStorage)),
+    layerBackgroundCheckManual,
+    layerPolicy(policy),
+  ).pipe(Layer.provideMerge(Layer.fresh(layerInMemoryStore)))

@@ -7,9 +7,11 @@ import {
   platformRevenueAccountId,
 } from "../../ledger/domain/ledger.ops.ts"
 import type { Amount, Transfer, TransferRequest } from "../../ledger/domain/ledger.ts"
+import { Ledger } from "../../ledger/ports/ledger.ts"
 import { decodeInput } from "../../shared/decode.ts"
 import type { InvalidInput, PersistenceUnavailable } from "../../shared/errors.ts"
 import { now } from "../../shared/time.ts"
+import type { Party } from "../../vetting/domain/party.ts"
 import type { PartyNotFound } from "../../vetting/domain/vetting.errors.ts"
 import type { NotAProvider, WeeklyBudgetExceeded } from "../domain/wallet.errors.ts"
 import { checkBudget } from "../domain/wallet.ops.ts"
@@ -35,16 +37,23 @@ export interface CreditCharge {
 
 /**
  * The step of spending credits, for use cases that spend as part of something bigger
- * (unlocking a lead) inside their own transaction and audit entry: locks the provider,
+ * (unlocking a lead) inside their own transaction and audit entry: locks the provider
+ * (unless the caller passes the provider row it has locked already in this transaction),
  * then refuses past the weekly budget (WeeklyBudgetExceeded) and past the balance
  * (InsufficientFunds), and moves the credits to platform revenue. The same transferId
  * never spends twice: a retry gets the first transfer back, whatever the budget says now.
+ * The transfer locks the platform revenue account, which every spend credits, until the
+ * transaction ends: callers charge last, so that lock is held as briefly as possible.
  */
 export const chargeCredits = (
   input: typeof SpendCreditsInput.Type,
+  options: { readonly lockedProvider?: Party } = {},
 ): Effect.Effect<CreditCharge, SpendCreditsError, WalletServices> =>
   Effect.gen(function* () {
-    const party = yield* loadProvider(input.partyId, { forUpdate: true })
+    const party =
+      options.lockedProvider?.id === input.partyId && options.lockedProvider.kind === "provider"
+        ? options.lockedProvider
+        : yield* loadProvider(input.partyId, { forUpdate: true })
     const at = yield* now
     const request: TransferRequest = {
       id: input.transferId,
@@ -66,8 +75,19 @@ export const chargeCredits = (
       const { spent, week } = yield* spentThisWeek(party)
       yield* Effect.fromResult(checkBudget(weeklyCreditBudget, spent, input.credits, week))
     }
-    yield* openAccounts([creditsAccount(party.id, at), platformRevenueAccount("CREDIT", at)])
-    return { transfer: yield* transfer(request, at), replayed: false }
+    // Both accounts exist on every spend but a provider's first (a top-up opens the wallet,
+    // the first spend the platform's): so the transfer is tried first, and the accounts
+    // opened only when it finds one missing. A refused transfer writes nothing.
+    const charged = yield* (yield* Ledger).transfer(request, at).pipe(
+      Effect.catchTag("AccountNotFound", () =>
+        Effect.andThen(
+          openAccounts([creditsAccount(party.id, at), platformRevenueAccount("CREDIT", at)]),
+          transfer(request, at),
+        ),
+      ),
+      Effect.catchTag("InvalidTransfer", (bug) => Effect.die(bug)),
+    )
+    return { transfer: charged, replayed: false }
   })
 
 /**

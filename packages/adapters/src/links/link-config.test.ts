@@ -1,0 +1,53 @@
+import { Redacted } from "effect"
+import { describe, expect, it } from "vitest"
+import { ConfigError, loadConfig } from "../config.ts"
+
+const problemsOf = (env: Record<string, string>): ReadonlyArray<string> => {
+  try {
+    loadConfig(env)
+    return []
+  } catch (e) {
+    if (e instanceof ConfigError) return e.problems
+    throw e
+  }
+}
+
+const SECRET = "0123456789abcdef0123456789abcdef"
+
+describe("secure link configuration", () => {
+  it("defaults: no secret on the embedded database, links on http://localhost:PORT", () => {
+    const config = loadConfig({ PORT: "8081" })
+    expect(config.linkSecret).toBeUndefined()
+    expect(config.publicUrl).toBe("http://localhost:8081")
+  })
+
+  it("reads the secret (kept redacted) and the public URL without its trailing slash", () => {
+    const config = loadConfig({
+      FUNDI_LINK_SECRET: SECRET,
+      FUNDI_PUBLIC_URL: "https://fundi.example.com/",
+    })
+    expect(config.linkSecret && Redacted.value(config.linkSecret)).toBe(SECRET)
+    expect(String(config.linkSecret)).not.toContain(SECRET)
+    expect(config.publicUrl).toBe("https://fundi.example.com")
+  })
+
+  it("requires the secret with a PostgreSQL server, and names each bad value", () => {
+    expect(problemsOf({ FUNDI_DATABASE_URL: "postgres://u@h/db" })).toEqual([
+      expect.stringMatching(/^FUNDI_LINK_SECRET: is required with a PostgreSQL server/),
+    ])
+    expect(
+      problemsOf({ FUNDI_DATABASE_URL: "postgres://u@h/db", FUNDI_LINK_SECRET: SECRET }),
+    ).toEqual([])
+    const problems = problemsOf({
+      FUNDI_LINK_SECRET: "short",
+      FUNDI_PUBLIC_URL: "fundi.example.com",
+    })
+    expect(problems).toEqual([
+      "FUNDI_LINK_SECRET: must be at least 32 characters (use a long random value)",
+      expect.stringMatching(/^FUNDI_PUBLIC_URL: "fundi.example.com" must be the http\(s\) origin/),
+    ])
+    for (const bad of ["ftp://x", "https://", "https://a b", "https://x/?q=1"]) {
+      expect(problemsOf({ FUNDI_PUBLIC_URL: bad }), bad).toHaveLength(1)
+    }
+  })
+})

@@ -1,0 +1,262 @@
+import {
+  acceptLead,
+  dispatchRequest,
+  getWallet,
+  grantCredits,
+  markReady,
+  type PartyId,
+  previewLead,
+  submitRequest,
+  unlockLead,
+} from "@fundi/core"
+import { Effect } from "effect"
+import { afterEach, describe, expect, it } from "vitest"
+import { type Harness, json, makeHarness } from "../testing/cli-harness.ts"
+
+interface RefundDoc {
+  readonly id: string
+  readonly offerId: string
+  readonly providerId: string
+  readonly reason: string
+  readonly note: string | null
+  readonly credits: number
+  readonly state: string
+  readonly decidedBy: string | null
+  readonly decisionReason: string | null
+}
+
+let h: Harness
+afterEach(() => h.dispose())
+
+const as = ["--as", "alice"]
+
+/**
+ * Two providers with 50 credits both unlocked a homeowner's urgent plumbing lead; the
+ * winner accepted it, so the loser's offer was withdrawn after they paid for it.
+ */
+const scene = async () => {
+  const customerId = await h.customer("+27820004001")
+  const winner = await h.provider("+27820004101", "Sipho Plumbing")
+  const loser = await h.provider("+27820004102", "Thabo Drains")
+  return h.runtime.runPromise(
+    Effect.gen(function* () {
+      for (const partyId of [winner, loser]) {
+        yield* grantCredits({ partyId, credits: 50, operator: "setup", reason: "test scene" })
+      }
+      const submitted = yield* submitRequest({
+        customerId,
+        category: "plumbing",
+        description: "Geyser leaking through the ceiling",
+        location: { area: "soweto" },
+        mode: "in_person",
+        urgency: "urgent",
+        availability: "now",
+      })
+      const request = yield* markReady({ requestId: submitted.id, operator: "setup" })
+      const { offered } = yield* dispatchRequest({ requestId: request.id })
+      for (const offer of offered) {
+        yield* previewLead({ offerId: offer.id, providerId: offer.providerId })
+        yield* unlockLead({ offerId: offer.id, providerId: offer.providerId })
+      }
+      const won = offered.find((o) => o.providerId === winner)!
+      const lost = offered.find((o) => o.providerId === loser)!
+      yield* acceptLead({ offerId: won.id, providerId: winner })
+      return { winner, loser, won, lost }
+    }),
+  )
+}
+
+const credits = async (partyId: PartyId) =>
+  Number((await h.runtime.runPromise(getWallet({ partyId }))).credits)
+
+describe("fundi ops leads refunds / refund-request / refund-approve / refund-reject", () => {
+  it("records a phoned-in claim, lists it, approves it once: the credits come back", async () => {
+    h = makeHarness()
+    const { loser, lost } = await scene()
+    const before = await credits(loser)
+
+    const recorded = json<{ refund: RefundDoc }>(
+      await h.cli([
+        "ops",
+        "leads",
+        "refund-request",
+        lost.id,
+        "--provider",
+        loser,
+        "--reason-code",
+        "expired",
+        "--note",
+        "the job went to someone else",
+        "--reason",
+        "provider called the help line",
+        ...as,
+        "--json",
+      ]),
+    )
+    expect(recorded.refund).toMatchObject({
+      offerId: lost.id,
+      providerId: loser,
+      reason: "expired",
+      note: "the job went to someone else",
+      state: "requested",
+    })
+    expect(recorded.refund.credits).toBeGreaterThan(0)
+
+    const queue = json<{ refunds: Array<RefundDoc> }>(
+      await h.cli(["ops", "leads", "refunds", "--state", "requested", ...as, "--json"]),
+    )
+    expect(queue.refunds.map((r) => r.id)).toEqual([recorded.refund.id])
+    const table = await h.cli(["ops", "leads", "refunds", ...as])
+    expect(table.stdout).toContain(recorded.refund.id)
+    expect(table.stdout).toMatch(/REFUND\s+STATE\s+REASON/)
+
+    const approved = await h.cli([
+      "ops",
+      "leads",
+      "refund-approve",
+      recorded.refund.id,
+      "--reason",
+      "offer history shows the withdrawal",
+      ...as,
+    ])
+    expect(approved.code).toBe(0)
+    expect(approved.stdout).toContain(
+      `refund claim ${recorded.refund.id} approved: ${recorded.refund.credits} credits back to ${loser}`,
+    )
+    expect(await credits(loser)).toBe(before + recorded.refund.credits)
+
+    const again = await h.cli([
+      "ops",
+      "leads",
+      "refund-approve",
+      recorded.refund.id,
+      "--reason",
+      "double click",
+      ...as,
+    ])
+    expect(again.code).not.toBe(0)
+    expect(again.stderr).toContain(`refund claim ${recorded.refund.id} was already approved`)
+    expect(await credits(loser)).toBe(before + recorded.refund.credits)
+
+    const audit = json<{ entries: Array<{ action: string; reason: string | null }> }>(
+      await h.cli(["ops", "audit", "--subject", recorded.refund.id, ...as, "--json"]),
+    )
+    expect(audit.entries.map((e) => [e.action, e.reason]).sort()).toEqual([
+      ["lead_refund.approve", "offer history shows the withdrawal"],
+      ["lead_refund.request", "provider called the help line"],
+    ])
+    const none = await h.cli(["ops", "leads", "refunds", "--state", "requested", ...as])
+    expect(none.stdout).toContain("no requested refund claims")
+  })
+
+  it("rejects a claim without moving credits, and says why a claim is refused", async () => {
+    h = makeHarness()
+    const { winner, won, loser, lost } = await scene()
+
+    // The winner got the contact: their lead did not expire.
+    const refused = await h.cli([
+      "ops",
+      "leads",
+      "refund-request",
+      won.id,
+      "--provider",
+      winner,
+      "--reason-code",
+      "expired",
+      "--reason",
+      "phoned in",
+      ...as,
+    ])
+    expect(refused.code).not.toBe(0)
+    expect(refused.stderr).toContain(`offer ${won.id} is accepted, not expired`)
+
+    const badCode = await h.cli([
+      "ops",
+      "leads",
+      "refund-request",
+      won.id,
+      "--provider",
+      winner,
+      "--reason-code",
+      "changed_my_mind",
+      "--reason",
+      "x",
+      ...as,
+    ])
+    expect(badCode.code).toBe(2)
+    expect(badCode.stderr).toContain("--reason-code")
+
+    const badOffer = await h.cli([
+      "ops",
+      "leads",
+      "refund-request",
+      "ofr_nope",
+      "--provider",
+      winner,
+      "--reason-code",
+      "invalid_contact",
+      "--reason",
+      "x",
+      ...as,
+    ])
+    expect(badOffer.code).not.toBe(0)
+    expect(badOffer.stderr).toContain('OFFER "ofr_nope"')
+
+    const claim = json<{ refund: RefundDoc }>(
+      await h.cli([
+        "ops",
+        "leads",
+        "refund-request",
+        won.id,
+        "--provider",
+        winner,
+        "--reason-code",
+        "invalid_contact",
+        "--reason",
+        "phoned in",
+        ...as,
+        "--json",
+      ]),
+    )
+    const before = await credits(winner)
+    const rejected = json<{ refund: RefundDoc }>(
+      await h.cli([
+        "ops",
+        "leads",
+        "refund-reject",
+        claim.refund.id,
+        "--reason",
+        "the homeowner answered our call",
+        ...as,
+        "--json",
+      ]),
+    )
+    expect(rejected.refund).toMatchObject({
+      state: "rejected",
+      decidedBy: "alice",
+      decisionReason: "the homeowner answered our call",
+    })
+    expect(await credits(winner)).toBe(before)
+
+    const noReason = await h.cli(["ops", "leads", "refund-reject", claim.refund.id, ...as])
+    expect(noReason.code).toBe(2)
+    expect(noReason.stderr).toContain("--reason")
+    const unknown = await h.cli([
+      "ops",
+      "leads",
+      "refund-approve",
+      "lrf_bad",
+      "--reason",
+      "x",
+      ...as,
+    ])
+    expect(unknown.code).not.toBe(0)
+    expect(unknown.stderr).toContain('REFUND "lrf_bad"')
+
+    const all = json<{ refunds: Array<RefundDoc> }>(
+      await h.cli(["ops", "leads", "refunds", ...as, "--json"]),
+    )
+    expect(all.refunds.map((r) => r.state)).toEqual(["rejected"])
+    expect(lost.providerId).toBe(loser)
+  })
+})

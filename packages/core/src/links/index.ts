@@ -1,0 +1,6 @@
+export * from "./domain/links.errors.ts"
+export * from "./domain/secure-link.ops.ts"
+export * from "./domain/secure-link.ts"
+export * from "./ports/secure-links.ts"
+export * from "./use-cases/link-pages.ts"
+export * from "./use-cases/links.ts"

@@ -1,0 +1,293 @@
+import { getOffer, getRequest, getWallet, revokeLink, SecureLinks } from "@fundi/core"
+import { Effect } from "effect"
+import { afterEach, describe, expect, it } from "vitest"
+import { toLocalDateTime } from "./local-time.ts"
+import { get, linkPathIn, post, type Scene, scene, textOf } from "./pages.test-support.ts"
+
+const HOUR = 3_600_000
+const ZONE = "Africa/Johannesburg"
+const HOMEOWNER_PHONE = "+27831110000"
+
+let current: Scene | undefined
+const open = async (options: Parameters<typeof scene>[0] = {}) => {
+  current = await scene(options)
+  return current
+}
+afterEach(async () => {
+  await current?.api.dispose()
+  current = undefined
+})
+
+const offerOf = (s: Scene, i = 0) =>
+  s.api.runtime.runPromise(
+    Effect.gen(function* () {
+      const link = yield* (yield* SecureLinks).resolve(s.leadPaths[i]!.slice(3), { scope: "lead" })
+      return yield* getOffer({ offerId: link.objectId })
+    }),
+  )
+
+/** Three future slots as the propose form sends them (local time). */
+const slotFields = (hoursAhead = 24) => {
+  const fields: Record<string, string> = {}
+  for (const i of [0, 1, 2]) {
+    const start = Date.now() + (hoursAhead + i * 2) * HOUR
+    fields[`slot${i + 1}_from`] = toLocalDateTime(start, ZONE)
+    fields[`slot${i + 1}_to`] = toLocalDateTime(start + HOUR, ZONE)
+  }
+  return fields
+}
+
+const expectPage = async (res: Response, status: number) => {
+  expect(res.status).toBe(status)
+  expect(res.headers.get("Content-Type")).toMatch(/^text\/html/)
+  const text = await textOf(res.clone())
+  expect(text).not.toMatch(/at .*\.ts:\d+|Error:|stack/i)
+  return text
+}
+
+describe("GET /l/:token: the provider's lead", () => {
+  it("shows the preview only (no name, phone, street, description), marks it previewed, and is safe to cache nowhere", async () => {
+    const s = await open()
+    const res = await get(s.api, s.leadPaths[0]!)
+    const text = await expectPage(res, 200)
+    const raw = await (await get(s.api, s.leadPaths[0]!)).text()
+    expect(raw).toContain('<meta name="viewport" content="width=device-width, initial-scale=1">')
+    expect(text).toContain("plumbing lead in soweto")
+    expect(text).toContain("Urgent")
+    expect(text).toContain("Unlock for 10 credits")
+    for (const secret of [HOMEOWNER_PHONE, "Lerato", "Vilakazi", "geyser leaks"]) {
+      expect(text).not.toContain(secret)
+    }
+    expect(res.headers.get("Cache-Control")).toBe("no-store")
+    expect(res.headers.get("Referrer-Policy")).toBe("no-referrer")
+    expect(res.headers.get("Content-Security-Policy")).toContain("frame-ancestors 'none'")
+    expect((await offerOf(s)).state).toBe("previewed")
+  })
+
+  it("unlock -> 303 back with a flash; the details show, the homeowner's number still hidden", async () => {
+    const s = await open()
+    const res = await post(s.api, `${s.leadPaths[0]}/unlock`)
+    expect(res.status).toBe(303)
+    expect(res.headers.get("Location")).toBe(`${s.leadPaths[0]}?done=unlocked`)
+    const text = await expectPage(await get(s.api, res.headers.get("Location")!), 200)
+    expect(text).toContain("Unlocked. The full job details are below.")
+    expect(text).toContain("The geyser leaks through the ceiling")
+    expect(text).toContain("[number shared on assignment]")
+    expect(text).not.toContain(HOMEOWNER_PHONE)
+    expect(text).toContain("Accept the job")
+    expect(text).toContain("Propose three other times")
+    expect(
+      Number((await s.api.runtime.runPromise(getWallet({ partyId: s.providerIds[0]! }))).credits),
+    ).toBe(40)
+  })
+
+  it("accept -> the job is theirs: the homeowner's name, phone and street", async () => {
+    const s = await open()
+    await post(s.api, `${s.leadPaths[0]}/unlock`)
+    const res = await post(s.api, `${s.leadPaths[0]}/accept`)
+    expect(res.headers.get("Location")).toBe(`${s.leadPaths[0]}?done=accepted`)
+    const text = await expectPage(await get(s.api, res.headers.get("Location")!), 200)
+    expect(text).toContain("The job is yours")
+    for (const shown of [HOMEOWNER_PHONE, "Lerato", "12 Vilakazi St"]) expect(text).toContain(shown)
+    const request = await s.api.runtime.runPromise(getRequest({ requestId: s.request.id }))
+    expect(request.state).toBe("assigned")
+  })
+
+  it("decline (with a reason) -> closed for them, with a flash", async () => {
+    const s = await open()
+    const res = await post(s.api, `${s.leadPaths[0]}/decline`, { reason: "too far" })
+    const text = await expectPage(await get(s.api, res.headers.get("Location")!), 200)
+    expect(text).toContain("Declined. We will offer the lead to someone else.")
+    expect(text).toContain("This lead is closed.")
+    expect(text).not.toContain("Unlock for")
+    expect(await offerOf(s)).toMatchObject({ state: "declined", declineReason: "too far" })
+  })
+
+  it("a lead that went to someone else shows nothing of it any more", async () => {
+    const s = await open({ providers: 2 })
+    await post(s.api, `${s.leadPaths[0]}/unlock`)
+    await post(s.api, `${s.leadPaths[0]}/accept`)
+    const text = await expectPage(await get(s.api, s.leadPaths[1]!), 200)
+    expect(text).toContain("It went to another provider.")
+    expect(text).not.toContain("soweto")
+  })
+})
+
+describe("proposed times: the provider proposes, the homeowner picks on /h/:token", () => {
+  it("three times sent; the homeowner sees them as buttons, picks one, and both see the handover", async () => {
+    const s = await open()
+    await post(s.api, `${s.leadPaths[0]}/unlock`)
+    const fields = slotFields()
+    const proposed = await post(s.api, `${s.leadPaths[0]}/propose-times`, fields)
+    expect(proposed.headers.get("Location")).toBe(`${s.leadPaths[0]}?done=proposed`)
+    const lead = await expectPage(await get(s.api, proposed.headers.get("Location")!), 200)
+    expect(lead).toContain("Waiting for the homeowner to pick one")
+
+    const handover = await linkPathIn(s.api, s.customerId, "lead.times_proposed")
+    expect(handover).toMatch(/^\/h\//)
+    const page = await (await get(s.api, handover)).text()
+    expect(page.match(/<button type="submit" name="slot" value="\d">/g)).toHaveLength(3)
+    expect(await textOf(new Response(page))).toContain("Provider 1 can come at one of these times")
+    const offerId = (await offerOf(s)).id
+    const chosen = await post(s.api, `${handover}/choose-time`, { offerId, slot: "1" })
+    expect(chosen.status).toBe(303)
+    expect(chosen.headers.get("Location")).toBe(`${handover}?done=chosen`)
+    const after = await expectPage(await get(s.api, chosen.headers.get("Location")!), 200)
+    expect(after).toContain("Thank you: the time is booked.")
+    expect(after).toContain("Provider 1")
+    expect(after).toContain("+27821000001")
+    expect(after).not.toContain("None of these work")
+    const providerView = await expectPage(await get(s.api, s.leadPaths[0]!), 200)
+    expect(providerView).toContain("The job is yours")
+    expect(providerView).toContain(HOMEOWNER_PHONE)
+    expect((await offerOf(s)).chosenSlot?.start).toBeGreaterThan(Date.now())
+  })
+
+  it("none of these -> the offer is declined and the homeowner is told we look further", async () => {
+    const s = await open()
+    await post(s.api, `${s.leadPaths[0]}/unlock`)
+    await post(s.api, `${s.leadPaths[0]}/propose-times`, slotFields())
+    const handover = await linkPathIn(s.api, s.customerId, "lead.times_proposed")
+    const offerId = (await offerOf(s)).id
+    const res = await post(s.api, `${handover}/reject-times`, { offerId })
+    const text = await expectPage(await get(s.api, res.headers.get("Location")!), 200)
+    expect(text).toContain("we told the provider and are looking for someone else")
+    expect((await offerOf(s)).state).toBe("declined")
+  })
+
+  it("after assignment the homeowner's assignment message links to the same page with the provider", async () => {
+    const s = await open()
+    await post(s.api, `${s.leadPaths[0]}/unlock`)
+    await post(s.api, `${s.leadPaths[0]}/accept`)
+    const handover = await linkPathIn(s.api, s.customerId, "lead.provider_assigned")
+    const text = await expectPage(await get(s.api, handover), 200)
+    expect(text).toContain("A provider has taken your job.")
+    expect(text).toContain("Call Provider 1")
+  })
+})
+
+describe("link page errors are friendly HTML with the right status", () => {
+  it("404 for a tampered or unknown token, and for a lead link used as a handover link", async () => {
+    const s = await open()
+    const path = s.leadPaths[0]!
+    const tampered = `${path.slice(0, -2)}${path.endsWith("aa") ? "bb" : "aa"}`
+    for (const bad of [tampered, "/l/nonsense", `/h/${path.slice(3)}`, "/h/x"]) {
+      const text = await expectPage(await get(s.api, bad), 404)
+      expect(text).toContain("This link does not work")
+    }
+    expect(await expectPage(await post(s.api, `${tampered}/unlock`), 404)).toContain(
+      "This link does not work",
+    )
+    expect((await offerOf(s)).state).toBe("offered")
+  })
+
+  it("410 for a revoked link and for an expired one", async () => {
+    const s = await open()
+    const linkId = await s.api.runtime.runPromise(
+      Effect.gen(function* () {
+        return (yield* (yield* SecureLinks).resolve(s.leadPaths[0]!.slice(3), { scope: "lead" })).id
+      }),
+    )
+    await s.api.runtime.runPromise(revokeLink({ linkId, operator: "thandi", reason: "phone lost" }))
+    expect(await expectPage(await get(s.api, s.leadPaths[0]!), 410)).toContain("switched off")
+    expect(await expectPage(await post(s.api, `${s.leadPaths[0]}/unlock`), 410)).not.toContain(
+      "Back",
+    )
+
+    const expired = await s.api.runtime.runPromise(
+      Effect.gen(function* () {
+        return yield* (yield* SecureLinks).issue({
+          partyId: s.customerId,
+          scope: "handover",
+          objectId: s.request.id,
+          expiresAt: (Date.now() - 1) as never,
+        })
+      }),
+    )
+    expect(await expectPage(await get(s.api, `/h/${expired.token}`), 410)).toContain(
+      "Links last a limited time",
+    )
+  })
+
+  it("409 when the state moved on: unlocking twice, accepting a lead someone else took, too few credits", async () => {
+    const s = await open({ providers: 2 })
+    await post(s.api, `${s.leadPaths[0]}/unlock`)
+    const twice = await expectPage(await post(s.api, `${s.leadPaths[0]}/unlock`), 409)
+    expect(twice).toContain("Back")
+    await post(s.api, `${s.leadPaths[1]}/unlock`)
+    await post(s.api, `${s.leadPaths[0]}/accept`)
+    expect(await expectPage(await post(s.api, `${s.leadPaths[1]}/accept`), 409)).toMatch(
+      /moved on|Already taken/,
+    )
+
+    const poor = await scene({ credits: 3 })
+    try {
+      const text = await expectPage(await post(poor.api, `${poor.leadPaths[0]}/unlock`), 409)
+      expect(text).toContain("Not enough credits")
+    } finally {
+      await poor.api.dispose()
+    }
+  })
+
+  it("400 naming the bad form field: a missing or unreadable time, a past time, a slot out of range", async () => {
+    const s = await open()
+    await post(s.api, `${s.leadPaths[0]}/unlock`)
+    const { slot2_to: _dropped, ...missing } = slotFields()
+    const res = await post(s.api, `${s.leadPaths[0]}/propose-times`, {
+      ...missing,
+      slot3_from: "next tuesday",
+    })
+    const text = await expectPage(res, 400)
+    expect(text).toContain("slot2_to: is required")
+    expect(text).toContain("slot3_from: must be a date and time")
+    const past = await expectPage(
+      await post(s.api, `${s.leadPaths[0]}/propose-times`, slotFields(-30)),
+      400,
+    )
+    expect(past).toContain("slot1")
+    expect(past).toContain("Each time must be in the future.")
+
+    await post(s.api, `${s.leadPaths[0]}/propose-times`, slotFields())
+    const handover = await linkPathIn(s.api, s.customerId, "lead.times_proposed")
+    const offerId = (await offerOf(s)).id
+    const bad = await expectPage(
+      await post(s.api, `${handover}/choose-time`, { offerId, slot: "7" }),
+      400,
+    )
+    expect(bad).toContain("slot")
+  })
+
+  it("a handover link cannot act on an offer of another request: 404", async () => {
+    const s = await open()
+    const handover = await linkPathIn(s.api, s.customerId, "lead.offered").catch(() => undefined)
+    expect(handover).toBeUndefined()
+    await post(s.api, `${s.leadPaths[0]}/unlock`)
+    await post(s.api, `${s.leadPaths[0]}/propose-times`, slotFields())
+    const path = await linkPathIn(s.api, s.customerId, "lead.times_proposed")
+    const text = await expectPage(
+      await post(s.api, `${path}/choose-time`, { offerId: "ofr_00000000000000000000", slot: "0" }),
+      404,
+    )
+    expect(text).toContain("This link does not work")
+  })
+
+  it("403 for a form posted from another site (or with no origin at all); nothing changes", async () => {
+    const s = await open()
+    for (const headers of [
+      { Origin: "https://evil.example" },
+      {},
+      { "Sec-Fetch-Site": "cross-site" },
+    ]) {
+      const text = await expectPage(await post(s.api, `${s.leadPaths[0]}/unlock`, {}, headers), 403)
+      expect(text).toContain("This form came from somewhere else")
+    }
+    expect((await offerOf(s)).state).toBe("offered")
+    const sameOrigin = await post(
+      s.api,
+      `${s.leadPaths[0]}/unlock`,
+      {},
+      { "Sec-Fetch-Site": "same-origin" },
+    )
+    expect(sameOrigin.status).toBe(303)
+  })
+})
