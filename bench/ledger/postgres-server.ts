@@ -75,7 +75,11 @@ const serverUser = (): { readonly prefix: ReadonlyArray<string>; readonly uid?: 
 }
 
 export const startTempServer = async (
-  options: { readonly maxConnections?: number } = {},
+  options: {
+    readonly maxConnections?: number
+    /** More server settings, e.g. `shared_preload_libraries=pg_stat_statements`. */
+    readonly settings?: ReadonlyArray<string>
+  } = {},
 ): Promise<TempServer> => {
   const bin = findPgBin()
   const user = serverUser()
@@ -117,6 +121,7 @@ export const startTempServer = async (
       `-k ${root}`,
       `-c max_connections=${options.maxConnections ?? 200}`,
       "-c fsync=off",
+      ...(options.settings ?? []).map((setting) => `-c ${setting}`),
     ].join(" ")
     asServerUser("pg_ctl", [
       "-D",
