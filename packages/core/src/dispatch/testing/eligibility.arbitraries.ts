@@ -34,7 +34,7 @@ export interface EligibilityCase {
 
 /**
  * A dispatching request and a provider who passes or fails each matching gate independently
- * (mostly passing, so each gate gets to decide). The same generator as matching.ops.test.ts.
+ * (mostly passing, so each gate gets to decide).
  */
 export const arbEligibilityCase: fc.Arbitrary<EligibilityCase> = fc
   .record({

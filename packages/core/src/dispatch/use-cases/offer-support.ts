@@ -38,7 +38,7 @@ import { makeOffer, type OfferTransitionError, transitionOffer } from "../domain
 import { openOfferStates } from "../domain/offer.transitions.ts"
 import type { Offer } from "../domain/offer.ts"
 import {
-  NotRequestOwner,
+  type NotRequestOwner,
   type RequestNotFound,
   transitionRequest,
 } from "../domain/service-request.ops.ts"
@@ -48,7 +48,7 @@ import { ProviderDirectory } from "../ports/provider-directory.ts"
 import { RequestRepository } from "../ports/request-repository.ts"
 import { alertOpsUnfulfilled } from "./ops-alerts.ts"
 import type { DispatchServices } from "./services.ts"
-import { audit, customerOf, loadRequest } from "./support.ts"
+import { audit, checkOwner, customerOf, loadRequest } from "./support.ts"
 
 export class OfferNotFound extends Schema.TaggedError<OfferNotFound>()("OfferNotFound", {
   offerId: Schema.String,
@@ -96,30 +96,46 @@ export const partyOf = (
     return found.value
   })
 
+type LockedOffer = { readonly request: ServiceRequest; readonly offer: Offer }
+
 /**
- * Loads an offer for its provider to act on, locking the request first and then the offer,
- * the same order every offer use case takes (so two of them never wait on each other).
+ * Loads an offer and locks its request and then the offer, the same order every offer use
+ * case takes (so two of them never wait on each other); `check` (who may act) runs under
+ * the request's lock, before the offer's.
  */
-export const lockOffer = (
+const lockOfferWith = <E>(
   offerId: OfferId,
-  providerId: PartyId,
+  check: (offer: Offer, request: ServiceRequest) => Effect.Effect<void, E>,
 ): Effect.Effect<
-  { readonly request: ServiceRequest; readonly offer: Offer },
-  OfferNotFound | NotOfferProvider | RequestNotFound | PersistenceUnavailable,
+  LockedOffer,
+  E | OfferNotFound | RequestNotFound | PersistenceUnavailable,
   OfferRepository | RequestRepository
 > =>
   Effect.gen(function* () {
     const offers = yield* OfferRepository
     const seen = yield* offers.findById(offerId)
     if (Option.isNone(seen)) return yield* new OfferNotFound({ offerId })
-    if (seen.value.providerId !== providerId) {
-      return yield* new NotOfferProvider({ offerId, partyId: providerId })
-    }
     const request = yield* loadRequest(seen.value.requestId, { forUpdate: true })
+    yield* check(seen.value, request)
     const locked = yield* offers.findById(offerId, { forUpdate: true })
     if (Option.isNone(locked)) return yield* new OfferNotFound({ offerId })
     return { request, offer: locked.value }
   })
+
+/** Loads and locks an offer for its provider to act on. */
+export const lockOffer = (
+  offerId: OfferId,
+  providerId: PartyId,
+): Effect.Effect<
+  LockedOffer,
+  OfferNotFound | NotOfferProvider | RequestNotFound | PersistenceUnavailable,
+  OfferRepository | RequestRepository
+> =>
+  lockOfferWith(offerId, (offer) =>
+    offer.providerId === providerId
+      ? Effect.void
+      : Effect.fail(new NotOfferProvider({ offerId, partyId: providerId })),
+  )
 
 /**
  * Puts the messages the offer notification policy wants into the outbox, issuing the
@@ -288,30 +304,15 @@ export const withdrawOthers = (
     return withdrawn
   })
 
-/**
- * Loads an offer for the request's homeowner to act on (proposed times), locking the
- * request and then the offer in the same order as `lockOffer`.
- */
+/** Loads and locks an offer for the request's homeowner to act on (proposed times). */
 export const lockOfferForHomeowner = (
   offerId: OfferId,
   customerId: PartyId,
 ): Effect.Effect<
-  { readonly request: ServiceRequest; readonly offer: Offer },
+  LockedOffer,
   OfferNotFound | NotRequestOwner | RequestNotFound | PersistenceUnavailable,
   OfferRepository | RequestRepository
-> =>
-  Effect.gen(function* () {
-    const offers = yield* OfferRepository
-    const seen = yield* offers.findById(offerId)
-    if (Option.isNone(seen)) return yield* new OfferNotFound({ offerId })
-    const request = yield* loadRequest(seen.value.requestId, { forUpdate: true })
-    if (request.customerId !== customerId) {
-      return yield* new NotRequestOwner({ requestId: request.id, partyId: customerId })
-    }
-    const locked = yield* offers.findById(offerId, { forUpdate: true })
-    if (Option.isNone(locked)) return yield* new OfferNotFound({ offerId })
-    return { request, offer: locked.value }
-  })
+> => lockOfferWith(offerId, (_, request) => checkOwner(customerId)(request))
 
 /**
  * The acceptance handover gate, however the offer is accepted (the provider accepts, or
