@@ -162,3 +162,30 @@ export class UnlockCapReached extends Schema.TaggedError<UnlockCapReached>()("Un
     return `request ${this.requestId} has been unlocked by ${this.cap} provider(s) already, the most allowed`
   }
 }
+
+export class OfferNotFound extends Schema.TaggedError<OfferNotFound>()("OfferNotFound", {
+  offerId: Schema.String,
+}) {
+  override get message() {
+    return `no offer ${this.offerId}`
+  }
+}
+
+/** A provider acted on an offer made to someone else. */
+export class NotOfferProvider extends Schema.TaggedError<NotOfferProvider>()("NotOfferProvider", {
+  offerId: Schema.String,
+  partyId: Schema.String,
+}) {
+  override get message() {
+    return `offer ${this.offerId} was not made to ${this.partyId}`
+  }
+}
+
+/** Leads are unlocked with credits only where the marketplace sells them. */
+export class LeadsNotSold extends Schema.TaggedError<LeadsNotSold>()("LeadsNotSold", {
+  model: Schema.String,
+}) {
+  override get message() {
+    return `this marketplace (${this.model}) does not sell leads for credits`
+  }
+}

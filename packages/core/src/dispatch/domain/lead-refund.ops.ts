@@ -3,7 +3,7 @@ import type { Amount, Transfer, TransferRequest } from "../../ledger/domain/ledg
 import type { MarketplacePolicy } from "../../policy/policy.ts"
 import type { LeadRefundId, PartyId, RequestId } from "../../shared/ids.ts"
 import type { Instant } from "../../shared/time.ts"
-import { LeadsNotSold, NotOfferProvider } from "../use-cases/offer-support.ts"
+import { LeadsNotSold, NotOfferProvider } from "./dispatch.errors.ts"
 import {
   ContactAlreadyReleased,
   ContactNotReleased,

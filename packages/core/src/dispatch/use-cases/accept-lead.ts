@@ -3,11 +3,16 @@ import type { Actor } from "../../shared/actor.ts"
 import { decodeInput } from "../../shared/decode.ts"
 import type { InvalidInput, PersistenceUnavailable } from "../../shared/errors.ts"
 import type { LeadView } from "../domain/disclosure.ops.ts"
-import type { LeadAlreadyAssigned, RequestNotDispatching } from "../domain/dispatch.errors.ts"
+import type {
+  LeadAlreadyAssigned,
+  NotOfferProvider,
+  OfferNotFound,
+  RequestNotDispatching,
+} from "../domain/dispatch.errors.ts"
 import type { OfferTransitionError } from "../domain/offer.ops.ts"
 import type { RequestNotFound } from "../domain/service-request.ops.ts"
 import { OfferActionInput } from "./offer-inputs.ts"
-import { handOver, lockOffer, type NotOfferProvider, type OfferNotFound } from "./offer-support.ts"
+import { handOver, lockOffer } from "./offer-support.ts"
 import type { DispatchServices } from "./services.ts"
 import { inTransaction } from "./support.ts"
 

@@ -2,13 +2,17 @@ import { Effect } from "effect"
 import type { Actor } from "../../shared/actor.ts"
 import { decodeInput } from "../../shared/decode.ts"
 import type { InvalidInput, PersistenceUnavailable } from "../../shared/errors.ts"
-import type { LeadAlreadyAssigned, RequestNotDispatching } from "../domain/dispatch.errors.ts"
+import type {
+  LeadAlreadyAssigned,
+  OfferNotFound,
+  RequestNotDispatching,
+} from "../domain/dispatch.errors.ts"
 import type { OfferTransitionError } from "../domain/offer.ops.ts"
 import type { Offer } from "../domain/offer.ts"
 import type { NotRequestOwner, RequestNotFound } from "../domain/service-request.ops.ts"
 import type { ServiceRequest } from "../domain/service-request.ts"
 import { ChooseProposedTimeInput } from "./offer-inputs.ts"
-import { handOver, lockOfferForHomeowner, type OfferNotFound } from "./offer-support.ts"
+import { handOver, lockOfferForHomeowner } from "./offer-support.ts"
 import type { DispatchServices } from "./services.ts"
 import { inTransaction } from "./support.ts"
 

@@ -5,19 +5,18 @@ import { decodeInput } from "../../shared/decode.ts"
 import type { InvalidInput, PersistenceUnavailable } from "../../shared/errors.ts"
 import { now } from "../../shared/time.ts"
 import type { TransitionNotAllowed } from "../../vetting/domain/vetting.errors.ts"
-import type { LeadPriceMissing, RequestNotDispatching } from "../domain/dispatch.errors.ts"
+import type {
+  LeadPriceMissing,
+  NotOfferProvider,
+  OfferNotFound,
+  RequestNotDispatching,
+} from "../domain/dispatch.errors.ts"
 import { type OfferTransitionError, transitionOffer } from "../domain/offer.ops.ts"
 import type { Offer } from "../domain/offer.ts"
 import type { RequestNotFound } from "../domain/service-request.ops.ts"
 import { OfferRepository } from "../ports/offer-repository.ts"
 import { DeclineLeadInput } from "./offer-inputs.ts"
-import {
-  advanceDispatch,
-  type DispatchStep,
-  lockOffer,
-  type NotOfferProvider,
-  type OfferNotFound,
-} from "./offer-support.ts"
+import { advanceDispatch, type DispatchStep, lockOffer } from "./offer-support.ts"
 import type { DispatchServices } from "./services.ts"
 import { audit, inTransaction } from "./support.ts"
 

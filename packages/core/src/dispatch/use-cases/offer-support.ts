@@ -1,4 +1,4 @@
-import { Effect, Option, Result, Schema } from "effect"
+import { Effect, Option, Result } from "effect"
 import { SecureLinks } from "../../links/ports/secure-links.ts"
 import type { MessageDraft } from "../../notifications/domain/outbox-message.ts"
 import { Outbox } from "../../notifications/ports/outbox.ts"
@@ -18,10 +18,12 @@ import type { Party } from "../../vetting/domain/party.ts"
 import { PartyNotFound, type TransitionNotAllowed } from "../../vetting/domain/vetting.errors.ts"
 import { PartyRepository } from "../../vetting/ports/party-repository.ts"
 import { discloseLead, type LeadView } from "../domain/disclosure.ops.ts"
-import type {
-  LeadAlreadyAssigned,
-  LeadPriceMissing,
-  RequestNotDispatching,
+import {
+  type LeadAlreadyAssigned,
+  type LeadPriceMissing,
+  NotOfferProvider,
+  OfferNotFound,
+  type RequestNotDispatching,
 } from "../domain/dispatch.errors.ts"
 import {
   acceptLead as acceptLeadRule,
@@ -49,33 +51,6 @@ import { RequestRepository } from "../ports/request-repository.ts"
 import { alertOpsUnfulfilled } from "./ops-alerts.ts"
 import type { DispatchServices } from "./services.ts"
 import { audit, checkOwner, customerOf, loadRequest } from "./support.ts"
-
-export class OfferNotFound extends Schema.TaggedError<OfferNotFound>()("OfferNotFound", {
-  offerId: Schema.String,
-}) {
-  override get message() {
-    return `no offer ${this.offerId}`
-  }
-}
-
-/** A provider acted on an offer made to someone else. */
-export class NotOfferProvider extends Schema.TaggedError<NotOfferProvider>()("NotOfferProvider", {
-  offerId: Schema.String,
-  partyId: Schema.String,
-}) {
-  override get message() {
-    return `offer ${this.offerId} was not made to ${this.partyId}`
-  }
-}
-
-/** Leads are unlocked with credits only where the marketplace sells them. */
-export class LeadsNotSold extends Schema.TaggedError<LeadsNotSold>()("LeadsNotSold", {
-  model: Schema.String,
-}) {
-  override get message() {
-    return `this marketplace (${this.model}) does not sell leads for credits`
-  }
-}
 
 /** The lead price where the marketplace sells leads; undefined otherwise. */
 export const priceOf = (

@@ -4,12 +4,17 @@ import { decodeInput } from "../../shared/decode.ts"
 import type { InvalidInput, PersistenceUnavailable } from "../../shared/errors.ts"
 import { now } from "../../shared/time.ts"
 import { discloseLead, type LeadView } from "../domain/disclosure.ops.ts"
-import { type LeadPriceMissing, RequestNotDispatching } from "../domain/dispatch.errors.ts"
+import {
+  type LeadPriceMissing,
+  type NotOfferProvider,
+  type OfferNotFound,
+  RequestNotDispatching,
+} from "../domain/dispatch.errors.ts"
 import { type OfferTransitionError, transitionOffer } from "../domain/offer.ops.ts"
 import type { RequestNotFound } from "../domain/service-request.ops.ts"
 import { OfferRepository } from "../ports/offer-repository.ts"
 import { OfferActionInput } from "./offer-inputs.ts"
-import { lockOffer, type NotOfferProvider, type OfferNotFound, priceOf } from "./offer-support.ts"
+import { lockOffer, priceOf } from "./offer-support.ts"
 import type { DispatchServices } from "./services.ts"
 import { audit, customerOf, inTransaction } from "./support.ts"
 

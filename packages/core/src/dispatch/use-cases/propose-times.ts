@@ -3,19 +3,17 @@ import { Policy } from "../../policy/policy-service.ts"
 import { decodeInput } from "../../shared/decode.ts"
 import type { InvalidInput, PersistenceUnavailable } from "../../shared/errors.ts"
 import { now } from "../../shared/time.ts"
-import { RequestNotDispatching } from "../domain/dispatch.errors.ts"
+import {
+  type NotOfferProvider,
+  type OfferNotFound,
+  RequestNotDispatching,
+} from "../domain/dispatch.errors.ts"
 import { type OfferTransitionError, transitionOffer } from "../domain/offer.ops.ts"
 import type { Offer } from "../domain/offer.ts"
 import type { RequestNotFound } from "../domain/service-request.ops.ts"
 import { OfferRepository } from "../ports/offer-repository.ts"
 import { ProposeTimesInput } from "./offer-inputs.ts"
-import {
-  lockOffer,
-  type NotOfferProvider,
-  notify,
-  type OfferNotFound,
-  partyOf,
-} from "./offer-support.ts"
+import { lockOffer, notify, partyOf } from "./offer-support.ts"
 import type { DispatchServices } from "./services.ts"
 import { audit, customerOf, inTransaction } from "./support.ts"
 

@@ -5,19 +5,17 @@ import { decodeInput } from "../../shared/decode.ts"
 import type { InvalidInput, PersistenceUnavailable } from "../../shared/errors.ts"
 import { now } from "../../shared/time.ts"
 import type { TransitionNotAllowed } from "../../vetting/domain/vetting.errors.ts"
-import type { LeadPriceMissing, RequestNotDispatching } from "../domain/dispatch.errors.ts"
+import type {
+  LeadPriceMissing,
+  OfferNotFound,
+  RequestNotDispatching,
+} from "../domain/dispatch.errors.ts"
 import { type OfferTransitionError, transitionOffer } from "../domain/offer.ops.ts"
 import type { NotRequestOwner, RequestNotFound } from "../domain/service-request.ops.ts"
 import { OfferRepository } from "../ports/offer-repository.ts"
 import type { DeclineOutcome } from "./decline-lead.ts"
 import { RejectProposedTimesInput } from "./offer-inputs.ts"
-import {
-  advanceDispatch,
-  lockOfferForHomeowner,
-  notify,
-  type OfferNotFound,
-  partyOf,
-} from "./offer-support.ts"
+import { advanceDispatch, lockOfferForHomeowner, notify, partyOf } from "./offer-support.ts"
 import type { DispatchServices } from "./services.ts"
 import { audit, inTransaction } from "./support.ts"
 

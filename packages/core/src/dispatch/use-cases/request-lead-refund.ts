@@ -5,6 +5,7 @@ import { decodeInput } from "../../shared/decode.ts"
 import type { InvalidInput, PersistenceUnavailable } from "../../shared/errors.ts"
 import { newLeadRefundId } from "../../shared/ids.ts"
 import { now } from "../../shared/time.ts"
+import type { NotOfferProvider, OfferNotFound } from "../domain/dispatch.errors.ts"
 import {
   checkRefundClaim,
   makeLeadRefund,
@@ -15,7 +16,7 @@ import type { RequestNotFound } from "../domain/service-request.ops.ts"
 import { LeadRefundRepository } from "../ports/lead-refund-repository.ts"
 import { RequestLeadRefundInput } from "./lead-refund-inputs.ts"
 import { claimFacts } from "./lead-refund-support.ts"
-import { lockOffer, type NotOfferProvider, type OfferNotFound } from "./offer-support.ts"
+import { lockOffer } from "./offer-support.ts"
 import type { DispatchServices } from "./services.ts"
 import { audit, inTransaction } from "./support.ts"
 

@@ -13,6 +13,9 @@ import { loadProvider } from "../../wallet/use-cases/support.ts"
 import { discloseLead, type LeadView } from "../domain/disclosure.ops.ts"
 import {
   type LeadPriceMissing,
+  LeadsNotSold,
+  type NotOfferProvider,
+  type OfferNotFound,
   ProviderIneligible,
   RequestNotDispatching,
   type UnlockCapReached,
@@ -22,12 +25,7 @@ import { type OfferTransitionError, transitionOffer } from "../domain/offer.ops.
 import type { RequestNotFound } from "../domain/service-request.ops.ts"
 import { OfferRepository } from "../ports/offer-repository.ts"
 import { OfferActionInput } from "./offer-inputs.ts"
-import {
-  LeadsNotSold,
-  lockOffer,
-  type NotOfferProvider,
-  type OfferNotFound,
-} from "./offer-support.ts"
+import { lockOffer } from "./offer-support.ts"
 import type { DispatchServices } from "./services.ts"
 import { audit, customerOf, inTransaction } from "./support.ts"
 

@@ -9,17 +9,13 @@ import type {
   LeadPriceMissing,
   RequestNotDispatching,
 } from "../../dispatch/domain/dispatch.errors.ts"
+import { type NotOfferProvider, OfferNotFound } from "../../dispatch/domain/dispatch.errors.ts"
 import { type OfferTransitionError, offerDeadline } from "../../dispatch/domain/offer.ops.ts"
 import type { Offer } from "../../dispatch/domain/offer.ts"
 import { RequestNotFound } from "../../dispatch/domain/service-request.ops.ts"
 import type { ServiceRequest, TimeWindow } from "../../dispatch/domain/service-request.ts"
 import { OfferRepository } from "../../dispatch/ports/offer-repository.ts"
-import {
-  type NotOfferProvider,
-  OfferNotFound,
-  partyOf,
-  priceOf,
-} from "../../dispatch/use-cases/offer-support.ts"
+import { partyOf, priceOf } from "../../dispatch/use-cases/offer-support.ts"
 import { previewLead } from "../../dispatch/use-cases/preview-lead.ts"
 import type { DispatchServices } from "../../dispatch/use-cases/services.ts"
 import { customerOf, loadRequest } from "../../dispatch/use-cases/support.ts"
