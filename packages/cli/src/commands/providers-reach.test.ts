@@ -74,6 +74,24 @@ describe("fundi ops providers reach", () => {
     expect(backwards.code).not.toBe(0)
     expect(backwards.stderr).toContain("availability.windows[0]")
 
+    const reach = (...args: ReadonlyArray<string>) =>
+      h.cli(["ops", "providers", "reach", partyId, ...args, ...why, ...as])
+    const radiusAlone = await reach("--radius-km", "5")
+    expect(radiusAlone.code).toBe(2)
+    expect(radiusAlone.stderr).toContain("--radius-km needs --base LAT,LNG")
+    const notAPoint = await reach("--base", "north", "--radius-km", "5")
+    expect(notAPoint.code).toBe(2)
+    expect(notAPoint.stderr).toContain("--base")
+    expect(notAPoint.stderr).toContain("must be LAT,LNG")
+    const notAWindow = await reach("--window", "mornings")
+    expect(notAWindow.code).toBe(2)
+    expect(notAWindow.stderr).toContain("must be FROM/TO as ISO times")
+    expect(
+      json<{ reach: { published: boolean } }>(
+        await h.cli(["ops", "providers", "show", partyId, ...as, "--json"]),
+      ).reach.published,
+    ).toBe(false)
+
     const unexplained = await h.cli(["ops", "providers", "reach", partyId, "--always", ...as])
     expect(unexplained.code).not.toBe(0)
     expect(unexplained.stderr).toContain("--reason")

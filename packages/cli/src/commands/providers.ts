@@ -15,8 +15,9 @@ import {
   setProviderReach,
   suspendParty,
 } from "@fundi/core"
-import { type Command, Option } from "commander"
+import { type Command, InvalidArgumentError, Option } from "commander"
 import { Effect } from "effect"
+import { UsageError } from "../errors.ts"
 import {
   applicationFields,
   type Json,
@@ -41,11 +42,11 @@ import {
 
 interface ReachOptions extends MutatingOptions {
   /** A string from --base, false from --no-base, undefined when neither was given. */
-  readonly base?: string | false
+  readonly base?: GeoPointOption | false
   readonly radiusKm?: string
   readonly capacity?: string
   readonly always?: boolean
-  readonly window?: ReadonlyArray<string>
+  readonly window?: ReadonlyArray<WindowOption>
 }
 
 interface ListOptions extends OpsOptions {
@@ -78,6 +79,37 @@ const printList = (session: Session, options: OpsOptions, views: ReadonlyArray<P
 }
 
 /** Plain data (numbers, strings, arrays, records) as the JSON writer takes it. */
+interface GeoPointOption {
+  readonly lat: number
+  readonly lng: number
+}
+interface WindowOption {
+  readonly start: number
+  readonly end: number
+}
+
+/** `--base -26.2041,28.0473`: two numbers; their ranges are the domain's to check. */
+const parseBase = (value: string): GeoPointOption => {
+  const parts = value.split(",").map((p) => p.trim())
+  const [lat, lng] = parts.map(Number)
+  if (parts.length !== 2 || parts.includes("") || !Number.isFinite(lat) || !Number.isFinite(lng)) {
+    throw new InvalidArgumentError("must be LAT,LNG in degrees, e.g. -26.2041,28.0473")
+  }
+  return { lat: lat as number, lng: lng as number }
+}
+
+/** `--window FROM/TO`, repeatable: two ISO times, e.g. 2026-12-01T08:00+02:00/2026-12-01T17:00+02:00. */
+const parseWindow = (value: string, previous: ReadonlyArray<WindowOption> = []) => {
+  const parts = value.split("/")
+  const [start, end] = parts.map((p) => (p.trim() === "" ? Number.NaN : Date.parse(p)))
+  if (parts.length !== 2 || !Number.isFinite(start) || !Number.isFinite(end)) {
+    throw new InvalidArgumentError(
+      "must be FROM/TO as ISO times, e.g. 2026-12-01T08:00+02:00/2026-12-01T17:00+02:00",
+    )
+  }
+  return [...previous, { start: start as number, end: end as number }]
+}
+
 const plainJson = (value: object): Json => JSON.parse(JSON.stringify(value)) as Json
 
 /** The reach as people read it: "base -26.2,28.05 within 15 km; always; 3 jobs at once". */
@@ -160,7 +192,11 @@ export const registerProviders = (ops: Command, session: Session): void => {
       "where and when a provider works: base and radius, hours, jobs at once (unset parts keep their value)",
     )
     .argument("<id>", "party id (pty_…)")
-    .option("--base <lat,lng>", "where they work from, e.g. -26.2041,28.0473 (with --radius-km)")
+    .option(
+      "--base <lat,lng>",
+      "where they work from, e.g. -26.2041,28.0473 (with --radius-km)",
+      parseBase,
+    )
     .option("--radius-km <km>", "how far from the base they travel")
     .option("--no-base", "cover the profile's areas only")
     .option("--capacity <n>", "most jobs at once")
@@ -168,38 +204,29 @@ export const registerProviders = (ops: Command, session: Session): void => {
     .option(
       "--window <from/to>",
       "available from/to (ISO times), repeatable; replaces --always",
-      (value: string, previous: ReadonlyArray<string> = []) => [...previous, value],
+      parseWindow,
     )
     .action(async (id: string, options: ReachOptions) => {
       const operator = operatorName(options.as, session.io.env)
       const current = await session.execute(getProviderReach(id), idLabels(id))
-      const instant = (text: string) => (text.trim() === "" ? Number.NaN : Date.parse(text))
+      const point = options.base === false ? undefined : (options.base ?? current.reach.base?.point)
+      const radiusKm = options.radiusKm ?? current.reach.base?.radiusKm
+      if (
+        options.base !== false &&
+        (options.base !== undefined || options.radiusKm !== undefined)
+      ) {
+        if (point === undefined)
+          throw new UsageError("--radius-km needs --base LAT,LNG: the provider has no base yet")
+        if (radiusKm === undefined)
+          throw new UsageError("--base needs --radius-km KM: the provider has no radius yet")
+      }
       const base =
-        options.base === false
+        point === undefined || radiusKm === undefined
           ? undefined
-          : typeof options.base === "string" || options.radiusKm !== undefined
-            ? {
-                point: (() => {
-                  const [lat, lng] = (typeof options.base === "string" ? options.base : "").split(
-                    ",",
-                  )
-                  return {
-                    lat: Number(lat ?? current.reach.base?.point.lat),
-                    lng: Number(lng ?? current.reach.base?.point.lng),
-                  }
-                })(),
-                radiusKm: Number(options.radiusKm ?? current.reach.base?.radiusKm),
-              }
-            : current.reach.base
+          : { point, radiusKm: Number(radiusKm) }
       const availability =
         options.window !== undefined
-          ? {
-              _tag: "windows",
-              windows: options.window.map((w) => {
-                const [from = "", to = ""] = w.split("/")
-                return { start: instant(from), end: instant(to) }
-              }),
-            }
+          ? { _tag: "windows", windows: options.window }
           : options.always
             ? { _tag: "always" }
             : current.reach.availability
