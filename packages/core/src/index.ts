@@ -1,4 +1,5 @@
 export * from "./audit/index.ts"
+export * from "./conversation/index.ts"
 export * from "./dispatch/index.ts"
 export * from "./ledger/index.ts"
 export * from "./links/index.ts"

@@ -1,4 +1,6 @@
 import { Schema } from "effect"
+import { DeliveryState } from "../../conversation/domain/inbound.ts"
+import { MessageIntent, TemplateIntent } from "../../conversation/domain/intent.ts"
 import { MessageId } from "../../shared/ids.ts"
 import { Instant } from "../../shared/time.ts"
 
@@ -19,7 +21,15 @@ export const OutboxMessage = Schema.Struct({
   /** The template it was rendered from, e.g. "application.approved". */
   template: Schema.NonEmptyString,
   subject: Schema.optionalKey(Schema.String),
+  /** Plain text: the whole message on email and SMS, the fallback rendering elsewhere. */
   body: Schema.String,
+  /** WhatsApp: what to send (buttons, a list...); without it the body goes as text. */
+  intent: Schema.optionalKey(MessageIntent),
+  /**
+   * WhatsApp: the approved template to send instead when the recipient's 24-hour
+   * customer-service window is closed. Without one such a message fails (131047).
+   */
+  fallbackTemplate: Schema.optionalKey(TemplateIntent),
   partyId: Schema.optionalKey(Schema.String),
   status: OutboxStatus,
   attempts: Schema.Number,
@@ -27,6 +37,11 @@ export const OutboxMessage = Schema.Struct({
   lastError: Schema.optionalKey(Schema.String),
   createdAt: Instant,
   sentAt: Schema.optionalKey(Instant),
+  /** The channel's id for the sent message (WhatsApp "wamid..."), which statuses refer to. */
+  providerMessageId: Schema.optionalKey(Schema.String),
+  /** The furthest delivery state the channel reported: sent -> delivered -> read, or failed. */
+  delivery: Schema.optionalKey(DeliveryState),
+  deliveryError: Schema.optionalKey(Schema.String),
 })
 export type OutboxMessage = typeof OutboxMessage.Type
 
@@ -37,4 +52,6 @@ export type MessageDraft = Pick<
 > & {
   readonly subject?: string
   readonly partyId?: string
+  readonly intent?: MessageIntent
+  readonly fallbackTemplate?: TemplateIntent
 }
