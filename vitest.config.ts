@@ -2,7 +2,7 @@ import { defineConfig } from "vitest/config"
 
 export default defineConfig({
   test: {
-    include: ["packages/*/src/**/*.test.ts", "packages/*/test/**/*.test.ts"],
+    include: ["packages/*/src/**/*.test.ts", "packages/*/test/**/*.test.ts", "bench/**/*.test.ts"],
     exclude: ["**/*.integration.test.ts", "**/node_modules/**"],
     // A hang guard, not a timing assertion: property runs on PGlite build a fresh schema each.
     testTimeout: 120_000,

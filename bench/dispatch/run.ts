@@ -26,6 +26,7 @@ import {
   shortlistQuery,
 } from "../../packages/adapters/src/postgres/index.ts"
 import { startTempServer, type TempServer } from "../ledger/postgres-server.ts"
+import { percentile } from "../ledger/stats.ts"
 
 type Knex = Parameters<typeof makeProviderDirectory>[0]
 
@@ -79,11 +80,6 @@ const generator = (start: number) => {
     chance: (p: number) => next() < p,
   }
 }
-
-const percentile = (sorted: ReadonlyArray<number>, p: number): number =>
-  sorted.length === 0
-    ? Number.NaN
-    : sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!
 
 const round = (x: number, digits: number) => Number(x.toFixed(digits))
 

@@ -20,6 +20,7 @@ import { Effect, ManagedRuntime } from "effect"
 import { layerKnex, makeKnex, migrateLatest } from "../../packages/adapters/src/postgres/index.ts"
 import { runPgbench } from "./pgbench.ts"
 import { startTempServer, type TempServer } from "./postgres-server.ts"
+import { percentile } from "./stats.ts"
 
 const { values: args } = parseArgs({
   options: {
@@ -61,11 +62,6 @@ const generator = (start: number) => {
     return (state >>> 0) % below
   }
 }
-
-const percentile = (sorted: ReadonlyArray<number>, p: number): number =>
-  sorted.length === 0
-    ? Number.NaN
-    : sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!
 
 const violationsIn = (report: LedgerCheckReport): number =>
   report.unbalancedUnits.length +

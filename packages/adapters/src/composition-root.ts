@@ -1,8 +1,11 @@
 import {
   type BackgroundCheck,
+  type ConversationStore,
   type DispatchServices,
   type Health,
+  type Inbox,
   layerPolicy,
+  type MediaSource,
   type Notifier,
   type ObjectStore,
   type Policy,
@@ -14,14 +17,38 @@ import { Container } from "inversify"
 import { layerBackgroundCheckManual } from "./background-check/background-check.manual.ts"
 import type { FundiConfig } from "./config.ts"
 import { type DatabaseHandle, openEmbeddedDatabase } from "./embedded/embedded-database.ts"
-import { ensureLinkSecret, linkSecretFileFor, randomLinkSecret } from "./links/link-secret.ts"
+import {
+  ensureGeneratedSecret,
+  ensureLinkSecret,
+  linkSecretFileFor,
+  randomLinkSecret,
+  secretFileFor,
+} from "./links/link-secret.ts"
 import type { LinkSigning } from "./links/secure-links.knex.ts"
-import { layerNotifier } from "./notifications/index.ts"
+import { layerNotifier, type NotifierOptions } from "./notifications/index.ts"
 import { isPgliteUrl, layerKnex, makeKnex, migrateLatest, pgliteDataDir } from "./postgres/index.ts"
 import { layerObjectStoreLocal } from "./storage/index.ts"
+import { layerMediaSourceGraph } from "./whatsapp/media-source.graph.ts"
+import { layerMediaSourceSimulator } from "./whatsapp/media-source.simulator.ts"
 
 /** Every service the edges (http, cli) can run effects with. */
-export type FundiServices = VettingServices | WalletServices | DispatchServices | Health | Notifier
+export type FundiServices =
+  | VettingServices
+  | WalletServices
+  | DispatchServices
+  | Health
+  | Notifier
+  | Inbox
+  | ConversationStore
+
+/** The WhatsApp webhook's secrets as resolved at start-up (generated ones included). */
+export interface WhatsAppWebhookSettings {
+  readonly appSecret: string
+  readonly verifyToken: string
+  /** No access token: the local simulator stands in for Meta. */
+  readonly simulator: boolean
+  readonly phoneNumberId: string
+}
 
 export interface Fundi {
   readonly config: FundiConfig
@@ -32,6 +59,8 @@ export interface Fundi {
   readonly migrationsApplied: ReadonlyArray<string>
   /** Which notifier adapters are in use, for people. */
   readonly notifications: string
+  /** For `makeApp({ whatsapp })`: the webhook's secrets, configured or generated. */
+  readonly whatsapp: WhatsAppWebhookSettings
   /** Closes the runtime and the pool or the embedded database; idempotent. */
   readonly close: () => Promise<void>
 }
@@ -68,7 +97,44 @@ export const Tokens = {
   BackgroundCheckLayer: Symbol.for("fundi.BackgroundCheckLayer"),
   ObjectStoreLayer: Symbol.for("fundi.ObjectStoreLayer"),
   LinkSigning: Symbol.for("fundi.LinkSigning"),
+  WhatsAppWebhook: Symbol.for("fundi.WhatsAppWebhook"),
+  MediaSourceLayer: Symbol.for("fundi.MediaSourceLayer"),
 } as const
+
+/** A phone number id for the simulator's payloads when none is configured. */
+const SIMULATOR_PHONE_NUMBER_ID = "100000000000001"
+
+/**
+ * The webhook's app secret and verify token: configured, or on the embedded database kept
+ * beside the data directory like the link secret (generated on first start, so the
+ * simulator's page and Meta's dashboard see the same value after a restart), or a
+ * throwaway one for `pglite://memory` and for a server without Meta credentials.
+ */
+const whatsappWebhookFor = (config: FundiConfig): WhatsAppWebhookSettings => {
+  const url = config.databaseUrl
+  const embeddedDir =
+    isPgliteUrl(url) && pgliteDataDir(url) !== "memory" ? pgliteDataDir(url) : undefined
+  const resolve = (
+    configured: Redacted.Redacted<string> | undefined,
+    file: string,
+    variable: string,
+  ): string =>
+    configured !== undefined
+      ? Redacted.value(configured)
+      : embeddedDir === undefined
+        ? randomLinkSecret()
+        : ensureGeneratedSecret(secretFileFor(embeddedDir, file), {
+            variable,
+            consequence: "update it in the Meta app dashboard",
+          })
+  const wa = config.whatsapp
+  return {
+    appSecret: resolve(wa.appSecret, "whatsapp-app-secret", "WHATSAPP_APP_SECRET"),
+    verifyToken: resolve(wa.verifyToken, "whatsapp-verify-token", "WHATSAPP_VERIFY_TOKEN"),
+    simulator: wa.simulator,
+    phoneNumberId: wa.phoneNumberId ?? SIMULATOR_PHONE_NUMBER_ID,
+  }
+}
 
 /**
  * The configured link secret; on the embedded database without one, the secret kept beside
@@ -101,6 +167,39 @@ const openDatabase = async (config: FundiConfig, options: OpenOptions): Promise<
   return { knex: db.knex, description: url.replace(/\/\/[^@/]*@/, "//***@"), close: db.close }
 }
 
+/** SMTP and the Cloud API when configured; the console stands in for each otherwise. */
+const notifierOptionsFor = (config: FundiConfig): NotifierOptions => {
+  const { smtp, whatsapp: wa } = config
+  return {
+    ...(smtp === undefined ? {} : { smtp: { url: smtp.url, from: smtp.from } }),
+    ...(wa.accessToken === undefined || wa.phoneNumberId === undefined
+      ? {}
+      : {
+          whatsapp: {
+            accessToken: wa.accessToken,
+            phoneNumberId: wa.phoneNumberId,
+            graphUrl: wa.graphUrl,
+            messagesPerSecond: wa.messagesPerSecond,
+          },
+        }),
+  }
+}
+
+/** Where each channel's messages go, for the startup banner (no secrets). */
+const describeNotifications = (config: FundiConfig): string => {
+  const whatsapp = notifierOptionsFor(config).whatsapp !== undefined
+  if (config.smtp === undefined && !whatsapp) return "console (all channels)"
+  return [
+    config.smtp === undefined
+      ? "email to the console"
+      : `email via ${config.smtp.url.replace(/\/\/[^@/]*@/, "//***@")}`,
+    whatsapp
+      ? `whatsapp via the Cloud API (${config.whatsapp.graphUrl}, ${config.whatsapp.messagesPerSecond}/s)`
+      : "whatsapp to the console",
+    "sms to the console",
+  ].join("; ")
+}
+
 /**
  * The composition root: inversify binds configuration and picks each port's adapter; one
  * Effect Layer is built from the container and run by one ManagedRuntime.
@@ -114,11 +213,7 @@ export const makeContainer = (config: FundiConfig, options: OpenOptions): Contai
     .onDeactivation((db) => db.close())
   container
     .bind<Layer.Layer<Notifier>>(Tokens.NotifierLayer)
-    .toResolvedValue(
-      (c: FundiConfig) =>
-        layerNotifier(c.smtp === undefined ? {} : { smtp: { url: c.smtp.url, from: c.smtp.from } }),
-      [Tokens.Config],
-    )
+    .toResolvedValue((c: FundiConfig) => layerNotifier(notifierOptionsFor(c)), [Tokens.Config])
   container
     .bind<Layer.Layer<BackgroundCheck>>(Tokens.BackgroundCheckLayer)
     .toConstantValue(layerBackgroundCheckManual)
@@ -126,6 +221,24 @@ export const makeContainer = (config: FundiConfig, options: OpenOptions): Contai
     .bind<Layer.Layer<ObjectStore>>(Tokens.ObjectStoreLayer)
     .toResolvedValue((c: FundiConfig) => layerObjectStoreLocal(c.filesDir), [Tokens.Config])
   container.bind<LinkSigning>(Tokens.LinkSigning).toResolvedValue(linkSigningFor, [Tokens.Config])
+  container
+    .bind<WhatsAppWebhookSettings>(Tokens.WhatsAppWebhook)
+    .toResolvedValue(whatsappWebhookFor, [Tokens.Config])
+  // Inbound photos and documents come from the Graph API; with no access token there is
+  // no Meta to fetch from, and the simulator page (/dev/whatsapp) uploads its files into
+  // the ObjectStore itself, where its MediaSource reads them back.
+  container
+    .bind<Layer.Layer<MediaSource> | Layer.Layer<never>>(Tokens.MediaSourceLayer)
+    .toResolvedValue(
+      (c: FundiConfig, objects: Layer.Layer<ObjectStore>) =>
+        c.whatsapp.accessToken === undefined
+          ? layerMediaSourceSimulator.pipe(L.provide(objects))
+          : layerMediaSourceGraph({
+              graphUrl: c.whatsapp.graphUrl,
+              accessToken: c.whatsapp.accessToken,
+            }),
+      [Tokens.Config, Tokens.ObjectStoreLayer],
+    )
   return container
 }
 
@@ -146,6 +259,7 @@ export const openFundi = async (config: FundiConfig, options: OpenOptions = {}):
       container.get<Layer.Layer<Notifier>>(Tokens.NotifierLayer),
       container.get<Layer.Layer<BackgroundCheck>>(Tokens.BackgroundCheckLayer),
       container.get<Layer.Layer<ObjectStore>>(Tokens.ObjectStoreLayer),
+      container.get<Layer.Layer<MediaSource> | Layer.Layer<never>>(Tokens.MediaSourceLayer),
     )
     const runtime = ManagedRuntime.make(layer) as ManagedRuntime.ManagedRuntime<
       FundiServices,
@@ -157,10 +271,8 @@ export const openFundi = async (config: FundiConfig, options: OpenOptions = {}):
       runtime,
       database: db.description,
       migrationsApplied,
-      notifications:
-        config.smtp === undefined
-          ? "console (all channels)"
-          : `email via ${config.smtp.url.replace(/\/\/[^@/]*@/, "//***@")}; whatsapp and sms to the console`,
+      whatsapp: container.get<WhatsAppWebhookSettings>(Tokens.WhatsAppWebhook),
+      notifications: describeNotifications(config),
       close: () => {
         closed ??= runtime.dispose().finally(() => container.unbindAllAsync())
         return closed

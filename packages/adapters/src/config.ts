@@ -30,7 +30,30 @@ export interface FundiConfig {
   readonly linkSecret: Redacted.Redacted<string> | undefined
   /** The origin secure links point at (no trailing slash), e.g. https://fundi.example.com. */
   readonly publicUrl: string
+  readonly whatsapp: WhatsAppConfig
 }
+
+/** The WhatsApp Cloud API channel (see README, "WhatsApp"). */
+export interface WhatsAppConfig {
+  /**
+   * Meta's app secret, the HMAC key of webhook signatures. Undefined only when the
+   * composition root may generate one: the embedded database, or no access token.
+   */
+  readonly appSecret: Redacted.Redacted<string> | undefined
+  /** What Meta echoes in the webhook verification; generated like the app secret. */
+  readonly verifyToken: Redacted.Redacted<string> | undefined
+  /** Graph API bearer token; without it there is no Meta: outbound goes to the console. */
+  readonly accessToken: Redacted.Redacted<string> | undefined
+  readonly phoneNumberId: string | undefined
+  /** e.g. https://graph.facebook.com/v23.0 (no trailing slash); tests point it at a fake. */
+  readonly graphUrl: string
+  /** Send rate per business number (Cloud API: 80 by default, up to 1,000). */
+  readonly messagesPerSecond: number
+  /** No access token: the local simulator (/dev/whatsapp) stands in for Meta. */
+  readonly simulator: boolean
+}
+
+export const DEFAULT_WHATSAPP_GRAPH_URL = "https://graph.facebook.com/v23.0"
 
 export const DEFAULT_DATABASE_URL = "pglite://./.fundi/db"
 export const DEFAULT_FILES_DIR = "./.fundi/files"
@@ -59,6 +82,15 @@ export const configVariables = {
   FUNDI_LINK_SECRET:
     "at least 32 characters signing secure links; required with a PostgreSQL server (the embedded default generates one)",
   FUNDI_PUBLIC_URL: "the http(s) origin secure links point at, e.g. https://fundi.example.com",
+  WHATSAPP_APP_SECRET:
+    "the Meta app secret webhooks are signed with; required with a PostgreSQL server and an access token",
+  WHATSAPP_VERIFY_TOKEN:
+    "the token Meta echoes when verifying the webhook; required with a PostgreSQL server and an access token",
+  WHATSAPP_ACCESS_TOKEN:
+    "a WhatsApp Cloud API access token; without one the local simulator is used",
+  WHATSAPP_PHONE_NUMBER_ID: "the Cloud API phone number id messages are sent from",
+  WHATSAPP_GRAPH_URL: "the Graph API base URL, default https://graph.facebook.com/v23.0",
+  WHATSAPP_MPS: "messages per second sent to WhatsApp, 1-1000 (default 80)",
   FUNDI_CONFIG: "the path of an optional JSON file holding any of these variables",
 } as const
 
@@ -219,6 +251,8 @@ export const loadConfig = (env: Env, cwd: string = process.cwd()): FundiConfig =
     )
   }
 
+  const whatsapp = whatsappConfig(get, /^(postgres|postgresql):\/\//.test(databaseUrl), problems)
+
   let policy: MarketplacePolicy = presets.subscription
   try {
     policy = loadPolicy(get("FUNDI_POLICY") ?? "subscription", cwd)
@@ -242,5 +276,56 @@ export const loadConfig = (env: Env, cwd: string = process.cwd()): FundiConfig =
     filesDir: resolve(cwd, get("FUNDI_FILES_DIR") ?? DEFAULT_FILES_DIR),
     linkSecret: linkSecret === undefined ? undefined : Redacted.make(linkSecret),
     publicUrl,
+    whatsapp,
+  }
+}
+
+const whatsappConfig = (
+  get: (k: keyof typeof configVariables) => string | undefined,
+  serverDatabase: boolean,
+  problems: string[],
+): WhatsAppConfig => {
+  const secret = (
+    name: "WHATSAPP_APP_SECRET" | "WHATSAPP_VERIFY_TOKEN" | "WHATSAPP_ACCESS_TOKEN",
+  ) => {
+    const value = get(name)
+    return value === undefined ? undefined : Redacted.make(value)
+  }
+  const accessToken = secret("WHATSAPP_ACCESS_TOKEN")
+  const appSecret = secret("WHATSAPP_APP_SECRET")
+  const verifyToken = secret("WHATSAPP_VERIFY_TOKEN")
+  const phoneNumberId = get("WHATSAPP_PHONE_NUMBER_ID")
+  if (accessToken !== undefined && serverDatabase) {
+    // Meta signs with the app's secret and echoes the token set in its dashboard: a
+    // generated one would reject every real delivery, and every process must agree.
+    if (appSecret === undefined) {
+      problems.push(
+        "WHATSAPP_APP_SECRET: is required with a PostgreSQL server and WHATSAPP_ACCESS_TOKEN (the app secret from the Meta app dashboard)",
+      )
+    }
+    if (verifyToken === undefined) {
+      problems.push(
+        "WHATSAPP_VERIFY_TOKEN: is required with a PostgreSQL server and WHATSAPP_ACCESS_TOKEN (the verify token set for the webhook in the Meta app dashboard)",
+      )
+    }
+  }
+  if (accessToken !== undefined && phoneNumberId === undefined) {
+    problems.push("WHATSAPP_PHONE_NUMBER_ID: is required with WHATSAPP_ACCESS_TOKEN")
+  }
+  if (phoneNumberId !== undefined && !/^\d+$/.test(phoneNumberId)) {
+    problems.push(`WHATSAPP_PHONE_NUMBER_ID: "${phoneNumberId}" must be the numeric id Meta shows`)
+  }
+  const graphUrlText = get("WHATSAPP_GRAPH_URL")
+  if (graphUrlText !== undefined && !/^https?:\/\/[^/\s?#]+(\/[^\s?#]*)?$/.test(graphUrlText)) {
+    problems.push(`WHATSAPP_GRAPH_URL: "${graphUrlText}" must be an http(s) URL`)
+  }
+  return {
+    appSecret,
+    verifyToken,
+    accessToken,
+    phoneNumberId,
+    graphUrl: (graphUrlText ?? DEFAULT_WHATSAPP_GRAPH_URL).replace(/\/+$/, ""),
+    messagesPerSecond: integer("WHATSAPP_MPS", get("WHATSAPP_MPS") ?? "80", 1, 1000, problems),
+    simulator: accessToken === undefined,
   }
 }

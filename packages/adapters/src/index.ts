@@ -7,3 +7,4 @@ export {
   startOutboxWorker,
 } from "./notifications/outbox-worker.ts"
 export * from "./scheduler/index.ts"
+export * from "./whatsapp/index.ts"

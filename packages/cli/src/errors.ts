@@ -7,6 +7,8 @@ import {
   InvalidTransfer,
   NotAProvider,
   ObjectNotFound,
+  OutboxMessageNotFound,
+  OutboxMessageNotRetryable,
   RequestNotFound,
   TopUpNotFound,
   UnsupportedContent,
@@ -220,6 +222,20 @@ const explainWalletFailure = (error: unknown): ReadonlyArray<string> | undefined
     ]
   }
   if (error instanceof InvalidTransfer) return [`error: ${error.message}`]
+  if (error instanceof OutboxMessageNotFound) {
+    return [
+      `error: ${error.message}`,
+      "hint: `fundi ops outbox list --failed` lists the failed messages with their ids",
+    ]
+  }
+  if (error instanceof OutboxMessageNotRetryable) {
+    return [
+      `error: ${error.message}`,
+      error.status === "sent"
+        ? "hint: a sent message is not sent twice; if it was undeliverable, check the number with `fundi ops conversations show PHONE`"
+        : "hint: a worker is sending it right now; see how it went with `fundi ops outbox list`",
+    ]
+  }
   if (error instanceof UnsupportedContent) {
     return [`error: ${error.message}`, "hint: send a PDF, JPEG or PNG file"]
   }

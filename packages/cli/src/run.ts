@@ -3,6 +3,7 @@ import { Command, CommanderError } from "commander"
 import { registerApplications } from "./commands/applications.ts"
 import { registerAudit } from "./commands/audit.ts"
 import { registerBackgroundCheck } from "./commands/background-check.ts"
+import { registerConversations } from "./commands/conversations.ts"
 import { registerCredits } from "./commands/credits.ts"
 import { registerDb } from "./commands/db.ts"
 import { registerDev } from "./commands/dev.ts"
@@ -10,6 +11,7 @@ import { registerDispatch } from "./commands/dispatch.ts"
 import { registerLeads } from "./commands/leads.ts"
 import { registerLedger } from "./commands/ledger.ts"
 import { registerLinks } from "./commands/links.ts"
+import { registerOutbox } from "./commands/outbox.ts"
 import { registerProviders } from "./commands/providers.ts"
 import { registerRequests } from "./commands/requests.ts"
 import { registerServe } from "./commands/serve.ts"
@@ -63,6 +65,8 @@ export const buildProgram = (session: Session): Command => {
   registerLedger(ops, session)
   registerAudit(ops, session)
   registerLinks(ops, session)
+  registerConversations(ops, session)
+  registerOutbox(ops, session)
   registerDev(program, session)
   return program
 }

@@ -18,7 +18,9 @@ import { partyRoutes } from "./routes/parties.routes.ts"
 import { providerReachRoutes } from "./routes/provider-reach.routes.ts"
 import { requestRoutes } from "./routes/requests.routes.ts"
 import { walletRoutes } from "./routes/wallet.routes.ts"
+import { whatsappWebhookRoutes } from "./routes/whatsapp-webhook.routes.ts"
 import type { ApiRuntime, RouteDeps } from "./run-effect.ts"
+import { simulatorRoutes } from "./simulator/simulator.routes.ts"
 
 export interface MakeAppOptions {
   /** Built by the composition root; the app never disposes it. */
@@ -29,6 +31,12 @@ export interface MakeAppOptions {
   readonly logError?: ErrorLogger
   /** FUNDI_PUBLIC_URL: link pages also accept forms posted from this origin (behind a proxy). */
   readonly publicUrl?: string
+  readonly whatsapp?: {
+    readonly appSecret: string
+    readonly verifyToken: string
+    readonly simulator: boolean
+    readonly phoneNumberId: string
+  }
 }
 
 /** The HTTP application: health, the versioned JSON API and its OpenAPI document. */
@@ -45,6 +53,14 @@ export const makeApp = (options: MakeAppOptions): Hono => {
   app.route("/", healthRoutes(deps))
   // The secure link pages (HTML): public, each request authorised by its link's token.
   app.route("/", pageRoutes(deps, { publicUrl: options.publicUrl }))
+  // Meta's webhook: outside /api/v1 and its bearer key, each delivery proven by its signature.
+  if (options.whatsapp !== undefined) {
+    app.route("/", whatsappWebhookRoutes(deps, options.whatsapp))
+  }
+  // Only without Meta credentials: the page hands the app secret to the browser.
+  if (options.whatsapp?.simulator) {
+    app.route("/", simulatorRoutes(deps, options.whatsapp))
+  }
 
   // Public, registered before the key check, so integrators can read it without a key.
   app.get("/api/v1/openapi.json", (c) => c.json(openApi))

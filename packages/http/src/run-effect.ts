@@ -1,10 +1,25 @@
-import type { DispatchServices, Health, VettingServices, WalletServices } from "@fundi/core"
+import type {
+  ConversationStore,
+  DispatchServices,
+  Health,
+  Inbox,
+  VettingServices,
+  WalletServices,
+} from "@fundi/core"
 import { type Effect, Exit, type ManagedRuntime } from "effect"
 import type { Context } from "hono"
 import { causeResponse, type DomainError, type ErrorLogger, sendError } from "./error-response.ts"
 
 /** The services the HTTP edge runs use cases with. */
-export type ApiServices = VettingServices | WalletServices | DispatchServices | Health
+export type ApiServices =
+  | VettingServices
+  | WalletServices
+  | DispatchServices
+  | Health
+  // The WhatsApp webhook records deliveries before it answers.
+  | Inbox
+  // The simulator (/dev/whatsapp) shows a conversation as ops see it.
+  | ConversationStore
 
 /**
  * The runtime the composition root builds. `in R` makes a runtime with more services (say

@@ -9,21 +9,38 @@ export const MIN_LINK_SECRET_LENGTH = 32
 export const randomLinkSecret = (): string => randomBytes(32).toString("base64url")
 
 /** Where the embedded default keeps its generated secret: beside the data directory. */
-export const linkSecretFileFor = (dataDir: string): string =>
-  join(dirname(dataDir.replace(/\/+$/, "")), "link-secret")
+export const linkSecretFileFor = (dataDir: string): string => secretFileFor(dataDir, "link-secret")
+
+/** Where the embedded default keeps a generated secret named `name`: beside the data directory. */
+export const secretFileFor = (dataDir: string, name: string): string =>
+  join(dirname(dataDir.replace(/\/+$/, "")), name)
 
 /**
  * The embedded default's link secret: read from `file`, or generated once and written there
  * readable by the owner only (0600), so links sent before a restart still open after it.
  * Two processes starting at once both end up with the one that reached the disk first.
  */
-export const ensureLinkSecret = (file: string): string => {
+export const ensureLinkSecret = (file: string): string =>
+  ensureGeneratedSecret(file, {
+    variable: "FUNDI_LINK_SECRET",
+    consequence: "links already sent stop opening",
+  })
+
+/**
+ * A secret the embedded default generates once and keeps in `file` (0600), read back on
+ * every later start; `variable` is the setting that overrides it, named in the error when
+ * the file holds something too short to be one of ours.
+ */
+export const ensureGeneratedSecret = (
+  file: string,
+  options: { readonly variable: string; readonly consequence: string },
+): string => {
   const read = () => readFileSync(file, "utf8").trim()
   try {
     const existing = read()
     if (existing.length >= MIN_LINK_SECRET_LENGTH) return existing
     throw new Error(
-      `${file} holds a link secret shorter than ${MIN_LINK_SECRET_LENGTH} characters; delete it to generate a new one (links already sent stop opening) or set FUNDI_LINK_SECRET`,
+      `${file} holds a secret shorter than ${MIN_LINK_SECRET_LENGTH} characters; delete it to generate a new one (${options.consequence}) or set ${options.variable}`,
     )
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw e

@@ -32,6 +32,11 @@ export const makeConsoleNotifier = (
     send: (message) =>
       Effect.sync(() => {
         write(formatMessageLine(message))
+        // A WhatsApp message gets an id as the Cloud API would give one, so the simulator's
+        // read receipts come back through the webhook onto this message.
+        return message.channel === "whatsapp"
+          ? { providerMessageId: `wamid.console.${message.id}` }
+          : {}
       }),
   })
 }

@@ -17,6 +17,7 @@ const recording = (name: string, log: string[]) =>
           )
         : Effect.sync(() => {
             log.push(`${name}:${message.id}`)
+            return {}
           }),
   })
 

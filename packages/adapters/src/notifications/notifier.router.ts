@@ -1,5 +1,9 @@
 import { type NotificationChannel, Notifier } from "@fundi/core"
 import { Effect, Layer } from "effect"
+import {
+  type CloudApiSenderOptions,
+  makeCloudApiNotifier,
+} from "../whatsapp/message-sender.cloud-api.ts"
 import { type ConsoleNotifierOptions, makeConsoleNotifier } from "./notifier.console.ts"
 import { makeSmtpNotifier, parseSmtpUrl, type SmtpNotifierOptions } from "./notifier.smtp.ts"
 
@@ -13,11 +17,14 @@ export const makeRoutingNotifier = (routes: ChannelNotifiers): typeof Notifier.S
 export interface NotifierOptions extends ConsoleNotifierOptions {
   /** Email goes out over SMTP when set, otherwise to the console like everything else. */
   readonly smtp?: SmtpNotifierOptions
+  /** WhatsApp goes to the Cloud API when set, otherwise to the console (and the simulator). */
+  readonly whatsapp?: CloudApiSenderOptions
 }
 
 /**
  * The Notifier the composition root provides: email over SMTP when configured, else the
- * console; WhatsApp and SMS to the console until their adapters exist. The SMTP transport
+ * console; WhatsApp over the Cloud API when configured, else the console; SMS to the
+ * console until its adapter exists. The SMTP transport
  * lives as long as the layer. A bad SMTP URL throws here, naming the problem.
  */
 export const layerNotifier = (options: NotifierOptions = {}): Layer.Layer<Notifier> => {
@@ -34,7 +41,9 @@ export const layerNotifier = (options: NotifierOptions = {}): Layer.Layer<Notifi
               Effect.sync(() => makeSmtpNotifier(smtp)),
               (transport) => Effect.sync(transport.close),
             )).notifier
-      return makeRoutingNotifier({ email, whatsapp: toConsole, sms: toConsole })
+      const whatsapp =
+        options.whatsapp === undefined ? toConsole : makeCloudApiNotifier(options.whatsapp)
+      return makeRoutingNotifier({ email, whatsapp, sms: toConsole })
     }),
   )
 }

@@ -116,7 +116,7 @@ export const makeSmtpNotifier = (options: SmtpNotifierOptions): SmtpNotifier => 
                 headers: { "X-Fundi-Message-Id": message.id, "X-Fundi-Template": message.template },
               }),
             catch: toDeliveryFailed,
-          }).pipe(Effect.asVoid),
+          }).pipe(Effect.as({})),
   })
 
   return { notifier, close: () => transport.close() }

@@ -2,6 +2,7 @@ import { Notifier, Outbox, type OutboxMessage } from "@fundi/core"
 import {
   arbOutboxMessage,
   InMemoryStore,
+  layerConversationStoreInMemory,
   layerInMemoryStore,
   layerOutboxInMemory,
   layerTransactionsInMemory,
@@ -44,9 +45,13 @@ afterEach(async () => {
 
 const runtimeWith = (notifier: Layer.Layer<Notifier>) => {
   const runtime = ManagedRuntime.make(
-    Layer.mergeAll(layerOutboxInMemory, layerTransactionsInMemory, notifier, captureLogs).pipe(
-      Layer.provideMerge(Layer.fresh(layerInMemoryStore)),
-    ),
+    Layer.mergeAll(
+      layerOutboxInMemory,
+      layerTransactionsInMemory,
+      layerConversationStoreInMemory,
+      notifier,
+      captureLogs,
+    ).pipe(Layer.provideMerge(Layer.fresh(layerInMemoryStore))),
   )
   runtimes.push(runtime)
   return runtime
@@ -122,7 +127,8 @@ describe("outbox worker", () => {
 
   it("runs again at once after a full batch, so a backlog does not wait for the poll", async () => {
     const runtime = runtimeWith(layerConsoleNotifier({ write: () => {} }))
-    await enqueue(runtime, messages(7, "whatsapp"))
+    // Not WhatsApp: its sending rules would refuse recipients who never wrote to us.
+    await enqueue(runtime, messages(7, "sms"))
     // A poll interval far longer than the test timeout: only the immediate re-runs can
     // send all seven messages in batches of two.
     start(runtime, { pollMs: 3_600_000, batchSize: 2, leaseMs: 60_000 })
@@ -163,7 +169,10 @@ describe("outbox worker", () => {
           send: (message) =>
             Effect.andThen(
               Effect.sync(() => started.push(message.id)),
-              Effect.promise(() => gate),
+              Effect.as(
+                Effect.promise(() => gate),
+                {},
+              ),
             ),
         }),
       ),

@@ -1,4 +1,5 @@
 import {
+  type ConversationStore,
   type DeliveryCounts,
   deliverDueMessages,
   type Notifier,
@@ -30,7 +31,7 @@ export interface OutboxWorker {
 
 /** The runtime only has to provide what `deliverDueMessages` needs. */
 export type OutboxWorkerRuntime = ManagedRuntime.ManagedRuntime<
-  Outbox | Notifier | Transactions,
+  Outbox | Notifier | Transactions | ConversationStore,
   unknown
 >
 

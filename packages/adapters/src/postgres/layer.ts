@@ -2,7 +2,9 @@ import type {
   ApplicationRepository,
   AuditLog,
   ContactBook,
+  ConversationStore,
   Health,
+  Inbox,
   LeadRefundRepository,
   Ledger,
   OfferRepository,
@@ -22,7 +24,9 @@ import { type LinkSigning, layerSecureLinks } from "../links/secure-links.knex.t
 import { layerApplicationRepository } from "./application-repository.knex.ts"
 import { layerAuditLog } from "./audit-log.knex.ts"
 import { layerContactBook } from "./contact-book.knex.ts"
+import { layerConversationStore } from "./conversation-store.knex.ts"
 import { layerHealth } from "./health.knex.ts"
+import { layerInbox } from "./inbox.knex.ts"
 import { layerLeadRefundRepository } from "./lead-refund-repository.knex.ts"
 import { layerLedger } from "./ledger.knex.ts"
 import { layerOfferRepository } from "./offer-repository.knex.ts"
@@ -51,6 +55,8 @@ export type PostgresServices =
   | LeadRefundRepository
   | ProviderDirectory
   | SecureLinks
+  | Inbox
+  | ConversationStore
 
 /**
  * All Postgres adapters on one Knex instance (a server pool or PGlite). The caller owns
@@ -77,6 +83,8 @@ export const layerKnex = (
     layerOfferRepository(knex),
     layerLeadRefundRepository(knex),
     layerProviderDirectory(knex),
+    layerInbox(knex),
+    layerConversationStore(knex),
     layerSecureLinks(
       knex,
       options.links ?? {

@@ -77,6 +77,65 @@ if (url === undefined) {
       })
 
     it.effect(
+      "transfers on an account that may go below zero do not wait for each other (decision 0011)",
+      () =>
+        Effect.gen(function* () {
+          const db = yield* isolatedDatabase(url, { poolMax: 4 })
+          const [alice, bob] = [aCreditsAccount(1), aCreditsAccount(2)]
+          const ledger = yield* Effect.provide(
+            Effect.gen(function* () {
+              const ledger = yield* Ledger
+              for (const account of [issuanceAccount, alice, bob])
+                yield* ledger.openAccount(account)
+              return ledger
+            }),
+            layerKnex(db.knex),
+          )
+          const grant = (trx: typeof db.knex, id: string, to: Account) =>
+            trx.raw(
+              "select ledger_transfer(?, ?, ?, 5, 'CREDIT', 'grant', null, '{}', now()) as outcome",
+              [id, issuanceAccount.id, to.id],
+            )
+          yield* Effect.promise(async () => {
+            // One grant holds what it wrote until it commits...
+            const holding = await db.knex.transaction()
+            try {
+              await grant(holding, "grant:hold", alice)
+              // ...and another, on another connection, goes through meanwhile. Before the
+              // stripes it queued on the issuance account's row and hit the lock timeout.
+              await db.knex.transaction(async (trx) => {
+                await trx.raw("set local lock_timeout = '10s'")
+                await grant(trx, "grant:pass", bob)
+              })
+            } finally {
+              await holding.commit()
+            }
+          })
+          const check = yield* Effect.provide(
+            Effect.gen(function* () {
+              return {
+                issuance: yield* ledger.balance(issuanceAccount.id),
+                alice: yield* ledger.balance(alice.id),
+                bob: yield* ledger.balance(bob.id),
+                report: yield* ledger.check(),
+              }
+            }),
+            layerKnex(db.knex),
+          )
+          expect(check.issuance).toBe(-10n)
+          expect([check.alice, check.bob]).toEqual([5n, 5n])
+          expect(check.report.ok).toBe(true)
+          const stripes = yield* Effect.promise(() =>
+            db.knex.raw<{ rows: Array<{ n: number }> }>(
+              "select count(*)::int as n from ledger_balance_stripes where account_id = ? and balance <> 0",
+              [issuanceAccount.id],
+            ),
+          )
+          expect(stripes.rows[0]?.n).toBe(2)
+        }),
+    )
+
+    it.effect(
       `${CONNECTIONS} connections draining one no-overdraft account never overdraw it`,
       () =>
         withServer(

@@ -94,9 +94,11 @@ interface LockedAccount extends AccountRow {
 }
 
 /**
- * The whole transfer in one round trip: the `ledger_transfer` function (migration 0002)
- * locks both accounts in id order, reads the transfer already recorded under the id, and
- * records the transfer and moves both balances only when the rules would apply it. It
+ * The whole transfer in one round trip: the `ledger_transfer` function (migrations 0002
+ * and 0012) locks the no-overdraft accounts among the two in id order, reads the transfer
+ * already recorded under the id, and records the transfer and moves both balances only
+ * when the rules would apply it. The other side's balance lives in stripes (decision 0011)
+ * and is never waited for: no rule depends on it. It
  * returns what it read (the balances before the transfer), so the adapter can decide
  * with the core's rules.
  */
@@ -233,8 +235,8 @@ const accountsBefore = (knex: Knex, applied: Transfer) =>
     const rows = rowsOf(
       yield* query(knex, "ledger.transfer", (db) =>
         db.raw<{ rows: Array<LockedAccount> }>(
-          `select ${ACCOUNT_COLUMNS}, balance::text as balance from ledger_accounts
-           where id in (?, ?) order by id`,
+          `select ${ACCOUNT_COLUMNS}, ledger_account_balance(id)::text as balance
+           from ledger_accounts where id in (?, ?) order by id`,
           [applied.debitAccountId, applied.creditAccountId],
         ),
       ),
@@ -280,9 +282,13 @@ const CHECK = `
     select credit_account_id, amount from ledger_transfers
   ), computed as (
     select account_id, sum(change) as total from moves group by account_id
+  ), striped as (
+    select account_id, sum(balance) as total from ledger_balance_stripes group by account_id
   ), per_account as (
-    select a.id, a.unit, a.no_overdraft, a.balance, coalesce(c.total, 0) as from_transfers
+    select a.id, a.unit, a.no_overdraft, a.balance + coalesce(s.total, 0) as balance,
+      coalesce(c.total, 0) as from_transfers
     from ledger_accounts a left join computed c on c.account_id = a.id
+    left join striped s on s.account_id = a.id
   ), problems as (
     select t.id, 1 as n, 'amount ' || t.amount || ' is not positive' as problem
     from ledger_transfers t where t.amount <= 0
@@ -381,7 +387,7 @@ const isLine = (
  */
 const STATEMENT = `
   with account as (
-    select id, balance from ledger_accounts where id = ?
+    select id, ledger_account_balance(id) as balance from ledger_accounts where id = ?
   ), lines as (
     select * from (
       (select ${TRANSFER_COLUMNS}, seq, amount as change_amount, 1 as sign from ledger_transfers
@@ -484,7 +490,7 @@ export const makeLedger = (knex: Knex): Ledger["Service"] => {
     balance: (id) =>
       query(knex, "ledger.balance", (db) =>
         db.raw<{ rows: Array<{ balance: string }> }>(
-          "select balance::text as balance from ledger_accounts where id = ?",
+          "select ledger_account_balance(id)::text as balance from ledger_accounts where id = ?",
           [id],
         ),
       ).pipe(

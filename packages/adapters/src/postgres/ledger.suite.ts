@@ -581,7 +581,8 @@ const tablesAsState = async (knex: Knex): Promise<LedgerState> => {
     "no_overdraft",
     "owner_party_id",
     "created_at",
-    knex.raw("balance::text as balance"),
+    // Balances as the adapter keeps them: the row plus its stripes (decision 0011).
+    knex.raw("ledger_account_balance(id)::text as balance"),
   )
   const transfers = await knex("ledger_transfers")
     .select(

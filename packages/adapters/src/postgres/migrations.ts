@@ -19,6 +19,53 @@ const sql =
     for (const statement of statements) await knex.raw(statement)
   }
 
+/** `ledger_transfer` as migration 0002 created it (0012 replaces it; its down restores it). */
+const LEDGER_TRANSFER_0002 = `create function ledger_transfer(
+      p_id text, p_debit text, p_credit text, p_amount bigint, p_unit text, p_reason text,
+      p_memo text, p_links jsonb, p_at timestamptz
+    ) returns json language plpgsql as $$
+      declare
+        v_accounts json;
+        v_existing json;
+        v_inserted integer := 0;
+      begin
+        -- Locks both accounts in id order (ORDER BY is applied before FOR UPDATE), so
+        -- transfers between the same accounts in opposite directions queue, not deadlock.
+        select coalesce(json_agg(locked), '[]'::json) into v_accounts from (
+          select id, kind, unit, no_overdraft, owner_party_id, created_at,
+            balance::text as balance
+          from ledger_accounts where id in (p_debit, p_credit)
+          order by id
+          for update
+        ) locked;
+        select to_json(t) into v_existing from (
+          select id, debit_account_id, credit_account_id, amount::text as amount, unit,
+            reason, memo, links, created_at
+          from ledger_transfers where id = p_id
+        ) t;
+        if v_existing is null and p_amount > 0 and p_debit <> p_credit
+          and exists (select 1 from ledger_accounts where id = p_debit and unit = p_unit
+            and (not no_overdraft or balance >= p_amount))
+          and exists (select 1 from ledger_accounts where id = p_credit and unit = p_unit)
+        then
+          -- A transaction recording the same id on other accounts (so not queued behind
+          -- these locks) may commit first: then nothing is inserted, and nothing moves.
+          insert into ledger_transfers
+            (id, debit_account_id, credit_account_id, amount, unit, reason, memo, links,
+             created_at)
+          values (p_id, p_debit, p_credit, p_amount, p_unit, p_reason, p_memo, p_links, p_at)
+          on conflict (id) do nothing;
+          get diagnostics v_inserted = row_count;
+          if v_inserted = 1 then
+            update ledger_accounts set balance = balance - p_amount where id = p_debit;
+            update ledger_accounts set balance = balance + p_amount where id = p_credit;
+          end if;
+        end if;
+        return json_build_object(
+          'accounts', v_accounts, 'existing', v_existing, 'inserted', v_inserted);
+      end
+    $$`
+
 const vettingFoundation: Migration = {
   name: "0001_vetting_foundation",
   up: sql(
@@ -223,51 +270,7 @@ const ledgerAndWallet: Migration = {
     // only when the core's rules (decideTransfer) would: the adapter decides again from
     // the rows it returns, the balances before the transfer, and rolls back on any
     // disagreement; refusals write nothing.
-    `create function ledger_transfer(
-      p_id text, p_debit text, p_credit text, p_amount bigint, p_unit text, p_reason text,
-      p_memo text, p_links jsonb, p_at timestamptz
-    ) returns json language plpgsql as $$
-      declare
-        v_accounts json;
-        v_existing json;
-        v_inserted integer := 0;
-      begin
-        -- Locks both accounts in id order (ORDER BY is applied before FOR UPDATE), so
-        -- transfers between the same accounts in opposite directions queue, not deadlock.
-        select coalesce(json_agg(locked), '[]'::json) into v_accounts from (
-          select id, kind, unit, no_overdraft, owner_party_id, created_at,
-            balance::text as balance
-          from ledger_accounts where id in (p_debit, p_credit)
-          order by id
-          for update
-        ) locked;
-        select to_json(t) into v_existing from (
-          select id, debit_account_id, credit_account_id, amount::text as amount, unit,
-            reason, memo, links, created_at
-          from ledger_transfers where id = p_id
-        ) t;
-        if v_existing is null and p_amount > 0 and p_debit <> p_credit
-          and exists (select 1 from ledger_accounts where id = p_debit and unit = p_unit
-            and (not no_overdraft or balance >= p_amount))
-          and exists (select 1 from ledger_accounts where id = p_credit and unit = p_unit)
-        then
-          -- A transaction recording the same id on other accounts (so not queued behind
-          -- these locks) may commit first: then nothing is inserted, and nothing moves.
-          insert into ledger_transfers
-            (id, debit_account_id, credit_account_id, amount, unit, reason, memo, links,
-             created_at)
-          values (p_id, p_debit, p_credit, p_amount, p_unit, p_reason, p_memo, p_links, p_at)
-          on conflict (id) do nothing;
-          get diagnostics v_inserted = row_count;
-          if v_inserted = 1 then
-            update ledger_accounts set balance = balance - p_amount where id = p_debit;
-            update ledger_accounts set balance = balance + p_amount where id = p_credit;
-          end if;
-        end if;
-        return json_build_object(
-          'accounts', v_accounts, 'existing', v_existing, 'inserted', v_inserted);
-      end
-    $$`,
+    LEDGER_TRANSFER_0002,
 
     `create table top_ups (
       id text collate "C" primary key,
@@ -700,6 +703,207 @@ const leadRefunds: Migration = {
   down: sql("drop table lead_refunds"),
 }
 
+// WhatsApp outbound: what to send (an interactive intent, the template for a closed
+// 24-hour window) and what the channel reported back. provider_message_id is unique so a
+// delivery status names exactly one message; partial, since email and console sends have none.
+const outboxDelivery: Migration = {
+  name: "0011_outbox_delivery",
+  up: sql(
+    'alter table outbox add column provider_message_id text collate "C"',
+    `alter table outbox add column delivery text
+      constraint outbox_delivery_check check (delivery in ('sent', 'delivered', 'read', 'failed'))`,
+    "alter table outbox add column delivery_error text",
+    "alter table outbox add column intent jsonb",
+    "alter table outbox add column fallback_template jsonb",
+    `create unique index outbox_provider_message_id_key on outbox (provider_message_id)
+      where provider_message_id is not null`,
+    // The conversation history of one phone number or address (fundi ops conversations).
+    'create index outbox_to_idx on outbox ("to", created_at desc, seq desc)',
+  ),
+  down: sql(
+    "drop index outbox_to_idx",
+    "drop index outbox_provider_message_id_key",
+    "alter table outbox drop column fallback_template",
+    "alter table outbox drop column intent",
+    "alter table outbox drop column delivery_error",
+    "alter table outbox drop column delivery",
+    "alter table outbox drop column provider_message_id",
+  ),
+}
+
+/**
+ * Balances of accounts that may go below zero (platform revenue, credit issuance, external
+ * cash) are kept in stripes instead of one row, so that concurrent transfers into the same
+ * account do not queue on its row lock (decision 0011). Nothing about such an account's
+ * balance can refuse a transfer, so nothing needs to read it under a lock.
+ */
+const ledgerBalanceStripes: Migration = {
+  name: "0012_ledger_balance_stripes",
+  up: sql(
+    // An account's balance is ledger_accounts.balance plus the sum of its stripes; a
+    // stripe's row lock is held until commit like any other.
+    `create table ledger_balance_stripes (
+      account_id text collate "C" not null references ledger_accounts (id),
+      stripe smallint not null
+        constraint ledger_balance_stripes_stripe_check check (stripe between 0 and 31),
+      balance bigint not null,
+      constraint ledger_balance_stripes_pkey primary key (account_id, stripe)
+    )`,
+    `create function ledger_account_balance(p_account text) returns bigint
+      language sql stable as $$
+        select a.balance + coalesce(
+          (select sum(s.balance) from ledger_balance_stripes s where s.account_id = a.id), 0)
+        from ledger_accounts a where a.id = p_account
+      $$`,
+    // Every account that may go below zero gets its 32 stripes when it is opened (and the
+    // existing ones now), so a transfer never has to insert one: an insert would wait for
+    // a concurrent uncommitted insert of the same stripe.
+    `create function ledger_open_stripes() returns trigger language plpgsql as $$
+      begin
+        insert into ledger_balance_stripes (account_id, stripe, balance)
+        select new.id, n, 0 from generate_series(0, 31) n;
+        return null;
+      end
+    $$`,
+    `create trigger ledger_accounts_open_stripes after insert on ledger_accounts
+      for each row when (not new.no_overdraft) execute function ledger_open_stripes()`,
+    `insert into ledger_balance_stripes (account_id, stripe, balance)
+      select a.id, n, 0 from ledger_accounts a cross join generate_series(0, 31) n
+      where not a.no_overdraft`,
+    // Adds a change to an account: in place for a no-overdraft account (its CHECK is the
+    // last guard against an overdraft, and the transfer holds its lock), else to a stripe
+    // that no other transaction holds, starting from this session's own, so concurrent
+    // transfers into one account do not wait for each other while stripes last. With all
+    // 32 busy it queues on the session's own stripe.
+    `create function ledger_move(p_account text, p_change bigint) returns void
+      language plpgsql as $$
+      declare
+        v_stripe smallint;
+      begin
+        update ledger_accounts set balance = balance + p_change
+          where id = p_account and no_overdraft;
+        if found then
+          return;
+        end if;
+        select stripe into v_stripe from ledger_balance_stripes
+          where account_id = p_account
+          order by (stripe - pg_backend_pid() % 32 + 32) % 32
+          for update skip locked limit 1;
+        if not found then
+          v_stripe := pg_backend_pid() % 32;
+        end if;
+        update ledger_balance_stripes set balance = balance + p_change
+          where account_id = p_account and stripe = v_stripe;
+      end
+    $$`,
+    // As in 0002, except that only the no-overdraft side is locked: its balance decides
+    // whether the transfer may happen. The other side's balance is read for the adapter's
+    // decision (which does not depend on it) without waiting for other transfers.
+    `create or replace function ledger_transfer(
+      p_id text, p_debit text, p_credit text, p_amount bigint, p_unit text, p_reason text,
+      p_memo text, p_links jsonb, p_at timestamptz
+    ) returns json language plpgsql as $$
+      declare
+        v_accounts json;
+        v_existing json;
+        v_inserted integer := 0;
+      begin
+        -- No-overdraft is fixed when an account is opened, so it can select what to lock.
+        -- Locked in id order, so opposite transfers queue instead of deadlocking.
+        perform 1 from ledger_accounts
+          where id in (p_debit, p_credit) and no_overdraft order by id for update;
+        select coalesce(json_agg(a order by a.id), '[]'::json) into v_accounts from (
+          select id, kind, unit, no_overdraft, owner_party_id, created_at,
+            ledger_account_balance(id)::text as balance
+          from ledger_accounts where id in (p_debit, p_credit)
+        ) a;
+        select to_json(t) into v_existing from (
+          select id, debit_account_id, credit_account_id, amount::text as amount, unit,
+            reason, memo, links, created_at
+          from ledger_transfers where id = p_id
+        ) t;
+        if v_existing is null and p_amount > 0 and p_debit <> p_credit
+          and exists (select 1 from ledger_accounts where id = p_debit and unit = p_unit
+            and (not no_overdraft or balance >= p_amount))
+          and exists (select 1 from ledger_accounts where id = p_credit and unit = p_unit)
+        then
+          insert into ledger_transfers
+            (id, debit_account_id, credit_account_id, amount, unit, reason, memo, links,
+             created_at)
+          values (p_id, p_debit, p_credit, p_amount, p_unit, p_reason, p_memo, p_links, p_at)
+          on conflict (id) do nothing;
+          get diagnostics v_inserted = row_count;
+          if v_inserted = 1 then
+            perform ledger_move(p_debit, -p_amount);
+            perform ledger_move(p_credit, p_amount);
+          end if;
+        end if;
+        return json_build_object(
+          'accounts', v_accounts, 'existing', v_existing, 'inserted', v_inserted);
+      end
+    $$`,
+  ),
+  down: sql(
+    // Folds the stripes back into the rows before the function that ignores them returns.
+    `update ledger_accounts a set balance = a.balance + s.total
+      from (select account_id, sum(balance) as total from ledger_balance_stripes
+        group by account_id) s
+      where s.account_id = a.id`,
+    LEDGER_TRANSFER_0002.replace("create function", "create or replace function"),
+    "drop function ledger_move(text, bigint)",
+    "drop trigger ledger_accounts_open_stripes on ledger_accounts",
+    "drop function ledger_open_stripes()",
+    "drop function ledger_account_balance(text)",
+    "drop table ledger_balance_stripes",
+  ),
+}
+
+// WhatsApp inbound: every webhook update is written here before Meta gets its 200 and
+// processed after, once per key (a redelivery hits the primary key and is skipped). seq
+// keeps arrival order within one delivery, which received_at cannot. Sessions hold each
+// phone's place in a conversation flow.
+const whatsappInbox: Migration = {
+  name: "0010_whatsapp_inbox",
+  up: sql(
+    `create table inbox (
+      seq bigint generated always as identity,
+      key text collate "C" primary key,
+      channel text not null constraint inbox_channel_check check (channel in ('whatsapp')),
+      phone text collate "C" not null,
+      kind text not null constraint inbox_kind_check check (kind in ('message', 'status')),
+      update jsonb not null,
+      status text not null
+        constraint inbox_status_check check (status in ('pending', 'processing', 'processed', 'failed')),
+      attempts integer not null default 0,
+      next_attempt_at timestamptz not null,
+      received_at timestamptz not null,
+      processed_at timestamptz,
+      last_error text
+    )`,
+    // The claim scans open entries only; processed ones pile up and must not slow it.
+    `create index inbox_open_idx on inbox (received_at, seq)
+      where status in ('pending', 'processing')`,
+    `create index inbox_open_phone_idx on inbox (phone, received_at, seq)
+      where status in ('pending', 'processing') and kind = 'message'`,
+    "create index inbox_phone_idx on inbox (phone, received_at desc, seq desc)",
+    `create table conversation_sessions (
+      phone text collate "C" primary key,
+      channel text not null
+        constraint conversation_sessions_channel_check check (channel in ('whatsapp')),
+      party_id text collate "C",
+      position jsonb,
+      opted_out boolean not null,
+      last_inbound_at timestamptz,
+      -- The last message handled: a message handled again (its inbox entry re-claimed
+      -- after a crash) changes nothing.
+      last_message_id text,
+      updated_at timestamptz not null
+    )`,
+    "create index conversation_sessions_recent_idx on conversation_sessions (updated_at desc, phone)",
+  ),
+  down: sql("drop table conversation_sessions", "drop table inbox"),
+}
+
 export const migrations: ReadonlyArray<Migration> = [
   vettingFoundation,
   ledgerAndWallet,
@@ -710,6 +914,9 @@ export const migrations: ReadonlyArray<Migration> = [
   providerReach,
   secureLinks,
   leadRefunds,
+  whatsappInbox,
+  outboxDelivery,
+  ledgerBalanceStripes,
 ]
 
 /** Knex's migration source interface over the in-code list. */

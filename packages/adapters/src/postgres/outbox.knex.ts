@@ -1,7 +1,7 @@
 import { Outbox, OutboxMessage } from "@fundi/core"
 import { Effect, Layer, Option } from "effect"
 import type { Knex } from "knex"
-import { deferInsert, flushDeferred, fromTimestamp, query, toDate } from "./executor.ts"
+import { deferInsert, flushDeferred, fromTimestamp, query, toDate, toJson } from "./executor.ts"
 import { decodeRow, optional } from "./rows.ts"
 
 interface OutboxRow {
@@ -19,6 +19,11 @@ interface OutboxRow {
   readonly last_error: string | null
   readonly created_at: Date
   readonly sent_at: Date | null
+  readonly provider_message_id: string | null
+  readonly delivery: string | null
+  readonly delivery_error: string | null
+  readonly intent: unknown
+  readonly fallback_template: unknown
 }
 
 const TABLE = "outbox"
@@ -38,6 +43,11 @@ const toRow = (m: OutboxMessage) => ({
   last_error: m.lastError ?? null,
   created_at: toDate(m.createdAt),
   sent_at: m.sentAt === undefined ? null : toDate(m.sentAt),
+  provider_message_id: m.providerMessageId ?? null,
+  delivery: m.delivery ?? null,
+  delivery_error: m.deliveryError ?? null,
+  intent: m.intent === undefined ? null : toJson(m.intent),
+  fallback_template: m.fallbackTemplate === undefined ? null : toJson(m.fallbackTemplate),
 })
 
 const decodeMessage = decodeRow(OutboxMessage, TABLE)
@@ -59,6 +69,11 @@ const fromRow = (row: OutboxRow) =>
       ...optional("lastError", row.last_error),
       createdAt: fromTimestamp(row.created_at),
       ...optional("sentAt", row.sent_at === null ? null : fromTimestamp(row.sent_at)),
+      ...optional("intent", row.intent),
+      ...optional("fallbackTemplate", row.fallback_template),
+      ...optional("providerMessageId", row.provider_message_id),
+      ...optional("delivery", row.delivery),
+      ...optional("deliveryError", row.delivery_error),
     },
     row.id,
   )
@@ -122,11 +137,15 @@ export const makeOutbox = (knex: Knex): Outbox["Service"] =>
             Effect.flatMap((rows) => Effect.forEach(rows, fromRow)),
           ),
 
-    markSent: (id, at) =>
+    markSent: (id, at, providerMessageId) =>
       sent(knex, "outbox.markSent", (db) =>
         db(TABLE)
           .where({ id })
-          .update({ status: "sent", sent_at: toDate(at) }),
+          .update({
+            status: "sent",
+            sent_at: toDate(at),
+            ...(providerMessageId === undefined ? {} : { provider_message_id: providerMessageId }),
+          }),
       ).pipe(Effect.asVoid),
 
     markFailed: (id, error, retryAt) =>
@@ -152,6 +171,22 @@ export const makeOutbox = (knex: Knex): Outbox["Service"] =>
         ),
       ),
 
+    findByProviderMessageId: (providerMessageId) =>
+      sent(knex, "outbox.findByProviderMessageId", (db) =>
+        db<OutboxRow>(TABLE).where({ provider_message_id: providerMessageId }),
+      ).pipe(
+        Effect.flatMap((rows) =>
+          rows[0] === undefined ? Effect.succeedNone : Effect.map(fromRow(rows[0]), Option.some),
+        ),
+      ),
+
+    recordDelivery: (id, state, error) =>
+      sent(knex, "outbox.recordDelivery", (db) =>
+        db(TABLE)
+          .where({ id })
+          .update({ delivery: state, delivery_error: error ?? null }),
+      ).pipe(Effect.asVoid),
+
     list: (filter) =>
       sent(knex, "outbox.list", (db) => {
         const q = db<OutboxRow>(TABLE).orderBy([
@@ -160,6 +195,9 @@ export const makeOutbox = (knex: Knex): Outbox["Service"] =>
         ])
         if (filter.status !== undefined) q.where({ status: filter.status })
         if (filter.partyId !== undefined) q.where({ party_id: filter.partyId })
+        if (filter.to !== undefined) q.where({ to: filter.to })
+        if (filter.channel !== undefined) q.where({ channel: filter.channel })
+        if (filter.delivery !== undefined) q.where({ delivery: filter.delivery })
         if (filter.limit !== undefined) q.limit(filter.limit)
         return q
       }).pipe(Effect.flatMap((rows) => Effect.forEach(rows, fromRow))),

@@ -74,6 +74,7 @@ it("serves HTTP on the configured port, says what is configured, and stops clean
   expect(stdout).toMatch(/database:\s+in-memory \(test\)/)
   expect(stdout).toMatch(/notifications:\s+collected \(test\)/)
   expect(stdout).toMatch(/JSON API:\s+disabled \(set FUNDI_API_KEY\)/)
+  expect(stdout).toContain(`simulator at ${url}/dev/whatsapp`)
   expect(stderr).toBe("SIGTERM: shutting down\n")
   // Requests stop first, then the scheduler, then the worker, then the database.
   expect(events).toEqual([

@@ -1,4 +1,9 @@
-import { type Fundi, startOfferScheduler, startOutboxWorker } from "@fundi/adapters"
+import {
+  type Fundi,
+  startInboxWorker,
+  startOfferScheduler,
+  startOutboxWorker,
+} from "@fundi/adapters"
 import { Health } from "@fundi/core"
 import { startServer } from "@fundi/http"
 import type { Command } from "commander"
@@ -15,6 +20,8 @@ export interface ServeDeps {
   readonly startOutboxWorker: (fundi: Fundi) => { readonly stop: () => Promise<void> }
   /** The offer scheduler: time-to-live, unlock hold and proposed-time expiries. */
   readonly startOfferScheduler: (fundi: Fundi) => { readonly stop: () => Promise<void> }
+  /** The WhatsApp inbox worker; the default one when absent. */
+  readonly startInboxWorker?: (fundi: Fundi) => { readonly stop: () => Promise<void> }
   /** Resolves with the signal's name when the process is asked to stop. */
   readonly shutdownSignal: () => Promise<string>
 }
@@ -38,10 +45,22 @@ export const processShutdownSignal = (): Promise<string> =>
 const OUTBOX_BATCH_SIZE = 50
 const OUTBOX_LEASE_MS = 60_000
 
+/**
+ * Inbox runs: a claim takes one message per phone, so a batch is as many people as there
+ * are; a lease of two minutes outlasts a media download and a conversation step.
+ */
+const INBOX_BATCH_SIZE = 50
+const INBOX_LEASE_MS = 120_000
+
 export const defaultServeDeps: ServeDeps = {
   startServer: (fundi, options) =>
     startServer(
-      { runtime: fundi.runtime, apiKey: fundi.config.apiKey, publicUrl: fundi.config.publicUrl },
+      {
+        runtime: fundi.runtime,
+        apiKey: fundi.config.apiKey,
+        publicUrl: fundi.config.publicUrl,
+        whatsapp: fundi.whatsapp,
+      },
       options,
     ),
   startOutboxWorker: (fundi) =>
@@ -52,6 +71,14 @@ export const defaultServeDeps: ServeDeps = {
     }),
   startOfferScheduler: (fundi) =>
     startOfferScheduler({ runtime: fundi.runtime, pollMs: fundi.config.schedulerPollMs }),
+  // Webhook deliveries are answered the moment they are recorded; the conversation waits
+  // for this poll, so it is the outbox's (FUNDI_OUTBOX_POLL_MS): one knob for chat latency.
+  startInboxWorker: (fundi) =>
+    startInboxWorker(fundi.runtime, {
+      pollMs: fundi.config.outboxPollMs,
+      batchSize: INBOX_BATCH_SIZE,
+      leaseMs: INBOX_LEASE_MS,
+    }),
   shutdownSignal: processShutdownSignal,
 }
 
@@ -71,12 +98,14 @@ export const serve = async (
   const fundi = await session.fundi({ serve: true, migrate: true })
   await session.execute(Health.use((health) => health.checkDatabase))
   const worker = deps.startOutboxWorker(fundi)
+  const inbox = (deps.startInboxWorker ?? defaultServeDeps.startInboxWorker)?.(fundi)
   const scheduler = deps.startOfferScheduler(fundi)
   let server: Awaited<ReturnType<ServeDeps["startServer"]>>
   try {
     server = await deps.startServer(fundi, { port: fundi.config.port })
   } catch (e) {
     await scheduler.stop()
+    await inbox?.stop()
     await worker.stop()
     throw e
   }
@@ -87,6 +116,9 @@ export const serve = async (
     policy: `${policy.name} (${policy.model})`,
     notifications: fundi.notifications,
     api: fundi.config.apiKey === undefined ? "disabled (set FUNDI_API_KEY)" : "enabled",
+    whatsapp: fundi.whatsapp.simulator
+      ? `simulator at ${server.url}/dev/whatsapp (set WHATSAPP_ACCESS_TOKEN for Meta)`
+      : "Cloud API",
   }
   if (options.json) {
     writeJson(out, configured)
@@ -99,6 +131,7 @@ export const serve = async (
         ["policy", configured.policy],
         ["notifications", configured.notifications],
         ["JSON API", configured.api],
+        ["WhatsApp", configured.whatsapp],
       ],
       "  ",
     )
@@ -107,8 +140,10 @@ export const serve = async (
   const signal = await stopping
   session.io.stderr.write(`${signal}: shutting down\n`)
   await server.close()
-  // The scheduler first: its last run may enqueue messages the worker then still sends.
+  // The scheduler and the inbox first: their last runs may enqueue messages the worker
+  // then still sends.
   await scheduler.stop()
+  await inbox?.stop()
   await worker.stop()
   // The session closes the database when `run` returns.
 }

@@ -31,6 +31,7 @@ const layerNotifierCollecting = (sent: Array<OutboxMessage>): Layer.Layer<Notifi
       send: (message) =>
         Effect.sync(() => {
           sent.push(message)
+          return {}
         }),
     }),
   )
@@ -72,6 +73,12 @@ export const makeHarness = (options: HarnessOptions = {}) => {
       database: "in-memory (test)",
       migrationsApplied: [],
       notifications: "collected (test)",
+      whatsapp: {
+        appSecret: "harness-whatsapp-app-secret",
+        verifyToken: "harness-whatsapp-verify-token",
+        simulator: config.whatsapp.simulator,
+        phoneNumberId: config.whatsapp.phoneNumberId ?? "100000000000001",
+      },
       close: async () => {
         closed++
       },

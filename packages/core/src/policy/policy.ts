@@ -3,6 +3,11 @@ import { Email } from "../shared/phone.ts"
 
 const NonNegativeInt = Schema.Number.check(Schema.isInt(), Schema.isGreaterThanOrEqualTo(0))
 const PositiveInt = Schema.Number.check(Schema.isInt(), Schema.isGreaterThanOrEqualTo(1))
+const Slug = Schema.String.check(
+  Schema.isPattern(/^[a-z0-9][a-z0-9-]{0,39}$/u, {
+    message: "must be a lower-case slug such as plumbing",
+  }),
+)
 
 /** Whether the runtime's Intl knows the zone (pure: no I/O, no clock). */
 export const isKnownTimeZone = (zone: string): boolean => {
@@ -104,6 +109,20 @@ export const MarketplacePolicy = Schema.Struct({
   timeZone: Schema.String.check(
     Schema.makeFilter((zone: string) => isKnownTimeZone(zone), {
       message: "must be an IANA time zone such as Africa/Johannesburg",
+    }),
+  ),
+  /** What homeowners can ask for. Optional, so existing policy files stay valid. */
+  catalog: Schema.optionalKey(
+    Schema.Struct({
+      /** Offered in this order (the WhatsApp list shows the first ten). */
+      categories: Schema.Array(Schema.Struct({ id: Slug, name: Schema.NonEmptyString })),
+      /**
+       * What a virtual consultation booked in a chat lasts and costs (minor units of the
+       * policy currency); without it the chat offers in-person visits only.
+       */
+      virtualConsultation: Schema.optionalKey(
+        Schema.Struct({ minutes: PositiveInt, priceMinor: PositiveInt }),
+      ),
     }),
   ),
   /** How the operations team is reached. Optional, so existing policy files stay valid. */

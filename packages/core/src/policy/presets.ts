@@ -11,6 +11,20 @@ const shared = {
   uploads: { maxBytes: 5 * 1024 * 1024 },
   currency: "ZAR",
   timeZone: "Africa/Johannesburg",
+  catalog: {
+    categories: [
+      { id: "plumbing", name: "Plumbing" },
+      { id: "electrical", name: "Electrical" },
+      { id: "appliance-repair", name: "Appliance repair" },
+      { id: "carpentry", name: "Carpentry" },
+      { id: "painting", name: "Painting" },
+      { id: "roofing", name: "Roofing" },
+      { id: "locksmith", name: "Locksmith" },
+      { id: "garden", name: "Garden and outdoor" },
+      { id: "cleaning", name: "Cleaning" },
+      { id: "pest-control", name: "Pest control" },
+    ],
+  },
 } as const
 
 const plans: MarketplacePolicy["subscription"]["plans"] = [
@@ -56,6 +70,10 @@ export const subscriptionPreset: MarketplacePolicy = {
   },
   dispatch: { strategy: "sequential", broadcastSize: 1, offerTtlMinutes: 15 },
   subscription: { plans, platformFeeBps: 1_500 },
+  catalog: {
+    ...shared.catalog,
+    virtualConsultation: { minutes: 30, priceMinor: 25_000 },
+  },
 }
 
 /** Providers buy credits and spend them to unlock leads. */

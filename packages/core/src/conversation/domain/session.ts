@@ -24,6 +24,11 @@ export const ConversationSession = Schema.Struct({
   optedOut: Schema.Boolean,
   /** Their last message: WhatsApp's 24-hour customer-service window runs from it. */
   lastInboundAt: Schema.optionalKey(Instant),
+  /**
+   * The id of the last message the engine handled: a message handled again (a retry after
+   * a crash between commit and acknowledgement) must not move the flow a second step.
+   */
+  lastMessageId: Schema.optionalKey(Schema.String),
   updatedAt: Instant,
 })
 export type ConversationSession = typeof ConversationSession.Type

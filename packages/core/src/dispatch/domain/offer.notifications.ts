@@ -1,3 +1,4 @@
+import { leadOfferedIntent, timesProposedIntent } from "../../conversation/domain/offer.intents.ts"
 import { handoverLinkExpiresAt, leadLinkExpiresAt } from "../../links/domain/secure-link.ops.ts"
 import type { LinkGrant } from "../../links/domain/secure-link.ts"
 import type { MessageDraft } from "../../notifications/domain/outbox-message.ts"
@@ -7,7 +8,7 @@ import {
   type RenderedMessage,
 } from "../../notifications/domain/party-messages.ts"
 import type { MarketplacePolicy } from "../../policy/policy.ts"
-import type { RequestId } from "../../shared/ids.ts"
+import type { OfferId, RequestId } from "../../shared/ids.ts"
 import { type Instant, toIso } from "../../shared/time.ts"
 import type { Party } from "../../vetting/domain/party.ts"
 import type { LeadView } from "./disclosure.ops.ts"
@@ -56,6 +57,8 @@ export type OfferNotice =
       readonly _tag: "TimesProposed"
       /** The request the homeowner's handover link opens (to pick a time there). */
       readonly requestId: RequestId
+      /** The offer whose times these are: the chat list's rows answer it. */
+      readonly offerId?: OfferId
       readonly customer: Party
       readonly provider: Party
       readonly category: string
@@ -206,5 +209,36 @@ export const offerNotifications = (
   policy: MarketplacePolicy,
   /** The URL of the notice's secure link (see `linkGrantFor`), appended to the text. */
   linkUrl?: string,
-): ReadonlyArray<MessageDraft> =>
-  messagesForParty(eventId, recipient(notice), withLink(render(notice, policy), notice, linkUrl))
+): ReadonlyArray<MessageDraft> => {
+  const message = withLink(render(notice, policy), notice, linkUrl)
+  return messagesForParty(eventId, recipient(notice), withIntent(message, notice, policy))
+}
+
+/**
+ * On WhatsApp a lead comes with buttons and proposed times with a list, so people answer
+ * with a tap (the conversation engine reads the ids); the text stays the fallback.
+ */
+const withIntent = (
+  message: RenderedMessage,
+  notice: OfferNotice,
+  policy: MarketplacePolicy,
+): RenderedMessage => {
+  switch (notice._tag) {
+    case "LeadOffered":
+      return { ...message, intent: leadOfferedIntent(message.body, notice.offer.id, policy.model) }
+    case "TimesProposed":
+      return notice.offerId === undefined
+        ? message
+        : {
+            ...message,
+            intent: timesProposedIntent(
+              message.body,
+              notice.offerId,
+              notice.slots,
+              policy.timeZone,
+            ),
+          }
+    default:
+      return message
+  }
+}

@@ -57,6 +57,7 @@ export const proposeTimes: (
         {
           _tag: "TimesProposed",
           requestId: request.id,
+          offerId: offer.id,
           customer: yield* customerOf(request),
           provider: yield* partyOf(offer.providerId),
           category: request.category,

@@ -1,10 +1,16 @@
 import { Schema } from "effect"
 
-/** A send failed. `permanent` failures are not retried (bad address, opted out…). */
+/**
+ * A send failed. `permanent` failures are not retried (bad address, opted out…). `code`
+ * is the channel's error code (WhatsApp 131047...). `retryAfterMs` is how long the
+ * channel asked us to wait (a rate limit): the next attempt is no sooner than that.
+ */
 export class DeliveryFailed extends Schema.TaggedError<DeliveryFailed>()("DeliveryFailed", {
   channel: Schema.String,
   detail: Schema.String,
   permanent: Schema.Boolean,
+  code: Schema.optionalKey(Schema.Number),
+  retryAfterMs: Schema.optionalKey(Schema.Number),
 }) {
   override get message() {
     return `${this.channel} delivery failed${this.permanent ? " permanently" : ""}: ${this.detail}`

@@ -1,12 +1,18 @@
 import { Context, type Effect, type Option } from "effect"
+import type { DeliveryState } from "../../conversation/domain/inbound.ts"
 import type { PersistenceUnavailable } from "../../shared/errors.ts"
 import type { MessageId } from "../../shared/ids.ts"
 import type { Instant } from "../../shared/time.ts"
-import type { OutboxMessage, OutboxStatus } from "../domain/outbox-message.ts"
+import type { NotificationChannel, OutboxMessage, OutboxStatus } from "../domain/outbox-message.ts"
 
 export interface OutboxFilter {
   readonly status?: OutboxStatus
   readonly partyId?: string
+  /** Messages addressed to this phone number or email address. */
+  readonly to?: string
+  readonly channel?: NotificationChannel
+  /** Messages the channel reported in this delivery state (a "failed" one is undeliverable). */
+  readonly delivery?: DeliveryState
   readonly limit?: number
 }
 
@@ -27,7 +33,15 @@ export class Outbox extends Context.Service<
       readonly limit: number
       readonly leaseMs: number
     }) => Effect.Effect<ReadonlyArray<OutboxMessage>, PersistenceUnavailable>
-    readonly markSent: (id: MessageId, at: Instant) => Effect.Effect<void, PersistenceUnavailable>
+    /**
+     * `providerMessageId` is the channel's id for the sent message (WhatsApp "wamid..."),
+     * which later delivery statuses name; it is unique across the outbox.
+     */
+    readonly markSent: (
+      id: MessageId,
+      at: Instant,
+      providerMessageId?: string,
+    ) => Effect.Effect<void, PersistenceUnavailable>
     /** Back to pending for another try at `retryAt`, or `failed` for good when retryAt is absent. */
     readonly markFailed: (
       id: MessageId,
@@ -37,6 +51,18 @@ export class Outbox extends Context.Service<
     readonly findById: (
       id: MessageId,
     ) => Effect.Effect<Option.Option<OutboxMessage>, PersistenceUnavailable>
+    readonly findByProviderMessageId: (
+      providerMessageId: string,
+    ) => Effect.Effect<Option.Option<OutboxMessage>, PersistenceUnavailable>
+    /**
+     * Sets the delivery state the channel reported and its error, if any (the error is
+     * cleared when absent). The caller decides whether the state may move (delivery-status.ops).
+     */
+    readonly recordDelivery: (
+      id: MessageId,
+      state: DeliveryState,
+      error?: string,
+    ) => Effect.Effect<void, PersistenceUnavailable>
     /** Newest first. */
     readonly list: (
       filter: OutboxFilter,

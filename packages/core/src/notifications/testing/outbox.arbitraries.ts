@@ -1,4 +1,5 @@
 import * as fc from "fast-check"
+import type { MessageIntent, TemplateIntent } from "../../conversation/domain/intent.ts"
 import {
   arbEmail,
   arbEventId,
@@ -23,6 +24,27 @@ export const arbTemplate: fc.Arbitrary<string> = fc.constantFrom(
   "party.reinstated",
 )
 
+export const arbTemplateIntent: fc.Arbitrary<TemplateIntent> = fc.record({
+  _tag: fc.constant("template" as const),
+  name: fc.constantFrom("lead_offer", "handover_ready", "conversation_stopped"),
+  language: fc.constantFrom("en", "en_US", "sw"),
+  parameters: fc.array(arbText(40), { maxLength: 3 }),
+})
+
+/** A few intent kinds, enough to round-trip the shapes through storage. */
+export const arbStoredIntent: fc.Arbitrary<MessageIntent> = fc.oneof(
+  fc.record({ _tag: fc.constant("text" as const), body: arbText(200) }),
+  fc.record({
+    _tag: fc.constant("buttons" as const),
+    body: arbText(200),
+    buttons: fc.array(fc.record({ id: arbText(20), title: arbText(20) }), {
+      minLength: 1,
+      maxLength: 3,
+    }),
+  }),
+  arbTemplateIntent,
+)
+
 /** A freshly enqueued message: pending, never attempted, due when created. */
 export const arbOutboxMessage: fc.Arbitrary<OutboxMessage> = fc
   .record(
@@ -37,6 +59,8 @@ export const arbOutboxMessage: fc.Arbitrary<OutboxMessage> = fc
       body: fc.string({ maxLength: 300 }),
       partyId: arbPartyId,
       createdAt: arbInstant,
+      intent: arbStoredIntent,
+      fallbackTemplate: arbTemplateIntent,
     },
     {
       requiredKeys: ["id", "eventId", "channel", "phone", "email", "template", "body", "createdAt"],

@@ -1,6 +1,7 @@
 import { Effect, Option } from "effect"
 import * as fc from "fast-check"
 import { describe, expect, it } from "vitest"
+import type { DeliveryState } from "../../conversation/domain/inbound.ts"
 import type { MessageId } from "../../shared/ids.ts"
 import {
   type ContractOptions,
@@ -14,7 +15,7 @@ import type { Instant } from "../../shared/time.ts"
 import { Transactions } from "../../shared/transactions.ts"
 import type { OutboxMessage, OutboxStatus } from "../domain/outbox-message.ts"
 import { Outbox, type OutboxFilter } from "../ports/outbox.ts"
-import { arbOutboxMessage } from "./outbox.arbitraries.ts"
+import { arbNotificationChannel, arbOutboxMessage } from "./outbox.arbitraries.ts"
 
 const at = (ms: number) => ms as Instant
 const compareText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0)
@@ -50,7 +51,10 @@ const expectedList = (enqueued: ReadonlyArray<OutboxMessage>, filter: OutboxFilt
     .filter(
       (m) =>
         (filter.status === undefined || m.status === filter.status) &&
-        (filter.partyId === undefined || m.partyId === filter.partyId),
+        (filter.partyId === undefined || m.partyId === filter.partyId) &&
+        (filter.to === undefined || m.to === filter.to) &&
+        (filter.channel === undefined || m.channel === filter.channel) &&
+        (filter.delivery === undefined || m.delivery === filter.delivery),
     )
   return filter.limit === undefined ? newestFirst : newestFirst.slice(0, filter.limit)
 }
@@ -89,6 +93,9 @@ export const outboxContract = (
               {
                 status: fc.constantFrom<OutboxStatus>("pending", "sending", "sent", "failed"),
                 partyId: fc.constantFrom(...messages.map((m) => m.partyId ?? "pty_nobody")),
+                to: fc.constantFrom(...messages.map((m) => m.to), "+10000000000"),
+                channel: arbNotificationChannel,
+                delivery: fc.constantFrom<DeliveryState>("sent", "delivered", "read", "failed"),
                 limit: fc.integer({ min: 1, max: 5 }),
               },
               { requiredKeys: [] },
@@ -277,6 +284,93 @@ export const outboxContract = (
                 const later = at(retryAt + 365 * 86_400_000)
                 expect(yield* outbox.claimDue({ now: later, limit: 10, leaseMs: 1 })).toEqual([])
                 expect(yield* statusOf(m.id)).toBe("failed")
+              }),
+            ),
+        ),
+        { numRuns },
+      )
+    })
+
+    it("keeps the provider's message id from markSent, finds by it, and records delivery", async () => {
+      await fc.assert(
+        fc.asyncProperty(
+          arbMessages(3),
+          fc.uniqueArray(fc.stringMatching(/^wamid\.[A-Za-z0-9=]{1,40}$/), {
+            minLength: 4,
+            maxLength: 4,
+          }),
+          fc.constantFrom<DeliveryState>("sent", "delivered", "read", "failed"),
+          fc.option(fc.string({ minLength: 1, maxLength: 80 }), { nil: undefined }),
+          (messages, wamids, state, error) =>
+            run(
+              Effect.gen(function* () {
+                const outbox = yield* Outbox
+                yield* outbox.enqueue(messages)
+                const now = at(Math.max(...messages.map((m) => m.nextAttemptAt)))
+                yield* outbox.claimDue({ now, limit: 10, leaseMs: 1_000 })
+                // The first messages get provider ids; the last is sent without one (email).
+                const [last, ...withIds] = [...messages].reverse()
+                for (const [i, m] of withIds.entries()) {
+                  yield* outbox.markSent(m.id, now, wamids[i]!)
+                }
+                yield* outbox.markSent(last!.id, now)
+                for (const [i, m] of withIds.entries()) {
+                  const found = Option.getOrUndefined(
+                    yield* outbox.findByProviderMessageId(wamids[i]!),
+                  )
+                  expect(found).toMatchObject({ id: m.id, providerMessageId: wamids[i] })
+                }
+                expect(
+                  Option.getOrUndefined(yield* outbox.findById(last!.id))?.providerMessageId,
+                ).toBeUndefined()
+                expect(Option.isNone(yield* outbox.findByProviderMessageId(wamids[3]!))).toBe(true)
+
+                const target = messages[0]!
+                yield* outbox.recordDelivery(target.id, state, error)
+                const recorded = Option.getOrUndefined(yield* outbox.findById(target.id))
+                expect(recorded?.delivery).toBe(state)
+                expect(recorded?.deliveryError).toBe(error)
+                expect(recorded?.status).toBe("sent")
+                // A later state without an error clears the earlier one.
+                yield* outbox.recordDelivery(target.id, "read")
+                const cleared = Option.getOrUndefined(yield* outbox.findById(target.id))
+                expect(cleared?.delivery).toBe("read")
+                expect(cleared?.deliveryError).toBeUndefined()
+                for (const m of messages.slice(1)) {
+                  expect(Option.getOrUndefined(yield* outbox.findById(m.id))?.delivery).toBe(
+                    undefined,
+                  )
+                }
+              }),
+            ),
+        ),
+        { numRuns },
+      )
+    })
+
+    it("lists by the delivery state the channel reported", async () => {
+      await fc.assert(
+        fc.asyncProperty(
+          arbMessages(6),
+          fc.array(fc.constantFrom<DeliveryState | undefined>(undefined, "delivered", "failed"), {
+            minLength: 6,
+            maxLength: 6,
+          }),
+          (messages, states) =>
+            run(
+              Effect.gen(function* () {
+                const outbox = yield* Outbox
+                yield* outbox.enqueue(messages)
+                const reported = messages.map((m, i) => ({ ...m, delivery: states[i] }))
+                for (const m of reported) {
+                  if (m.delivery !== undefined) yield* outbox.recordDelivery(m.id, m.delivery)
+                }
+                for (const delivery of ["delivered", "failed"] as const) {
+                  const expected = expectedList(messages, {}).filter(
+                    (m) => reported.find((r) => r.id === m.id)?.delivery === delivery,
+                  )
+                  expect(ids(yield* outbox.list({ delivery }))).toEqual(ids(expected))
+                }
               }),
             ),
         ),

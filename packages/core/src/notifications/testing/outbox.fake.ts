@@ -58,7 +58,13 @@ export const layerOutboxInMemory: Layer.Layer<Outbox, never, InMemoryStore> = La
             return claimed
           })
         }),
-      markSent: (id, at) => change(id, (m) => ({ ...m, status: "sent", sentAt: at })),
+      markSent: (id, at, providerMessageId) =>
+        change(id, (m) => ({
+          ...m,
+          status: "sent",
+          sentAt: at,
+          ...(providerMessageId === undefined ? {} : { providerMessageId }),
+        })),
       markFailed: (id, error, retryAt) =>
         change(id, (m) =>
           Option.match(retryAt, {
@@ -72,6 +78,18 @@ export const layerOutboxInMemory: Layer.Layer<Outbox, never, InMemoryStore> = La
           }),
         ),
       findById: (id) => reading(() => Option.fromUndefinedOr(rows().get(id))),
+      findByProviderMessageId: (providerMessageId) =>
+        reading(() =>
+          Option.fromUndefinedOr(
+            [...rows().values()].find((m) => m.providerMessageId === providerMessageId),
+          ),
+        ),
+      recordDelivery: (id, state, error) =>
+        change(id, ({ deliveryError: _, ...m }) => ({
+          ...m,
+          delivery: state,
+          ...(error === undefined ? {} : { deliveryError: error }),
+        })),
       list: (filter) =>
         reading(() => {
           const newestFirst = [...rows().values()]
@@ -81,7 +99,10 @@ export const layerOutboxInMemory: Layer.Layer<Outbox, never, InMemoryStore> = La
             .filter(
               (m) =>
                 (filter.status === undefined || m.status === filter.status) &&
-                (filter.partyId === undefined || m.partyId === filter.partyId),
+                (filter.partyId === undefined || m.partyId === filter.partyId) &&
+                (filter.to === undefined || m.to === filter.to) &&
+                (filter.channel === undefined || m.channel === filter.channel) &&
+                (filter.delivery === undefined || m.delivery === filter.delivery),
             )
           return filter.limit === undefined ? newestFirst : newestFirst.slice(0, filter.limit)
         }),

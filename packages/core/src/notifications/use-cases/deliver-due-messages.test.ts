@@ -3,6 +3,7 @@ import { Clock, Effect, Exit, Fiber, Layer, Logger, Option } from "effect"
 import { TestClock } from "effect/testing"
 import fc from "fast-check"
 import { layerAuditLogInMemory } from "../../audit/testing/audit-log.fake.ts"
+import { layerConversationStoreInMemory } from "../../conversation/testing/conversation-store.fake.ts"
 import type { MessageId } from "../../shared/ids.ts"
 import {
   InMemoryStore,
@@ -47,7 +48,7 @@ const scriptedNotifier = (
         attempts.push({ id: message.id, at: yield* Clock.currentTimeMillis, outcome })
         switch (outcome) {
           case "ok":
-            return
+            return {}
           case "transient":
           case "permanent":
             return yield* new DeliveryFailed({
@@ -70,6 +71,7 @@ const layerWith = (notifier: typeof Notifier.Service) =>
     layerOutboxInMemory,
     layerTransactionsInMemory,
     layerAuditLogInMemory,
+    layerConversationStoreInMemory,
     Layer.succeed(Notifier)(notifier),
     // The warnings the use case logs for each failed delivery are noise here.
     Logger.layer([]),

@@ -1,12 +1,14 @@
-import { Effect, Option } from "effect"
+import { Effect, Option, Result } from "effect"
+import { ConversationStore } from "../../conversation/ports/conversation-store.ts"
 import { decodeInput } from "../../shared/decode.ts"
 import type { InvalidInput, PersistenceUnavailable } from "../../shared/errors.ts"
-import { now } from "../../shared/time.ts"
+import { type Instant, now } from "../../shared/time.ts"
 import { Transactions } from "../../shared/transactions.ts"
 import { defaultRetryPolicy, nextAttemptAt } from "../domain/delivery.ops.ts"
 import { DeliveryFailed } from "../domain/notifications.errors.ts"
 import type { OutboxMessage } from "../domain/outbox-message.ts"
-import { Notifier } from "../ports/notifier.ts"
+import { planWhatsAppSend } from "../domain/whatsapp-send.ops.ts"
+import { Notifier, type SendReceipt } from "../ports/notifier.ts"
 import { Outbox } from "../ports/outbox.ts"
 import { DeliverDueMessagesInput } from "./inputs.ts"
 
@@ -31,19 +33,25 @@ export interface DeliveryCounts {
  * the lease ends and another worker claims them again. If recording an outcome fails the
  * run stops right there: with the database down every later send could not be recorded
  * either and would be repeated after the lease, so it is better not to send them.
+ *
+ * A WhatsApp message first goes through WhatsApp's sending rules (planWhatsAppSend) with
+ * the recipient's conversation: the notifier gets the intent to send (fallback template
+ * swapped in outside the 24-hour window), or the message fails without a call. A channel
+ * that asks us to slow down (`retryAfterMs`) is tried again no sooner than it asked.
  */
 export const deliverDueMessages: (
   input: DeliverDueMessagesInput,
 ) => Effect.Effect<
   DeliveryCounts,
   InvalidInput | PersistenceUnavailable,
-  Outbox | Notifier | Transactions
+  Outbox | Notifier | Transactions | ConversationStore
 > = Effect.fn("deliverDueMessages")(function* (input: DeliverDueMessagesInput) {
   const { batchSize, leaseMs, retry } = yield* decodeInput(DeliverDueMessagesInput)(input)
   const policy = retry ?? defaultRetryPolicy
   const outbox = yield* Outbox
   const notifier = yield* Notifier
   const transactions = yield* Transactions
+  const conversations = yield* ConversationStore
 
   const claimed = yield* transactions.run(
     Effect.flatMap(now, (at) => outbox.claimDue({ now: at, limit: batchSize, leaseMs })),
@@ -52,7 +60,7 @@ export const deliverDueMessages: (
   // Cut a hung send off well inside the lease: past the lease another worker may claim the
   // message and send it again while this one is still waiting.
   const sendTimeoutMs = Math.max(1, Math.floor(leaseMs / 2))
-  const attempt = (message: OutboxMessage): Effect.Effect<void, DeliveryFailed> =>
+  const send = (message: OutboxMessage): Effect.Effect<SendReceipt, DeliveryFailed> =>
     notifier.send(message).pipe(
       Effect.timeoutOrElse({
         duration: sendTimeoutMs,
@@ -77,21 +85,45 @@ export const deliverDueMessages: (
       ),
     )
 
+  const attempt = (
+    message: OutboxMessage,
+    at: Instant,
+  ): Effect.Effect<SendReceipt, DeliveryFailed | PersistenceUnavailable> =>
+    message.channel !== "whatsapp"
+      ? send(message)
+      : Effect.gen(function* () {
+          const session = Option.getOrUndefined(yield* conversations.find(message.to))
+          const plan = planWhatsAppSend(message, session, at)
+          if (Result.isFailure(plan)) return yield* plan.failure
+          // The notifier sends `intent` as is; the fallback has been applied already.
+          const { fallbackTemplate: _, ...rest } = message
+          return yield* send({ ...rest, intent: plan.success })
+        })
+
   let sent = 0
   let retried = 0
   let failed = 0
   for (const message of claimed) {
-    const outcome = yield* Effect.result(attempt(message))
+    const outcome = yield* Effect.result(
+      Effect.flatMap(now, (started) => attempt(message, started)),
+    )
     const at = yield* now
     if (outcome._tag === "Success") {
-      yield* transactions.run(outbox.markSent(message.id, at))
+      yield* transactions.run(outbox.markSent(message.id, at, outcome.success.providerMessageId))
       sent++
       continue
     }
     const error = outcome.failure
-    const retryAt = nextAttemptAt(
+    // Reading the recipient's conversation failed: the database is down, stop here (above).
+    if (error._tag === "PersistenceUnavailable") return yield* error
+    const backoff = nextAttemptAt(
       { attempts: message.attempts, now: at, permanent: error.permanent },
       policy,
+    )
+    const retryAt = Option.map(backoff, (retry) =>
+      error.retryAfterMs === undefined
+        ? retry
+        : (Math.max(retry, at + error.retryAfterMs) as Instant),
     )
     yield* transactions.run(outbox.markFailed(message.id, error.message, retryAt))
     if (Option.isSome(retryAt)) retried++

@@ -4,6 +4,7 @@ import { TestClock } from "effect/testing"
 import fc from "fast-check"
 import { AuditLog } from "../../audit/ports/audit-log.ts"
 import { layerAuditLogInMemory } from "../../audit/testing/audit-log.fake.ts"
+import { layerConversationStoreInMemory } from "../../conversation/testing/conversation-store.fake.ts"
 import type { MessageId } from "../../shared/ids.ts"
 import {
   InMemoryStore,
@@ -42,12 +43,14 @@ const layer = Layer.mergeAll(
   layerOutboxInMemory,
   layerTransactionsInMemory,
   layerAuditLogInMemory,
+  layerConversationStoreInMemory,
   Layer.succeed(Notifier)(
     Notifier.of({
       send: (message) =>
         message.to.endsWith("@example.org")
           ? Effect.sync(() => {
               sent.push(message.id)
+              return {}
             })
           : Effect.fail(new DeliveryFailed({ channel: "email", detail: "no", permanent: true })),
     }),

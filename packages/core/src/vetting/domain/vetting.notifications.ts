@@ -1,3 +1,6 @@
+import { menuButtons } from "../../conversation/domain/conversation.replies.ts"
+import type { MessageIntent } from "../../conversation/domain/intent.ts"
+import { buttonsReply } from "../../conversation/domain/replies.ts"
 import type { MessageDraft } from "../../notifications/domain/outbox-message.ts"
 import { greeting, messagesForParty } from "../../notifications/domain/party-messages.ts"
 import type { MarketplacePolicy } from "../../policy/policy.ts"
@@ -17,6 +20,7 @@ interface Rendered {
   readonly template: string
   readonly subject: string
   readonly body: string
+  readonly intent?: MessageIntent
 }
 
 /** "2025-04-30 14:05 UTC": unambiguous in a chat message, and pure (no wall clock, no locale). */
@@ -29,15 +33,19 @@ const render = (
 ): Rendered | undefined => {
   const marketplace = policy.brand
   switch (event._tag) {
-    case "ApplicationApproved":
+    case "ApplicationApproved": {
+      const body =
+        party.kind === "provider"
+          ? `${greeting(party)}, your application is approved: welcome to ${marketplace}! You will now receive job leads that match your trades and areas on this number.`
+          : `${greeting(party)}, your account is approved: welcome to ${marketplace}! Message this number whenever you need help at home.`
       return {
         template: vettingTemplates.approved,
         subject: `Welcome to ${marketplace}`,
-        body:
-          party.kind === "provider"
-            ? `${greeting(party)}, your application is approved: welcome to ${marketplace}! You will now receive job leads that match your trades and areas on this number.`
-            : `${greeting(party)}, your account is approved: welcome to ${marketplace}! Message this number whenever you need help at home.`,
+        body,
+        // On WhatsApp the welcome ends in the menu, so the next step is one tap away.
+        intent: buttonsReply(vettingTemplates.approved, body, menuButtons(party)).intent,
       }
+    }
     case "ApplicationRejected": {
       const again =
         event.reapplyAfter === undefined

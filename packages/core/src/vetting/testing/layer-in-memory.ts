@@ -1,5 +1,9 @@
 import { Layer } from "effect"
 import { layerAuditLogInMemory } from "../../audit/testing/audit-log.fake.ts"
+import type { ConversationStore } from "../../conversation/ports/conversation-store.ts"
+import type { Inbox } from "../../conversation/ports/inbox.ts"
+import { layerConversationStoreInMemory } from "../../conversation/testing/conversation-store.fake.ts"
+import { layerInboxInMemory } from "../../conversation/testing/inbox.fake.ts"
 import { layerLeadRefundRepositoryInMemory } from "../../dispatch/testing/lead-refund-repository.fake.ts"
 import { layerOfferRepositoryInMemory } from "../../dispatch/testing/offer-repository.fake.ts"
 import { layerProviderDirectoryInMemory } from "../../dispatch/testing/provider-directory.fake.ts"
@@ -45,6 +49,8 @@ export const layerInMemoryStorage = Layer.mergeAll(
   layerOfferRepositoryInMemory,
   layerLeadRefundRepositoryInMemory,
   layerSecureLinksInMemory,
+  layerInboxInMemory,
+  layerConversationStoreInMemory,
 )
 
 /**
@@ -54,7 +60,15 @@ export const layerInMemoryStorage = Layer.mergeAll(
  */
 export const layerInMemory = (
   policy: MarketplacePolicy = creditsPreset,
-): Layer.Layer<VettingServices | WalletServices | DispatchServices | Health | InMemoryStore> =>
+): Layer.Layer<
+  | VettingServices
+  | WalletServices
+  | DispatchServices
+  | Inbox
+  | ConversationStore
+  | Health
+  | InMemoryStore
+> =>
   Layer.mergeAll(
     layerInMemoryStorage,
     // Reads through the other fakes; the layer memo builds layerInMemoryStorage once.

@@ -65,7 +65,7 @@ const formatterFor = (timeZone: string): Intl.DateTimeFormat => {
  * The wall-clock time at `at` in the zone, as milliseconds since the epoch of a UTC clock
  * showing the same date and time. `wallClock(at) - at` is the zone's offset at `at`.
  */
-const wallClock = (at: number, timeZone: string): number => {
+export const wallClock = (at: number, timeZone: string): number => {
   const parts: Record<string, number> = {}
   for (const part of formatterFor(timeZone).formatToParts(at)) {
     if (part.type !== "literal") parts[part.type] = Number(part.value)
@@ -85,7 +85,7 @@ const offsetAt = (at: number, timeZone: string): number => wallClock(at, timeZon
  * the earlier of the two; when they spring forward over it (the time never happens), the
  * instant of the jump.
  */
-const firstInstantShowing = (wall: number, timeZone: string): number => {
+export const firstInstantShowing = (wall: number, timeZone: string): number => {
   // Offsets in force around `wall`: time zones change their offset at most once in a few days.
   const candidates = [-2 * DAY_MS, 0, 2 * DAY_MS].map(
     (shift) => wall - offsetAt(wall + shift, timeZone),

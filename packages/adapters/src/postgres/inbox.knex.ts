@@ -1,0 +1,157 @@
+import { type InboundUpdate, Inbox, InboxEntry, inboxKey } from "@fundi/core"
+import { Effect, Layer, Option } from "effect"
+import type { Knex } from "knex"
+import { fromTimestamp, query, toDate, toJson } from "./executor.ts"
+import { decodeRow, optional } from "./rows.ts"
+
+interface InboxRow {
+  readonly seq: string | number
+  readonly key: string
+  readonly channel: string
+  readonly phone: string
+  readonly kind: string
+  readonly update: unknown
+  readonly status: string
+  readonly attempts: number
+  readonly next_attempt_at: Date
+  readonly received_at: Date
+  readonly processed_at: Date | null
+  readonly last_error: string | null
+}
+
+const TABLE = "inbox"
+
+const phoneOf = (update: InboundUpdate): string =>
+  update._tag === "message" ? update.message.from : update.status.recipient
+
+const decodeEntry = decodeRow(InboxEntry, TABLE)
+
+const fromRow = (row: InboxRow) =>
+  decodeEntry(
+    {
+      key: row.key,
+      channel: row.channel,
+      phone: row.phone,
+      update: row.update,
+      status: row.status,
+      attempts: row.attempts,
+      nextAttemptAt: fromTimestamp(row.next_attempt_at),
+      receivedAt: fromTimestamp(row.received_at),
+      ...optional(
+        "processedAt",
+        row.processed_at === null ? null : fromTimestamp(row.processed_at),
+      ),
+      ...optional("lastError", row.last_error),
+    },
+    row.key,
+  )
+
+/**
+ * Claims due entries in one statement. A message is claimable only while no older message
+ * of its phone is open (pending, or processing under a live lease): the oldest open one is
+ * the only candidate per phone, so two workers can only race for that one row, and SKIP
+ * LOCKED hands it to one of them. Statuses change no conversation and are never held back.
+ */
+const CLAIM_DUE = `
+  with due as (
+    select e.key, e.received_at as due_received_at, e.seq as due_seq
+    from inbox e
+    where e.status in ('pending', 'processing') and e.next_attempt_at <= ?
+      and (e.kind = 'status' or not exists (
+        select 1 from inbox o
+        where o.phone = e.phone and o.kind = 'message'
+          and o.status in ('pending', 'processing')
+          and (o.received_at, o.seq) < (e.received_at, e.seq)
+      ))
+    order by e.received_at, e.seq
+    limit ?
+    for update of e skip locked
+  )
+  update inbox
+  set status = 'processing', attempts = inbox.attempts + 1, next_attempt_at = ?
+  from due
+  where inbox.key = due.key
+  returning inbox.*, due.due_received_at, due.due_seq`
+
+const bySeq = (a: InboxRow, b: InboxRow) =>
+  fromTimestamp(a.received_at) - fromTimestamp(b.received_at) || Number(a.seq) - Number(b.seq)
+
+export const makeInbox = (knex: Knex): Inbox["Service"] =>
+  Inbox.of({
+    record: (updates, receivedAt) => {
+      // One statement; a key seen before (this batch or an earlier delivery) is skipped.
+      const rows = [...new Map(updates.map((u) => [inboxKey(u), u])).entries()].map(
+        ([key, update]) => ({
+          key,
+          channel: "whatsapp",
+          phone: phoneOf(update),
+          kind: update._tag,
+          update: toJson(update),
+          status: "pending",
+          attempts: 0,
+          next_attempt_at: toDate(receivedAt),
+          received_at: toDate(receivedAt),
+        }),
+      )
+      return rows.length === 0
+        ? Effect.succeed({ recorded: 0 })
+        : query(knex, "inbox.record", (db) =>
+            db(TABLE).insert(rows).onConflict("key").ignore().returning("key"),
+          ).pipe(Effect.map((inserted) => ({ recorded: inserted.length })))
+    },
+
+    claimDue: ({ now, limit, leaseMs }) =>
+      limit <= 0
+        ? Effect.succeed([])
+        : query(knex, "inbox.claimDue", (db) =>
+            db.raw<{ rows: Array<InboxRow> }>(CLAIM_DUE, [
+              toDate(now),
+              limit,
+              toDate(now + leaseMs),
+            ]),
+          ).pipe(Effect.flatMap(({ rows }) => Effect.forEach(rows.toSorted(bySeq), fromRow))),
+
+    markProcessed: (key, at) =>
+      query(knex, "inbox.markProcessed", (db) =>
+        db(TABLE)
+          .where({ key })
+          .update({ status: "processed", processed_at: toDate(at) }),
+      ).pipe(Effect.asVoid),
+
+    markFailed: (key, error, retryAt) =>
+      query(knex, "inbox.markFailed", (db) =>
+        db(TABLE)
+          .where({ key })
+          .update(
+            Option.match(retryAt, {
+              onNone: () => ({ status: "failed", last_error: error }),
+              onSome: (at) => ({
+                status: "pending",
+                last_error: error,
+                next_attempt_at: toDate(at),
+              }),
+            }),
+          ),
+      ).pipe(Effect.asVoid),
+
+    findByKey: (key) =>
+      query(knex, "inbox.findByKey", (db) => db<InboxRow>(TABLE).where({ key })).pipe(
+        Effect.flatMap((rows) =>
+          rows[0] === undefined ? Effect.succeedNone : Effect.map(fromRow(rows[0]), Option.some),
+        ),
+      ),
+
+    list: (filter) =>
+      query(knex, "inbox.list", (db) => {
+        const q = db<InboxRow>(TABLE).orderBy([
+          { column: "received_at", order: "desc" },
+          { column: "seq", order: "desc" },
+        ])
+        if (filter.phone !== undefined) q.where({ phone: filter.phone })
+        if (filter.status !== undefined) q.where({ status: filter.status })
+        if (filter.limit !== undefined) q.limit(filter.limit)
+        return q
+      }).pipe(Effect.flatMap((rows) => Effect.forEach(rows, fromRow))),
+  })
+
+export const layerInbox = (knex: Knex): Layer.Layer<Inbox> => Layer.succeed(Inbox, makeInbox(knex))

@@ -1,0 +1,152 @@
+import { readdirSync, readFileSync } from "node:fs"
+import { join } from "node:path"
+import { describe, expect, it } from "@effect/vitest"
+import { type InboundUpdate, InboxStatus, type Instant, inboxKey } from "@fundi/core"
+import { Effect, Exit, Option } from "effect"
+import { normalizeWebhook } from "../whatsapp/webhook-normalizer.ts"
+import { makeInbox } from "./inbox.knex.ts"
+import { isolatedDatabase } from "./testing.ts"
+
+const row = (n: number, column: string, value: string) => ({
+  key: `whatsapp:message:wamid.${n}`,
+  channel: "whatsapp",
+  phone: "+27820000001",
+  kind: "message",
+  update: "{}",
+  status: "pending",
+  next_attempt_at: new Date(0),
+  received_at: new Date(0),
+  [column]: value,
+})
+
+/** The inbox table's CHECKs, on PGlite and on a server. */
+export const inboxChecksSuite = (name: string, url: string): void => {
+  describe(`inbox schema: ${name}`, () => {
+    it.effect("CHECK constraints accept exactly the domain's literals", () =>
+      Effect.gen(function* () {
+        const { knex } = yield* isolatedDatabase(url)
+        const cases: ReadonlyArray<readonly [string, ReadonlyArray<string>]> = [
+          ["status", InboxStatus.literals],
+          ["kind", ["message", "status"]],
+        ]
+        let n = 0
+        for (const [column, literals] of cases) {
+          for (const literal of literals) {
+            yield* Effect.promise(() => knex("inbox").insert(row(++n, column, literal)))
+          }
+          const refused = yield* Effect.exit(
+            Effect.tryPromise(() => knex("inbox").insert(row(++n, column, `not-a-${column}`))),
+          )
+          expect(Exit.isFailure(refused), column).toBe(true)
+        }
+      }).pipe(Effect.scoped),
+    )
+  })
+}
+
+const PHONES = ["+27820000001", "+27820000002", "+27820000003", "+27820000004", "+27820000005"]
+
+/**
+ * Workers racing through a backlog: claim, "process" (yield to the others), mark processed,
+ * repeat. At no moment may two workers hold messages of one phone, and each phone's
+ * messages must be processed in the order they were recorded.
+ */
+export const inboxConcurrencySuite = (name: string, url: string, workers: number): void => {
+  describe(`inbox under concurrent workers: ${name}`, () => {
+    it.live(
+      `${workers} workers never hold two messages of one phone and keep each phone's order`,
+      () =>
+        Effect.gen(function* () {
+          const db = yield* isolatedDatabase(url, { poolMax: workers + 4 })
+          const inbox = makeInbox(db.knex)
+          const updates: Array<InboundUpdate> = Array.from({ length: 120 }, (_, i) => ({
+            _tag: "message",
+            message: {
+              id: `wamid.${String(i).padStart(4, "0")}`,
+              channel: "whatsapp",
+              from: PHONES[i % PHONES.length]!,
+              at: i as Instant,
+              content: { _tag: "text", body: `${i}` },
+            },
+          }))
+          // Three deliveries, one of them a redelivery of the first.
+          yield* inbox.record(updates.slice(0, 60), 1_000 as Instant)
+          yield* inbox.record(updates.slice(0, 60), 2_000 as Instant)
+          yield* inbox.record(updates.slice(60), 3_000 as Instant)
+
+          const held = new Map<string, number>()
+          const order = new Map<string, Array<string>>()
+          let overlaps = 0
+          const worker = Effect.gen(function* () {
+            while (true) {
+              const claimed = yield* inbox.claimDue({
+                now: 10_000 as Instant,
+                limit: 3,
+                leaseMs: 600_000,
+              })
+              if (claimed.length === 0) {
+                const open = yield* inbox.list({ status: "pending" })
+                if (open.length === 0) return
+                yield* Effect.yieldNow
+                continue
+              }
+              for (const entry of claimed) {
+                if ((held.get(entry.phone) ?? 0) > 0) overlaps++
+                held.set(entry.phone, (held.get(entry.phone) ?? 0) + 1)
+              }
+              yield* Effect.yieldNow
+              for (const entry of claimed) {
+                const id = entry.update._tag === "message" ? entry.update.message.id : entry.key
+                order.set(entry.phone, [...(order.get(entry.phone) ?? []), id])
+                held.set(entry.phone, held.get(entry.phone)! - 1)
+                yield* inbox.markProcessed(entry.key, 10_000 as Instant)
+              }
+            }
+          })
+          yield* Effect.all(
+            Array.from({ length: workers }, () => worker),
+            {
+              concurrency: "unbounded",
+            },
+          )
+
+          expect(overlaps).toBe(0)
+          for (const phone of PHONES) {
+            const expected = updates
+              .filter((u) => u._tag === "message" && u.message.from === phone)
+              .map((u) => (u._tag === "message" ? u.message.id : ""))
+            expect(order.get(phone), phone).toEqual(expected)
+          }
+          expect(yield* inbox.list({ status: "processed" })).toHaveLength(updates.length)
+        }).pipe(Effect.scoped),
+      120_000,
+    )
+  })
+}
+
+/** Real deliveries, normalized, through jsonb and back: every type, names with emoji. */
+export const inboxFixturesSuite = (name: string, url: string): void => {
+  describe(`inbox with normalized webhook fixtures: ${name}`, () => {
+    it.effect("gives back every recorded update exactly as normalized", () =>
+      Effect.gen(function* () {
+        const { knex } = yield* isolatedDatabase(url)
+        const inbox = makeInbox(knex)
+        const dir = join(import.meta.dirname, "../whatsapp/fixtures")
+        const files = [
+          "meta_every_type_batched.json",
+          ...readdirSync(join(dir, "pywa")).map((f) => `pywa/${f}`),
+        ]
+        const updates = files.flatMap(
+          (f) =>
+            normalizeWebhook(JSON.parse(readFileSync(join(dir, f), "utf8")), 5 as Instant).updates,
+        )
+        const unique = new Map(updates.map((u) => [inboxKey(u), u]))
+        expect((yield* inbox.record(updates, 5 as Instant)).recorded).toBe(unique.size)
+        for (const [key, update] of unique) {
+          const entry = yield* inbox.findByKey(key)
+          expect(Option.getOrUndefined(entry)?.update, key).toEqual(update)
+        }
+      }).pipe(Effect.scoped),
+    )
+  })
+}

@@ -1,0 +1,155 @@
+import type { Offer } from "../../dispatch/domain/offer.ts"
+import type { ServiceRequest } from "../../dispatch/domain/service-request.ts"
+import type { MarketplacePolicy } from "../../policy/policy.ts"
+import type { Party } from "../../vetting/domain/party.ts"
+import { actionId } from "./commands.ops.ts"
+import type { ReplyButton } from "./intent.ts"
+import { buttonsReply, type Reply, textReply } from "./replies.ts"
+
+/**
+ * What the bot says outside flows: the menu, help, status, the opt-out confirmation and
+ * the answers to what it did not understand. Pure, so the limits are property-tested.
+ */
+
+export const conversationTemplates = {
+  menu: "conversation.menu",
+  help: "conversation.help",
+  status: "conversation.status",
+  stopped: "conversation.stopped",
+  started: "conversation.started",
+  signUp: "conversation.sign_up",
+  notUnderstood: "conversation.not_understood",
+  unknownButton: "conversation.unknown_button",
+  refused: "conversation.refused",
+  done: "conversation.done",
+} as const
+
+const commandsLine = 'You can type "menu", "status", "help", or "stop" to stop messages.'
+
+/** Someone whose number we do not know: homeowner or provider? */
+export const signUpOffer = (policy: MarketplacePolicy): Reply =>
+  buttonsReply(
+    conversationTemplates.signUp,
+    `Hello from ${policy.brand}! We connect homeowners with vetted local service providers. Are you looking for help, or are you a provider?`,
+    [
+      { id: actionId.startFlow("sign_up", "customer"), title: "I need help" },
+      { id: actionId.startFlow("sign_up", "provider"), title: "I'm a provider" },
+    ],
+  )
+
+/** What a signed-up person can do from the menu (and from messages that end in one). */
+export const menuButtons = (party: Party): ReadonlyArray<ReplyButton> =>
+  party.kind === "customer"
+    ? [
+        { id: actionId.startFlow("request_help"), title: "Request help" },
+        { id: actionId.command("status"), title: "My requests" },
+        { id: actionId.command("help"), title: "Help" },
+      ]
+    : [
+        { id: actionId.command("status"), title: "My leads" },
+        { id: actionId.startFlow("apply"), title: "Application" },
+        { id: actionId.command("help"), title: "Help" },
+      ]
+
+export const menu = (party: Party | undefined, policy: MarketplacePolicy): Reply => {
+  if (party === undefined) return signUpOffer(policy)
+  const name = party.profile.displayName
+  const hello =
+    name === undefined ? "What would you like to do?" : `Hi ${name}, what would you like to do?`
+  return buttonsReply(conversationTemplates.menu, hello, menuButtons(party))
+}
+
+export const help = (party: Party | undefined, policy: MarketplacePolicy): Reply =>
+  textReply(
+    conversationTemplates.help,
+    [
+      `${policy.brand} on WhatsApp.`,
+      party?.kind === "provider"
+        ? "You receive leads here: tap Unlock, Accept, Decline or Propose times on a lead."
+        : "Ask for help at home: tap Request help in the menu and answer a few questions.",
+      commandsLine,
+    ].join(" "),
+  )
+
+export const stopped = (policy: MarketplacePolicy): Reply =>
+  textReply(
+    conversationTemplates.stopped,
+    `You will get no more messages from ${policy.brand}. Type "start" at any time to come back.`,
+  )
+
+export const started = (policy: MarketplacePolicy): Reply =>
+  textReply(conversationTemplates.started, `Welcome back to ${policy.brand}!`)
+
+export const notUnderstood = (): Reply =>
+  textReply(
+    conversationTemplates.notUnderstood,
+    `Sorry, I did not understand that. ${commandsLine}`,
+  )
+
+export const unknownButton = (): Reply =>
+  textReply(
+    conversationTemplates.unknownButton,
+    `That button is from an earlier message and no longer works. ${commandsLine}`,
+  )
+
+export const refused = (reason: string): Reply => textReply(conversationTemplates.refused, reason)
+
+export const done = (text: string): Reply => textReply(conversationTemplates.done, text)
+
+const requestStateText: Readonly<Record<ServiceRequest["state"], string>> = {
+  submitted: "being reviewed by our team",
+  needs_clarification: "waiting for your answer to our question",
+  ready: "ready, finding a provider",
+  dispatching: "offered to providers",
+  assigned: "a provider is assigned",
+  unfulfilled: "no provider could take it",
+  cancelled: "cancelled",
+}
+
+const offerStateText: Readonly<Record<Offer["state"], string>> = {
+  offered: "new, waiting for you",
+  previewed: "viewed, waiting for you",
+  unlocked: "unlocked: accept, decline or propose times",
+  times_proposed: "waiting for the homeowner to pick a time",
+  accepted: "accepted",
+  declined: "declined",
+  expired: "expired",
+}
+
+const date = (at: number) => new Date(at).toISOString().slice(0, 10)
+
+export const requestStatus = (requests: ReadonlyArray<ServiceRequest>): Reply =>
+  requests.length === 0
+    ? textReply(
+        conversationTemplates.status,
+        'You have no open requests. Type "menu" to ask for help.',
+      )
+    : textReply(
+        conversationTemplates.status,
+        [
+          `Your open requests (${requests.length}):`,
+          ...requests.map(
+            (r) => `- ${r.category} (${date(r.createdAt)}): ${requestStateText[r.state]}`,
+          ),
+        ].join("\n"),
+      )
+
+/** A provider's open leads, each with what the request is about (category and area). */
+export const offerStatus = (
+  offers: ReadonlyArray<{ readonly offer: Offer; readonly about: string }>,
+): Reply =>
+  offers.length === 0
+    ? textReply(
+        conversationTemplates.status,
+        "You have no open leads right now. We will message you when one comes in.",
+      )
+    : textReply(
+        conversationTemplates.status,
+        [
+          `Your open leads (${offers.length}):`,
+          ...offers.map(
+            ({ offer, about }) =>
+              `- ${about} (${date(offer.offeredAt)}): ${offerStateText[offer.state]}`,
+          ),
+        ].join("\n"),
+      )

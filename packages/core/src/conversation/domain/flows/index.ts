@@ -1,0 +1,17 @@
+import type { Flow } from "../flow.ts"
+import { applyFlow } from "./apply.flow.ts"
+import { planFlow } from "./plan.flow.ts"
+import { proposeTimesFlow } from "./propose-times.flow.ts"
+import { requestHelpFlow } from "./request-help.flow.ts"
+import { signUpFlow } from "./sign-up.flow.ts"
+
+/** Every flow by id: the session stores the id, so renaming one strands open sessions. */
+export const flows: Readonly<Record<string, Flow>> = {
+  [signUpFlow.id]: signUpFlow,
+  [requestHelpFlow.id]: requestHelpFlow,
+  [proposeTimesFlow.id]: proposeTimesFlow,
+  [applyFlow.id]: applyFlow,
+  [planFlow.id]: planFlow,
+}
+
+export { applyFlow, planFlow, proposeTimesFlow, requestHelpFlow, signUpFlow }

@@ -1,0 +1,48 @@
+import type { TimeWindow } from "../../dispatch/domain/service-request.ts"
+import type { BusinessModel } from "../../policy/policy.ts"
+import { showWindow } from "./availability.ops.ts"
+import { actionId } from "./commands.ops.ts"
+import type { MessageIntent } from "./intent.ts"
+import { buttonsReply, listReply } from "./replies.ts"
+
+/**
+ * The interactive parts of lead and proposed-time messages: buttons whose ids carry the
+ * action and the offer, so a tap reaches the right use case without any session state.
+ */
+
+/**
+ * A new lead: Unlock / Decline where leads cost credits. Elsewhere an offer has no unlock
+ * step a provider can take (unlockLead refuses: LeadsNotSold), so only Decline is offered.
+ */
+export const leadOfferedIntent = (
+  body: string,
+  offerId: string,
+  model: BusinessModel,
+): MessageIntent =>
+  buttonsReply("lead.offered", body, [
+    ...(model === "credits" ? [{ id: actionId.offer(offerId, "unlock"), title: "Unlock" }] : []),
+    { id: actionId.offer(offerId, "decline"), title: "Decline" },
+  ]).intent
+
+/** An unlocked lead: the provider accepts, declines or proposes three other times. */
+export const unlockedLeadIntent = (body: string, offerId: string): MessageIntent =>
+  buttonsReply("lead.unlocked", body, [
+    { id: actionId.offer(offerId, "accept"), title: "Accept" },
+    { id: actionId.offer(offerId, "decline"), title: "Decline" },
+    { id: actionId.offer(offerId, "propose"), title: "Propose times" },
+  ]).intent
+
+/** The three proposed times and "None of these", as a list the homeowner picks from. */
+export const timesProposedIntent = (
+  body: string,
+  offerId: string,
+  slots: ReadonlyArray<TimeWindow>,
+  timeZone: string,
+): MessageIntent =>
+  listReply("lead.times_proposed", body, "Pick a time", [
+    ...slots.slice(0, 3).map((slot, i) => ({
+      id: actionId.pickTime(offerId, i),
+      title: showWindow(slot, timeZone),
+    })),
+    { id: actionId.pickTime(offerId, "none"), title: "None of these" },
+  ]).intent

@@ -1,0 +1,342 @@
+import { Effect, Option } from "effect"
+import * as fc from "fast-check"
+import { describe, expect, it } from "vitest"
+import {
+  type ContractOptions,
+  defaultNumRuns,
+  inFailingTransaction,
+  type MakeLayer,
+  runFresh,
+} from "../../shared/testing/contract-kit.ts"
+import { arbInstant } from "../../shared/testing/shared.arbitraries.ts"
+import type { Instant } from "../../shared/time.ts"
+import { Transactions } from "../../shared/transactions.ts"
+import { type InboundUpdate, inboxKey } from "../domain/inbound.ts"
+import type { InboxEntry, InboxStatus } from "../domain/inbox-entry.ts"
+import { Inbox } from "../ports/inbox.ts"
+import { arbInboundUpdate, arbInboxPhone } from "./inbox.arbitraries.ts"
+import { claimableEntries, inboxPhone } from "./inbox.fake.ts"
+
+const at = (ms: number) => ms as Instant
+const keys = (entries: ReadonlyArray<InboxEntry>) => entries.map((e) => e.key)
+
+/** Updates with distinct keys. */
+const arbUpdates = (maxLength: number) =>
+  fc.uniqueArray(arbInboundUpdate, { minLength: 1, maxLength, selector: inboxKey })
+
+const pending = (update: InboundUpdate, receivedAt: Instant): InboxEntry => ({
+  key: inboxKey(update),
+  channel: "whatsapp",
+  phone: inboxPhone(update),
+  update,
+  status: "pending",
+  attempts: 0,
+  nextAttemptAt: receivedAt,
+  receivedAt,
+})
+
+/** Records `batches` in order, each received at its instant; returns the entries, oldest first. */
+const recordAll = (batches: ReadonlyArray<readonly [ReadonlyArray<InboundUpdate>, Instant]>) =>
+  Effect.gen(function* () {
+    const inbox = yield* Inbox
+    const entries: Array<InboxEntry> = []
+    for (const [updates, receivedAt] of batches) {
+      yield* inbox.record(updates, receivedAt)
+      entries.push(...updates.map((u) => pending(u, receivedAt)))
+    }
+    return entries.sort((a, b) => a.receivedAt - b.receivedAt)
+  })
+
+/** Splits distinct updates into two batches received at two instants (either order). */
+const arbBatches = (maxLength: number) =>
+  fc
+    .tuple(arbUpdates(maxLength), arbInstant, fc.integer({ min: -60_000, max: 60_000 }))
+    .map(([updates, first, gap]) => {
+      const half = Math.ceil(updates.length / 2)
+      return [
+        [updates.slice(0, half), first],
+        [updates.slice(half), at(first + gap)],
+      ] as const
+    })
+
+/**
+ * The contract every Inbox adapter keeps: exactly-once recording by key, leased claims
+ * (oldest first; a phone's messages one at a time and in order, statuses never held back),
+ * retries and final failure, and no entry or phone claimed by two workers at once.
+ * `makeLayer` must give fresh, empty storage on every call.
+ */
+export const inboxContract = (
+  name: string,
+  makeLayer: MakeLayer<Inbox>,
+  options: ContractOptions = {},
+): void => {
+  const run = runFresh(makeLayer)
+  const numRuns = options.numRuns ?? defaultNumRuns
+
+  describe(`Inbox contract: ${name}`, () => {
+    it("records each key once, across and within batches, and gives entries back", async () => {
+      await fc.assert(
+        fc.asyncProperty(arbUpdates(8), arbInstant, (updates, receivedAt) =>
+          run(
+            Effect.gen(function* () {
+              const inbox = yield* Inbox
+              const first = yield* inbox.record([...updates, ...updates], receivedAt)
+              expect(first.recorded).toBe(updates.length)
+              // A redelivery, later: nothing new, nothing changed.
+              expect((yield* inbox.record(updates, at(receivedAt + 1_000))).recorded).toBe(0)
+              for (const u of updates) {
+                expect(Option.getOrUndefined(yield* inbox.findByKey(inboxKey(u)))).toEqual(
+                  pending(u, receivedAt),
+                )
+              }
+              expect(yield* inbox.record([], receivedAt)).toEqual({ recorded: 0 })
+            }),
+          ),
+        ),
+        { numRuns },
+      )
+    })
+
+    it("lists newest first, filtered by phone and status, up to the limit", async () => {
+      const arbFilter = fc.record(
+        {
+          phone: arbInboxPhone,
+          status: fc.constantFrom<InboxStatus>("pending", "processing", "processed", "failed"),
+          limit: fc.integer({ min: 1, max: 5 }),
+        },
+        { requiredKeys: [] },
+      )
+      await fc.assert(
+        fc.asyncProperty(arbBatches(8), fc.array(arbFilter, { maxLength: 4 }), (batches, filters) =>
+          run(
+            Effect.gen(function* () {
+              const inbox = yield* Inbox
+              const entries = yield* recordAll(batches)
+              for (const filter of [{}, ...filters]) {
+                const expected = entries
+                  .toReversed()
+                  .filter(
+                    (e) =>
+                      (filter.phone === undefined || e.phone === filter.phone) &&
+                      (filter.status === undefined || e.status === filter.status),
+                  )
+                const listed = yield* inbox.list(filter)
+                // Entries recorded at one instant may come in any order; the instants may not.
+                expect(listed.map((e) => e.receivedAt)).toEqual(
+                  expected.slice(0, filter.limit).map((e) => e.receivedAt),
+                )
+                if (filter.limit === undefined) {
+                  expect(keys(listed).sort()).toEqual(keys(expected).sort())
+                }
+              }
+            }),
+          ),
+        ),
+        { numRuns },
+      )
+    })
+
+    it("claims due entries oldest first, one open message per phone, statuses always", async () => {
+      await fc.assert(
+        fc.asyncProperty(
+          arbBatches(10),
+          fc.integer({ min: 1, max: 12 }),
+          fc.integer({ min: 1, max: 600_000 }),
+          (batches, limit, leaseMs) =>
+            run(
+              Effect.gen(function* () {
+                const inbox = yield* Inbox
+                const entries = yield* recordAll(batches)
+                const now = at(Math.max(batches[0][1], batches[1][1]))
+                const claimed = yield* inbox.claimDue({ now, limit, leaseMs })
+                const claimable = claimableEntries(entries, now)
+                expect(claimed.length).toBe(Math.min(limit, claimable.length))
+                const byKey = new Map(entries.map((e) => [e.key, e]))
+                for (const c of claimed) {
+                  const e = byKey.get(c.key)!
+                  expect(c).toEqual({
+                    ...e,
+                    status: "processing",
+                    attempts: 1,
+                    nextAttemptAt: now + leaseMs,
+                  })
+                  expect(keys(claimable)).toContain(c.key)
+                }
+                // Oldest first: nothing left unclaimed was received before a claimed one.
+                const newestClaimed = Math.max(...claimed.map((c) => c.receivedAt))
+                const skipped = claimable.filter((e) => !keys(claimed).includes(e.key))
+                for (const e of skipped) expect(e.receivedAt).toBeGreaterThanOrEqual(newestClaimed)
+                expect(claimed.map((c) => c.receivedAt)).toEqual(
+                  claimed.map((c) => c.receivedAt).toSorted((a, b) => a - b),
+                )
+                // Within the lease nothing more of those phones' messages comes out.
+                const again = yield* inbox.claimDue({ now, limit: 100, leaseMs })
+                const heldPhones = new Set(
+                  claimed.filter((c) => c.update._tag === "message").map((c) => c.phone),
+                )
+                for (const e of again) {
+                  expect(keys(claimed)).not.toContain(e.key)
+                  if (e.update._tag === "message") expect(heldPhones.has(e.phone)).toBe(false)
+                }
+              }),
+            ),
+        ),
+        { numRuns },
+      )
+    })
+
+    it("a phone's next message is claimable once the one before is processed", async () => {
+      await fc.assert(
+        fc.asyncProperty(arbUpdates(6), arbInstant, (updates, receivedAt) =>
+          run(
+            Effect.gen(function* () {
+              const inbox = yield* Inbox
+              const messages = updates.flatMap(
+                (u): Array<InboundUpdate> =>
+                  u._tag === "message"
+                    ? [{ ...u, message: { ...u.message, from: "+27820000009" } }]
+                    : [],
+              )
+              fc.pre(messages.length >= 2)
+              // One at a time, in recorded order (each batch received a bit later).
+              for (const [i, m] of messages.entries()) yield* inbox.record([m], at(receivedAt + i))
+              const now = at(receivedAt + messages.length)
+              for (const m of messages) {
+                const claimed = yield* inbox.claimDue({ now, limit: 10, leaseMs: 60_000 })
+                expect(keys(claimed)).toEqual([inboxKey(m)])
+                yield* inbox.markProcessed(inboxKey(m), now)
+              }
+              expect(yield* inbox.claimDue({ now, limit: 10, leaseMs: 60_000 })).toEqual([])
+              const processed = yield* inbox.list({ status: "processed" })
+              expect(processed.length).toBe(messages.length)
+              for (const p of processed) expect(p.processedAt).toBe(now)
+            }),
+          ),
+        ),
+        { numRuns },
+      )
+    })
+
+    it("a claim whose lease ran out can be claimed again, 1 ms earlier it cannot", async () => {
+      await fc.assert(
+        fc.asyncProperty(
+          arbInboundUpdate,
+          arbInstant,
+          fc.integer({ min: 1, max: 600_000 }),
+          (update, receivedAt, leaseMs) =>
+            run(
+              Effect.gen(function* () {
+                const inbox = yield* Inbox
+                yield* inbox.record([update], receivedAt)
+                const key = inboxKey(update)
+                const claim = (now: number) => inbox.claimDue({ now: at(now), limit: 10, leaseMs })
+                expect(keys(yield* claim(receivedAt - 1))).toEqual([])
+                expect(keys(yield* claim(receivedAt))).toEqual([key])
+                const expiry = receivedAt + leaseMs
+                expect(yield* claim(expiry - 1)).toEqual([])
+                expect(yield* claim(expiry)).toEqual([
+                  {
+                    ...pending(update, receivedAt),
+                    status: "processing",
+                    attempts: 2,
+                    nextAttemptAt: expiry + leaseMs,
+                  },
+                ])
+              }),
+            ),
+        ),
+        { numRuns },
+      )
+    })
+
+    it("markFailed with a retry time makes it pending and due then; without, failed for good", async () => {
+      await fc.assert(
+        fc.asyncProperty(
+          arbInboundUpdate,
+          arbInstant,
+          fc.integer({ min: 1, max: 3_600_000 }),
+          fc.string({ minLength: 1, maxLength: 80 }),
+          (update, receivedAt, backoff, error) =>
+            run(
+              Effect.gen(function* () {
+                const inbox = yield* Inbox
+                const key = inboxKey(update)
+                yield* inbox.record([update], receivedAt)
+                yield* inbox.claimDue({ now: receivedAt, limit: 1, leaseMs: 1_000 })
+                const retryAt = at(receivedAt + backoff)
+                yield* inbox.markFailed(key, error, Option.some(retryAt))
+                expect(Option.getOrUndefined(yield* inbox.findByKey(key))).toEqual({
+                  ...pending(update, receivedAt),
+                  attempts: 1,
+                  lastError: error,
+                  nextAttemptAt: retryAt,
+                })
+                const claim = (now: number) =>
+                  inbox.claimDue({ now: at(now), limit: 10, leaseMs: 1_000 })
+                expect(yield* claim(retryAt - 1)).toEqual([])
+                expect((yield* claim(retryAt)).map((e) => [e.key, e.attempts])).toEqual([[key, 2]])
+                yield* inbox.markFailed(key, `${error}!`, Option.none())
+                expect(Option.getOrUndefined(yield* inbox.findByKey(key))).toMatchObject({
+                  status: "failed",
+                  attempts: 2,
+                  lastError: `${error}!`,
+                })
+                expect(yield* claim(retryAt + 365 * 86_400_000)).toEqual([])
+              }),
+            ),
+        ),
+        { numRuns },
+      )
+    })
+
+    it("concurrent claims never hand one entry, or one phone's messages, to two workers", async () => {
+      await fc.assert(
+        fc.asyncProperty(
+          arbUpdates(12),
+          arbInstant,
+          fc.integer({ min: 2, max: 5 }),
+          fc.integer({ min: 1, max: 4 }),
+          (updates, receivedAt, workers, limit) =>
+            run(
+              Effect.gen(function* () {
+                const inbox = yield* Inbox
+                yield* inbox.record(updates, receivedAt)
+                const claims = yield* Effect.all(
+                  Array.from({ length: workers }, () =>
+                    inbox.claimDue({ now: receivedAt, limit, leaseMs: 60_000 }),
+                  ),
+                  { concurrency: "unbounded" },
+                )
+                const claimed = claims.flat()
+                expect(new Set(keys(claimed)).size).toBe(claimed.length)
+                const messagePhones = claimed
+                  .filter((c) => c.update._tag === "message")
+                  .map((c) => c.phone)
+                expect(new Set(messagePhones).size).toBe(messagePhones.length)
+              }),
+            ),
+        ),
+        { numRuns },
+      )
+    })
+
+    it("keeps nothing recorded inside a transaction that fails", async () => {
+      await fc.assert(
+        fc.asyncProperty(arbUpdates(4), arbInstant, (updates, receivedAt) =>
+          run(
+            Effect.gen(function* () {
+              const inbox = yield* Inbox
+              const tx = yield* Transactions
+              const [kept, ...lost] = updates
+              yield* tx.run(inbox.record([kept!], receivedAt))
+              yield* inFailingTransaction(inbox.record(lost, receivedAt))
+              expect(keys(yield* inbox.list({}))).toEqual([inboxKey(kept!)])
+              expect((yield* inbox.record(lost, receivedAt)).recorded).toBe(lost.length)
+            }),
+          ),
+        ),
+        { numRuns },
+      )
+    })
+  })
+}

@@ -1,0 +1,120 @@
+import { Effect, Layer, Option } from "effect"
+import { InMemoryStore } from "../../shared/testing/in-memory-store.ts"
+import type { Instant } from "../../shared/time.ts"
+import { type InboundUpdate, inboxKey } from "../domain/inbound.ts"
+import type { InboxEntry } from "../domain/inbox-entry.ts"
+import { Inbox } from "../ports/inbox.ts"
+
+export const inboxTable = "inbox"
+
+/** The phone an update is about: who sent a message, who received our message. */
+export const inboxPhone = (update: InboundUpdate): string =>
+  update._tag === "message" ? update.message.from : update.status.recipient
+
+const active = (entry: InboxEntry) => entry.status === "pending" || entry.status === "processing"
+
+/**
+ * Which of `entries` (oldest first: receivedAt, then recorded order) a claim at `now` may
+ * take: due ones, where a message is claimable only while no older message of its phone is
+ * still open. That keeps one phone's messages in order and on one worker at a time; a
+ * delivery status changes no conversation, so it never waits.
+ */
+export const claimableEntries = (
+  entries: ReadonlyArray<InboxEntry>,
+  now: Instant,
+): ReadonlyArray<InboxEntry> => {
+  const openPhones = new Set<string>()
+  const claimable: Array<InboxEntry> = []
+  for (const entry of entries) {
+    if (!active(entry)) continue
+    const isMessage = entry.update._tag === "message"
+    const blocked = isMessage && openPhones.has(entry.phone)
+    if (isMessage) openPhones.add(entry.phone)
+    if (!blocked && entry.nextAttemptAt <= now) claimable.push(entry)
+  }
+  return claimable
+}
+
+/** Oldest first; the Map keeps recorded order, and sort is stable. */
+const oldestFirst = (rows: Iterable<InboxEntry>) =>
+  [...rows].sort((a, b) => a.receivedAt - b.receivedAt)
+
+/** The inbox over the in-memory store; a claim is a lease, like the outbox's. */
+export const layerInboxInMemory: Layer.Layer<Inbox, never, InMemoryStore> = Layer.effect(
+  Inbox,
+  Effect.gen(function* () {
+    const store = yield* InMemoryStore
+    const rows = () => store.table<InboxEntry>(inboxTable)
+    const reading = <A>(f: () => A) => Effect.andThen(store.read, Effect.sync(f))
+    const writing = <A>(f: () => A) => Effect.andThen(store.write, Effect.sync(f))
+    const change = (key: string, f: (entry: InboxEntry) => InboxEntry) =>
+      writing(() => {
+        const entry = rows().get(key)
+        if (entry !== undefined) rows().set(key, f(entry))
+      })
+
+    return Inbox.of({
+      record: (updates, receivedAt) =>
+        writing(() => {
+          let recorded = 0
+          for (const update of updates) {
+            const key = inboxKey(update)
+            if (rows().has(key)) continue
+            rows().set(key, {
+              key,
+              channel: "whatsapp",
+              phone: inboxPhone(update),
+              update,
+              status: "pending",
+              attempts: 0,
+              nextAttemptAt: receivedAt,
+              receivedAt,
+            })
+            recorded++
+          }
+          return { recorded }
+        }),
+      claimDue: ({ now, limit, leaseMs }) =>
+        writing(() =>
+          claimableEntries(oldestFirst(rows().values()), now)
+            .slice(0, Math.max(0, limit))
+            .map((entry) => {
+              const claimed: InboxEntry = {
+                ...entry,
+                status: "processing",
+                attempts: entry.attempts + 1,
+                nextAttemptAt: (now + leaseMs) as Instant,
+              }
+              rows().set(entry.key, claimed)
+              return claimed
+            }),
+        ),
+      markProcessed: (key, at) =>
+        change(key, (entry) => ({ ...entry, status: "processed", processedAt: at })),
+      markFailed: (key, error, retryAt) =>
+        change(key, (entry) =>
+          Option.match(retryAt, {
+            onNone: () => ({ ...entry, status: "failed" as const, lastError: error }),
+            onSome: (at) => ({
+              ...entry,
+              status: "pending" as const,
+              lastError: error,
+              nextAttemptAt: at,
+            }),
+          }),
+        ),
+      findByKey: (key) => reading(() => Option.fromUndefinedOr(rows().get(key))),
+      list: (filter) =>
+        reading(() => {
+          const newestFirst = oldestFirst(rows().values())
+            .reverse()
+            .filter(
+              (e) =>
+                (filter.phone === undefined || e.phone === filter.phone) &&
+                (filter.status === undefined || e.status === filter.status),
+            )
+          return filter.limit === undefined ? newestFirst : newestFirst.slice(0, filter.limit)
+        }),
+    })
+  }),
+)

@@ -1,0 +1,479 @@
+import { Effect, Option } from "effect"
+import { openOfferStates } from "../../dispatch/domain/offer.transitions.ts"
+import type { RequestState, TimeWindow } from "../../dispatch/domain/service-request.ts"
+import { OfferRepository } from "../../dispatch/ports/offer-repository.ts"
+import { RequestRepository } from "../../dispatch/ports/request-repository.ts"
+import { acceptLead } from "../../dispatch/use-cases/accept-lead.ts"
+import { chooseProposedTime } from "../../dispatch/use-cases/choose-proposed-time.ts"
+import { declineLead } from "../../dispatch/use-cases/decline-lead.ts"
+import { previewLead } from "../../dispatch/use-cases/preview-lead.ts"
+import { proposeTimes } from "../../dispatch/use-cases/propose-times.ts"
+import { rejectProposedTimes } from "../../dispatch/use-cases/reject-proposed-times.ts"
+import { submitRequest } from "../../dispatch/use-cases/submit-request.ts"
+import { unlockLead } from "../../dispatch/use-cases/unlock-lead.ts"
+import type { MarketplacePolicy } from "../../policy/policy.ts"
+import { Policy } from "../../policy/policy-service.ts"
+import { InvalidInput, type PersistenceUnavailable } from "../../shared/errors.ts"
+import type { OfferId } from "../../shared/ids.ts"
+import { type Instant, now } from "../../shared/time.ts"
+import { canApply } from "../../vetting/domain/application.ops.ts"
+import type { Party, PartyKind } from "../../vetting/domain/party.ts"
+import { signUp } from "../../vetting/use-cases/sign-up.ts"
+import { submitApplication } from "../../vetting/use-cases/submit-application.ts"
+import { audit, latestApplication } from "../../vetting/use-cases/support.ts"
+import { updateProfile } from "../../vetting/use-cases/update-profile.ts"
+import { showWindow } from "../domain/availability.ops.ts"
+import type { Action } from "../domain/commands.ops.ts"
+import {
+  done,
+  menu,
+  offerStatus,
+  refused,
+  requestStatus,
+  unknownButton,
+} from "../domain/conversation.replies.ts"
+import { reaskField, startFlow } from "../domain/flow.ops.ts"
+import type { Flow, FlowData } from "../domain/flow.ts"
+import {
+  applyFlow,
+  flows,
+  planFlow,
+  proposeTimesFlow,
+  requestHelpFlow,
+  signUpFlow,
+} from "../domain/flows/index.ts"
+import { planPrice } from "../domain/flows/plan.flow.ts"
+import type { LocationAnswer } from "../domain/flows/request-help.flow.ts"
+import type { InboundMessage } from "../domain/inbound.ts"
+import { unlockedLeadIntent } from "../domain/offer.intents.ts"
+import type { Reply } from "../domain/replies.ts"
+import type { ConversationSession, FlowPosition } from "../domain/session.ts"
+import { attempt, type Refused, refusalReason, type Turn } from "./conversation-support.ts"
+import type { ConversationServices } from "./services.ts"
+
+type Step = Effect.Effect<Turn, PersistenceUnavailable | Refused, ConversationServices>
+
+const openRequestStates: ReadonlyArray<RequestState> = [
+  "submitted",
+  "needs_clarification",
+  "ready",
+  "dispatching",
+  "assigned",
+]
+
+/** What is open for this person: a homeowner's requests, a provider's leads. */
+export const status = (party: Party) =>
+  Effect.gen(function* () {
+    if (party.kind === "customer") {
+      const requests = yield* (yield* RequestRepository).list({
+        customerId: party.id,
+        states: openRequestStates,
+        limit: 10,
+      })
+      return requestStatus(requests)
+    }
+    const offers = yield* (yield* OfferRepository).listForProvider(party.id, {
+      states: openOfferStates,
+    })
+    const requests = yield* RequestRepository
+    const described = []
+    for (const offer of offers.slice(0, 10)) {
+      const request = Option.getOrUndefined(yield* requests.findById(offer.requestId))
+      described.push({
+        offer,
+        about: request === undefined ? "a lead" : `${request.category} in ${request.location.area}`,
+      })
+    }
+    return offerStatus(described)
+  })
+
+const closed = (session: ConversationSession): ConversationSession => {
+  const { position: _done, ...rest } = session
+  return rest
+}
+
+const say = (session: ConversationSession, ...replies: ReadonlyArray<Reply>): Turn => ({
+  session: closed(session),
+  replies,
+})
+
+const refusedTurn =
+  (session: ConversationSession) =>
+  (error: { readonly _tag: string; readonly message: string }): Turn =>
+    say(session, refused(refusalReason(error)))
+
+/** Opens a flow and asks its first question (a flow with nothing to ask completes at once). */
+const openFlow = (
+  flow: Flow,
+  data: FlowData,
+  session: ConversationSession,
+  party: Party | undefined,
+  message: InboundMessage,
+  before: ReadonlyArray<Reply> = [],
+): Step =>
+  Effect.gen(function* () {
+    const at = yield* now
+    const outcome = startFlow(flow, data, yield* Policy, at)
+    if (outcome._tag === "Completed") {
+      const position = { flow: flow.id, step: "-", data: outcome.data, startedAt: at }
+      return yield* completeFlow(flow, outcome.data, closed(session), position, party, message)
+    }
+    return {
+      session: { ...session, position: outcome.position },
+      replies: [...before, ...outcome.replies],
+    }
+  })
+
+/** The open flow asks again the question a use case's InvalidInput was about. */
+const reask = (
+  flow: Flow,
+  data: FlowData,
+  issue: { readonly path: string; readonly message: string } | undefined,
+  session: ConversationSession,
+  position: FlowPosition,
+  policy: MarketplacePolicy,
+  at: Instant,
+): Turn => {
+  const outcome = reaskField(
+    flow,
+    data,
+    issue?.path ?? "",
+    `That did not work: ${issue?.message ?? "please try again"}.`,
+    policy,
+    at,
+    position.startedAt,
+  )
+  return outcome._tag === "Asking"
+    ? { session: { ...session, position: outcome.position }, replies: outcome.replies }
+    : say(session, refused('Sorry, that did not work. Type "menu" to start again.'))
+}
+
+const isKind = (value: string | undefined): value is PartyKind =>
+  value === "customer" || value === "provider"
+
+/**
+ * The proposed-times message also says "reply with 1, 2 or 3, or none": typed, that answer
+ * means the one offer whose times the homeowner is asked to pick from (if just one is).
+ */
+export const typedTimeChoice = (party: Party | undefined, content: InboundMessage["content"]) =>
+  Effect.gen(function* () {
+    if (party?.kind !== "customer" || content._tag !== "text") return undefined
+    const typed = content.body.trim().toLowerCase()
+    const slot = typed === "none" ? "none" : /^[1-3]$/u.test(typed) ? Number(typed) - 1 : undefined
+    if (slot === undefined) return undefined
+    const requests = yield* (yield* RequestRepository).list({
+      customerId: party.id,
+      states: ["dispatching"],
+    })
+    const offers = yield* OfferRepository
+    const waiting = []
+    for (const request of requests) {
+      waiting.push(...(yield* offers.listForRequest(request.id, { states: ["times_proposed"] })))
+    }
+    const [only, ...others] = waiting
+    return only === undefined || others.length > 0
+      ? undefined
+      : ({ _tag: "pick_time", offerId: only.id, slot } satisfies Action)
+  })
+
+/** A tap on a menu, lead or proposed-time button. */
+export const onAction = (
+  action: Action,
+  session: ConversationSession,
+  party: Party | undefined,
+  message: InboundMessage,
+): Step =>
+  Effect.gen(function* () {
+    const policy = yield* Policy
+    const stale = () => say(session, unknownButton(), menu(party, policy))
+    switch (action._tag) {
+      case "unknown":
+        return stale()
+      case "start_flow": {
+        const flow = flows[action.flow]
+        if (flow === signUpFlow) {
+          if (party !== undefined) return say(session, menu(party, policy))
+          const kind = action.data.arg
+          return isKind(kind) ? yield* openFlow(flow, { kind }, session, party, message) : stale()
+        }
+        if (flow === requestHelpFlow && party?.kind === "customer") {
+          return yield* openFlow(flow, {}, session, party, message)
+        }
+        if (flow === applyFlow && party?.kind === "provider") {
+          const allowed = canApply(yield* latestApplication(party.id), yield* now)
+          return allowed._tag === "Failure"
+            ? say(session, refused(refusalReason(allowed.failure)), menu(party, policy))
+            : yield* openFlow(flow, {}, session, party, message)
+        }
+        return stale()
+      }
+      case "offer": {
+        if (party?.kind !== "provider") return stale()
+        const input = { offerId: action.offerId, providerId: party.id }
+        const no = refusedTurn(session)
+        switch (action.verb) {
+          case "unlock": {
+            // A lead link opened previews the offer; a tap on the chat button stands for it.
+            yield* attempt(previewLead(input), no)
+            const lead = yield* attempt(unlockLead(input), no)
+            const details = [
+              `Unlocked: ${lead.urgency} ${lead.category} in ${lead.area}.`,
+              lead.description === undefined ? "" : `"${lead.description}"`,
+              "Accept the job, decline it, or propose three other times.",
+            ]
+              .filter((line) => line.length > 0)
+              .join(" ")
+            return say(session, {
+              template: "lead.unlocked",
+              intent: unlockedLeadIntent(details, action.offerId),
+            })
+          }
+          case "accept":
+            yield* attempt(acceptLead(input), no)
+            return say(session, done("The job is yours! The homeowner's details follow."))
+          case "decline":
+            yield* attempt(declineLead(input), no)
+            return say(session, done("Declined. We will send you the next lead."))
+          case "propose": {
+            const offer = yield* (yield* OfferRepository).findById(action.offerId as OfferId)
+            if (Option.isNone(offer) || offer.value.providerId !== party.id) return stale()
+            if (offer.value.state !== "unlocked") {
+              return say(
+                session,
+                refused("You can propose times on a lead you have unlocked and not yet answered."),
+              )
+            }
+            return yield* openFlow(
+              proposeTimesFlow,
+              { offerId: action.offerId },
+              session,
+              party,
+              message,
+            )
+          }
+        }
+        return stale()
+      }
+      case "pick_time": {
+        if (party?.kind !== "customer") return stale()
+        const no = refusedTurn(session)
+        if (action.slot === "none") {
+          yield* attempt(rejectProposedTimes({ offerId: action.offerId, customerId: party.id }), no)
+          return say(
+            session,
+            done("Noted: none of those times suit you. We will look for another provider."),
+          )
+        }
+        const chosen = yield* attempt(
+          chooseProposedTime({ offerId: action.offerId, customerId: party.id, slot: action.slot }),
+          no,
+        )
+        const slot = chosen.offer.chosenSlot
+        return say(
+          session,
+          done(
+            slot === undefined
+              ? "Booked. Your provider's details follow."
+              : `Booked for ${showWindow(slot, policy.timeZone)}. Your provider's details follow.`,
+          ),
+        )
+      }
+    }
+  })
+
+/** The answers a flow collected, handed to the use case it completes with. */
+type Completion = (
+  data: FlowData,
+  session: ConversationSession,
+  position: FlowPosition,
+  party: Party | undefined,
+  message: InboundMessage,
+) => Step
+
+const completions: Readonly<Record<string, Completion>> = {
+  [signUpFlow.id]: (data, session, position, _party, message) =>
+    Effect.gen(function* () {
+      const policy = yield* Policy
+      const at = yield* now
+      const kind = data.kind as PartyKind
+      const party = yield* attempt(
+        signUp({
+          kind,
+          phone: message.from,
+          channel: "whatsapp",
+          profile: { displayName: data.name },
+        }),
+        (error) =>
+          error._tag === "InvalidInput"
+            ? reask(signUpFlow, data, error.issues[0], session, position, policy, at)
+            : refusedTurn(session)(error),
+      )
+      const joined = { ...session, partyId: party.id }
+      const welcome = done(`Welcome to ${policy.brand}, ${party.profile.displayName ?? "friend"}!`)
+      if (party.kind === "provider") {
+        return yield* openFlow(applyFlow, {}, joined, party, message, [
+          welcome,
+          done("A few questions for your application, so our team can approve you."),
+        ])
+      }
+      if (policy.model === "subscription" && policy.subscription.plans.length > 0) {
+        return yield* openFlow(planFlow, {}, joined, party, message, [welcome])
+      }
+      return say(joined, welcome, menu(party, policy))
+    }),
+
+  [requestHelpFlow.id]: (data, session, position, party, _message) =>
+    Effect.gen(function* () {
+      const policy = yield* Policy
+      const at = yield* now
+      if (party?.kind !== "customer") return say(session, unknownButton())
+      // Answers come back from the stored session as plain JSON: read them defensively.
+      const location = (data.location ?? {}) as LocationAnswer
+      const area = "area" in location ? location.area : (data.area as string)
+      const virtual = data.mode === "virtual" ? policy.catalog?.virtualConsultation : undefined
+      const request = yield* attempt(
+        submitRequest({
+          customerId: party.id,
+          category: data.category,
+          description: data.description,
+          location: {
+            area,
+            ...("point" in location ? { point: location.point } : {}),
+            ...("point" in location && location.street !== undefined
+              ? { street: location.street }
+              : {}),
+          },
+          mode: virtual === undefined ? "in_person" : "virtual",
+          urgency: data.urgency,
+          availability: data.availability,
+          ...(virtual === undefined
+            ? {}
+            : { estimatedMinutes: virtual.minutes, totalAmountMinor: String(virtual.priceMinor) }),
+          photos: data.photos ?? [],
+          channel: "whatsapp",
+        }),
+        (error) =>
+          error._tag === "InvalidInput"
+            ? reask(requestHelpFlow, data, error.issues[0], session, position, policy, at)
+            : refusedTurn(session)(error),
+      )
+      const name =
+        policy.catalog?.categories.find((c) => c.id === request.category)?.name ?? request.category
+      return say(
+        session,
+        done(
+          `Thanks! Your ${name} request is in. Our team checks it and we will message you when a provider is found. Type "status" to see where it is.`,
+        ),
+      )
+    }),
+
+  [applyFlow.id]: (data, session, position, party, _message) =>
+    Effect.gen(function* () {
+      const policy = yield* Policy
+      const at = yield* now
+      if (party?.kind !== "provider") return say(session, unknownButton())
+      const onInvalid = (error: { readonly _tag: string; readonly message: string }) =>
+        error instanceof InvalidInput
+          ? reask(applyFlow, data, error.issues[0], session, position, policy, at)
+          : say(session, refused(refusalReason(error)), menu(party, policy))
+      yield* attempt(
+        updateProfile({
+          partyId: party.id,
+          profile: {
+            categories: data.categories,
+            serviceAreas: data.serviceAreas,
+            experienceYears: data.experienceYears,
+            availability: data.availability,
+            documents: data.documents ?? [],
+          },
+        }),
+        onInvalid,
+      )
+      yield* attempt(submitApplication({ partyId: party.id }), onInvalid)
+      return say(
+        session,
+        done("Thanks! Your application is with our team. We will message you once it is reviewed."),
+      )
+    }),
+
+  [planFlow.id]: (data, session, _position, party, _message) =>
+    Effect.gen(function* () {
+      const policy = yield* Policy
+      const plan = policy.subscription.plans.find((p) => p.id === data.plan)
+      if (party === undefined || plan === undefined) return say(session, unknownButton())
+      // No payments context exists yet: the choice is kept in the audit log for ops, and
+      // the homeowner is told plainly that the payment step comes later.
+      yield* audit({
+        actor: { _tag: "party", partyId: party.id },
+        action: "subscription.plan_chosen",
+        subjectType: "party",
+        subjectId: party.id,
+        details: {
+          planId: plan.id,
+          monthlyPriceMinor: plan.monthlyPriceMinor,
+          channel: "whatsapp",
+        },
+      })
+      return say(
+        session,
+        done(
+          plan.monthlyPriceMinor === 0
+            ? `You are on ${plan.name}: you pay per video call or visit.`
+            : `You chose ${plan.name} (${planPrice(policy, plan.monthlyPriceMinor)}). Payment is not set up in this chat yet: our team will send you a payment link, and the plan starts once it is paid.`,
+        ),
+        menu(party, policy),
+      )
+    }),
+
+  [proposeTimesFlow.id]: (data, session, position, party, _message) =>
+    Effect.gen(function* () {
+      const policy = yield* Policy
+      const at = yield* now
+      if (party?.kind !== "provider") return say(session, unknownButton())
+      const slots = [data.slot1, data.slot2, data.slot3] as ReadonlyArray<TimeWindow>
+      yield* attempt(
+        proposeTimes({ offerId: data.offerId, providerId: party.id, slots }),
+        (error) => {
+          const slotRule = [
+            "InvalidInput",
+            "WrongNumberOfSlots",
+            "SlotEndsBeforeStart",
+            "SlotNotInFuture",
+            "DuplicateSlots",
+            "OverlappingSlots",
+          ].includes(error._tag)
+          // The three times are asked again from the first: they are judged together.
+          return slotRule
+            ? reask(
+                proposeTimesFlow,
+                { offerId: data.offerId },
+                { path: "slot1", message: error.message },
+                session,
+                position,
+                policy,
+                at,
+              )
+            : refusedTurn(session)(error)
+        },
+      )
+      return say(
+        session,
+        done("Sent your three times to the homeowner. We will tell you which one they pick."),
+      )
+    }),
+}
+
+/** Every step of a flow is answered: its use case runs with the answers. */
+export const completeFlow = (
+  flow: Flow,
+  data: FlowData,
+  session: ConversationSession,
+  position: FlowPosition,
+  party: Party | undefined,
+  message: InboundMessage,
+): Step => {
+  const complete = completions[flow.id]
+  return complete === undefined
+    ? Effect.succeed(say(session, refused('Sorry, that did not work. Type "menu" to start again.')))
+    : complete(data, session, position, party, message)
+}

@@ -1,0 +1,157 @@
+import { describe, expect, it } from "@effect/vitest"
+import { Effect, Option } from "effect"
+import { TestClock } from "effect/testing"
+import { offerTemplates } from "../../dispatch/domain/offer.notifications.ts"
+import { OfferRepository } from "../../dispatch/ports/offer-repository.ts"
+import { homeowner, readyRequest, vettedProvider } from "../../dispatch/testing/offer-fixtures.ts"
+import { dispatchRequest } from "../../dispatch/use-cases/dispatch-request.ts"
+import { Outbox } from "../../notifications/ports/outbox.ts"
+import type { OfferId } from "../../shared/ids.ts"
+import { layerInMemory } from "../../vetting/testing/layer-in-memory.ts"
+import { getWallet } from "../../wallet/use-cases/get-wallet.ts"
+import { actionId } from "../domain/commands.ops.ts"
+import { conversationTemplates } from "../domain/conversation.replies.ts"
+import { checkIntent } from "../domain/intent.ops.ts"
+import { chat } from "../testing/chat-driver.ts"
+import { tappableIds } from "../testing/conversation.arbitraries.ts"
+
+const MONDAY = Date.UTC(2026, 2, 2, 6)
+
+/** A homeowner's request offered to one provider; the lead message they were sent. */
+const offeredLead = (credits: number) =>
+  Effect.gen(function* () {
+    yield* TestClock.setTime(MONDAY)
+    const customer = yield* homeowner()
+    const provider = yield* vettedProvider(1, { credits })
+    const request = yield* readyRequest(customer.id)
+    const step = yield* dispatchRequest({ requestId: request.id, operator: "thandi" })
+    const offer = step.offered[0]!
+    const lead = (yield* (yield* Outbox).list({ to: provider.phone })).find(
+      (m) => m.template === offerTemplates.leadOffered,
+    )
+    return { customer, provider, offer, lead }
+  })
+
+const offerState = (offerId: OfferId) =>
+  Effect.gen(function* () {
+    return Option.map(yield* (yield* OfferRepository).findById(offerId), (o) => o.state)
+  })
+
+describe("answering leads and proposed times by tapping", () => {
+  it.effect(
+    "a lead carries Unlock / Decline; unlocking offers Accept / Decline / Propose; accept assigns",
+    () =>
+      Effect.gen(function* () {
+        const { provider, offer, lead } = yield* offeredLead(50)
+        expect(lead?.intent?._tag).toBe("buttons")
+        expect(tappableIds(lead?.intent)).toEqual([
+          actionId.offer(offer.id, "unlock"),
+          actionId.offer(offer.id, "decline"),
+        ])
+        const sipho = chat(provider.phone)
+        const unlocked = yield* sipho.tap(actionId.offer(offer.id, "unlock"))
+        expect(unlocked[0]?.body).toContain("geyser")
+        expect(tappableIds(unlocked[0]?.intent)).toEqual([
+          actionId.offer(offer.id, "accept"),
+          actionId.offer(offer.id, "decline"),
+          actionId.offer(offer.id, "propose"),
+        ])
+        const leads = yield* sipho.text("status")
+        expect(leads[0]?.body).toContain("plumbing in soweto")
+        expect(leads[0]?.body).toContain("unlocked")
+        const accepted = yield* sipho.tap(actionId.offer(offer.id, "accept"))
+        expect(accepted.map((m) => m.template)).toContain(conversationTemplates.done)
+        expect(yield* offerState(offer.id)).toEqual(Option.some("accepted"))
+        // A second tap on the same button is answered, not crashed on.
+        const again = yield* sipho.tap(actionId.offer(offer.id, "accept"))
+        expect(again[0]?.template).toBe(conversationTemplates.refused)
+      }).pipe(Effect.provide(layerInMemory())),
+  )
+
+  it.effect(
+    "an unlock refused for want of credits is answered and leaves the offer as it was",
+    () =>
+      Effect.gen(function* () {
+        const { provider, offer } = yield* offeredLead(0)
+        const before = yield* offerState(offer.id)
+        const refused = yield* chat(provider.phone).tap(actionId.offer(offer.id, "unlock"))
+        expect(refused.map((m) => m.template)).toEqual([conversationTemplates.refused])
+        expect(refused[0]?.body).toContain("enough credits")
+        expect(yield* offerState(offer.id)).toEqual(before)
+        const wallet = yield* getWallet({ partyId: provider.id })
+        expect(Number(wallet.credits)).toBe(0)
+      }).pipe(Effect.provide(layerInMemory())),
+  )
+
+  it.effect("a provider proposes three times by chat and the homeowner picks one from a list", () =>
+    Effect.gen(function* () {
+      const { customer, provider, offer } = yield* offeredLead(50)
+      const sipho = chat(provider.phone)
+      yield* sipho.tap(actionId.offer(offer.id, "unlock"))
+      const first = yield* sipho.tap(actionId.offer(offer.id, "propose"))
+      expect(first[0]?.template).toBe("conversation.propose_times.slot1")
+      yield* sipho.text("tomorrow 9-11")
+      const twice = yield* sipho.text("tomorrow 9-11")
+      expect(twice.map((m) => m.template)).toEqual(["conversation.propose_times.slot3"])
+      // The same time twice is the rules' business: all three are asked for again.
+      const reasked = yield* sipho.text("wed 14:00-16:00")
+      expect(reasked.map((m) => m.template)).toEqual([
+        "conversation.reprompt",
+        "conversation.propose_times.slot1",
+      ])
+      yield* sipho.text("tomorrow 9-11")
+      yield* sipho.text("tomorrow 13-15")
+      const sent = yield* sipho.text("wed 14:00-16:00")
+      expect(sent[0]?.body).toContain("three times")
+      expect(yield* offerState(offer.id)).toEqual(Option.some("times_proposed"))
+
+      const proposed = (yield* (yield* Outbox).list({ to: customer.phone })).find(
+        (m) => m.template === offerTemplates.timesProposed && m.channel === "whatsapp",
+      )
+      expect(proposed?.intent?._tag).toBe("list")
+      expect(checkIntent(proposed!.intent!)._tag).toBe("Success")
+      expect(tappableIds(proposed?.intent)).toEqual([
+        actionId.pickTime(offer.id, 0),
+        actionId.pickTime(offer.id, 1),
+        actionId.pickTime(offer.id, 2),
+        actionId.pickTime(offer.id, "none"),
+      ])
+      const booked = yield* chat(customer.phone).pick(actionId.pickTime(offer.id, 1))
+      const confirmation = booked.find((m) => m.template === conversationTemplates.done)
+      expect(confirmation?.body).toContain("13:00-15:00")
+      expect(yield* offerState(offer.id)).toEqual(Option.some("accepted"))
+    }).pipe(Effect.provide(layerInMemory())),
+  )
+
+  it.effect("the homeowner may type 1, 2, 3 or none, as the proposed-times message says", () =>
+    Effect.gen(function* () {
+      const { customer, provider, offer } = yield* offeredLead(50)
+      const sipho = chat(provider.phone)
+      yield* sipho.tap(actionId.offer(offer.id, "unlock"))
+      yield* sipho.tap(actionId.offer(offer.id, "propose"))
+      for (const time of ["tomorrow 9-11", "tomorrow 13-15", "wed 14:00-16:00"]) {
+        yield* sipho.text(time)
+      }
+      const lerato = chat(customer.phone)
+      const none = yield* lerato.text("None")
+      expect(none.find((m) => m.template === conversationTemplates.done)?.body).toContain(
+        "none of those times",
+      )
+      expect(yield* offerState(offer.id)).toEqual(Option.some("declined"))
+      // Nothing is waiting for a pick any more, so "2" is not understood.
+      const two = yield* lerato.text("2")
+      expect(two[0]?.template).toBe(conversationTemplates.notUnderstood)
+    }).pipe(Effect.provide(layerInMemory())),
+  )
+
+  it.effect("a lead tapped by someone it was not offered to is a stale button", () =>
+    Effect.gen(function* () {
+      const { customer, offer } = yield* offeredLead(50)
+      const tapped = yield* chat(customer.phone).tap(actionId.offer(offer.id, "unlock"))
+      expect(tapped[0]?.template).toBe(conversationTemplates.unknownButton)
+      const other = yield* vettedProvider(2, { credits: 50 })
+      const stranger = yield* chat(other.phone).tap(actionId.offer(offer.id, "unlock"))
+      expect(stranger[0]?.body).toContain("someone else")
+    }).pipe(Effect.provide(layerInMemory())),
+  )
+})

@@ -1,0 +1,112 @@
+import { createHash, timingSafeEqual } from "node:crypto"
+import { normalizeWebhook, verifySignature } from "@fundi/adapters"
+import { Inbox, now } from "@fundi/core"
+import { Cause, Effect, Exit } from "effect"
+import { Hono } from "hono"
+import { bodyLimit } from "hono/body-limit"
+import type { RouteDeps } from "../run-effect.ts"
+
+export interface WhatsAppWebhookOptions {
+  /** The Meta app secret (or the simulator's generated one): the HMAC key of deliveries. */
+  readonly appSecret: string
+  /** What Meta must echo to verify the webhook (set in the app dashboard). */
+  readonly verifyToken: string
+}
+
+const PATH = "/webhooks/whatsapp"
+
+/** Meta documents payloads of up to 3 MB. */
+export const WEBHOOK_MAX_BYTES = 3 * 1024 * 1024
+
+/** Equal-length digests, so the comparison takes the same time whatever the guess. */
+const sameSecret = (expected: string, given: string): boolean =>
+  timingSafeEqual(
+    createHash("sha256").update(expected).digest(),
+    createHash("sha256").update(given).digest(),
+  )
+
+const problem = (code: string, message: string) => ({ error: { code, message } })
+
+/**
+ * Meta's webhook. Verification (GET) echoes the challenge when the token matches. A
+ * delivery (POST) is checked against its signature before anything is parsed, then every
+ * update in it is written to the inbox in one statement, and only then answered 200: what
+ * Meta has been told we have, we have. Processing happens later (the inbox worker), so a
+ * redelivery, which Meta makes for any non-200, is recorded and processed once.
+ *
+ * Meta retries a non-200 for days, so only a body that is not JSON at all is refused (400);
+ * JSON we cannot use is logged and acknowledged. A database failure is 503: the delivery
+ * was not kept, and Meta will bring it again.
+ */
+export const whatsappWebhookRoutes = (deps: RouteDeps, options: WhatsAppWebhookOptions): Hono => {
+  const app = new Hono()
+
+  app.get(PATH, (c) => {
+    const mode = c.req.query("hub.mode")
+    const token = c.req.query("hub.verify_token")
+    const challenge = c.req.query("hub.challenge")
+    if (
+      mode !== "subscribe" ||
+      token === undefined ||
+      challenge === undefined ||
+      !sameSecret(options.verifyToken, token)
+    ) {
+      return c.json(problem("forbidden", "webhook verification failed"), 403)
+    }
+    return c.text(challenge, 200)
+  })
+
+  app.post(
+    PATH,
+    bodyLimit({
+      maxSize: WEBHOOK_MAX_BYTES,
+      onError: (c) =>
+        c.json(
+          problem("payload_too_large", `deliveries are at most ${WEBHOOK_MAX_BYTES} bytes`),
+          413,
+        ),
+    }),
+    async (c) => {
+      const body = new Uint8Array(await c.req.arrayBuffer())
+      if (!verifySignature(options.appSecret, body, c.req.header("X-Hub-Signature-256"))) {
+        return c.json(problem("unauthorized", "missing or invalid X-Hub-Signature-256"), 401)
+      }
+      let payload: unknown
+      try {
+        payload = JSON.parse(new TextDecoder().decode(body))
+      } catch {
+        return c.json(problem("bad_request", "the body is not JSON"), 400)
+      }
+
+      const exit = await deps.runtime.runPromiseExit(
+        Effect.gen(function* () {
+          const receivedAt = yield* now
+          const normalized = normalizeWebhook(payload, receivedAt)
+          if (normalized.ignored !== undefined) {
+            yield* Effect.logWarning("whatsapp webhook: payload ignored").pipe(
+              Effect.annotateLogs({ reason: normalized.ignored }),
+            )
+          }
+          if (normalized.skipped.length > 0) {
+            yield* Effect.logWarning("whatsapp webhook: updates skipped").pipe(
+              Effect.annotateLogs({ skipped: normalized.skipped.slice(0, 20) }),
+            )
+          }
+          if (normalized.updates.length === 0) return 0
+          const inbox = yield* Inbox
+          return (yield* inbox.record(normalized.updates, receivedAt)).recorded
+        }),
+      )
+      if (Exit.isSuccess(exit)) return c.json({ recorded: exit.value }, 200)
+      const errorId = crypto.randomUUID()
+      deps.logError({ errorId, method: "POST", path: PATH, detail: Cause.pretty(exit.cause) })
+      c.header("Retry-After", "5")
+      return c.json(
+        problem("unavailable", `the delivery could not be recorded (error ${errorId}); retry`),
+        503,
+      )
+    },
+  )
+
+  return app
+}
