@@ -360,6 +360,8 @@ interface GroupFigures {
   readonly errorsByTag: Record<string, number>
   readonly unexpected: number
   readonly leftOpen: number
+  /** Commits (unlocks and accepts) per whole second of the race, from its start. */
+  readonly perSecond: ReadonlyArray<number>
 }
 
 /**
@@ -379,6 +381,13 @@ const raceGroup = async (
   let unlocks = 0
   let accepts = 0
   let unexpected = 0
+  // When the commits happen: the race ends with many clients on the last few leads.
+  const started = Date.now()
+  const perSecond: Array<number> = []
+  const tick = () => {
+    const second = Math.floor((Date.now() - started) / 1000)
+    perSecond[second] = (perSecond[second] ?? 0) + 1
+  }
   const lose = (
     stage: "unlock" | "accept",
     { tag, cause }: NonNullable<ReturnType<typeof failureOf>>,
@@ -406,12 +415,14 @@ const raceGroup = async (
         continue
       }
       unlocks++
+      tick()
       const accepted = failureOf(yield* Effect.exit(acceptLead(input)))
       if (accepted !== undefined) {
         lose("accept", accepted, picked.lead)
         continue
       }
       accepts++
+      tick()
       close(picked.lead)
     }
   })
@@ -421,7 +432,7 @@ const raceGroup = async (
       { concurrency: "unbounded", discard: true },
     ),
   )
-  return { unlocks, accepts, errorsByTag, unexpected, leftOpen: remaining() }
+  return { unlocks, accepts, errorsByTag, unexpected, leftOpen: remaining(), perSecond }
 }
 
 /** What a worker thread needs to open Fundi on the bench's database and race its leads. */
@@ -500,6 +511,10 @@ const race = async (
   }
   const unlocks = sum((g) => g.unlocks)
   const accepts = sum((g) => g.accepts)
+  const timeline = Array.from(
+    { length: Math.max(...groups.map((g) => g.perSecond.length)) },
+    (_, i) => sum((g) => g.perSecond[i] ?? 0),
+  )
   // process.cpuUsage counts every thread of the process.
   const cpuShare = (cpu.user + cpu.system) / 1e6 / elapsed
   console.log(
@@ -507,6 +522,7 @@ const race = async (
       `(${((unlocks + accepts) / elapsed).toFixed(0)} commits/s); ${sum((g) => g.leftOpen)} ` +
       `leads left open; this process used ${(cpuShare * 100).toFixed(0)}% of a CPU`,
   )
+  console.log(`  commits in each second of the race: ${timeline.join(" ")}`)
   return { seconds: elapsed, unlocks, accepts, errorsByTag, unexpected: sum((g) => g.unexpected) }
 }
 

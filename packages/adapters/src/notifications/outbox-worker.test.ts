@@ -146,10 +146,10 @@ describe("outbox worker", () => {
     start(runtime, { pollMs: 10, batchSize: 5, leaseMs: 60_000 })
 
     await vi.waitFor(
-      () => expect(logs.filter((l) => l.includes("delivery run failed")).length).toBeGreaterThan(1),
+      () => expect(logs.filter((l) => l.includes("outbox: run failed")).length).toBeGreaterThan(1),
       { timeout: 10_000 },
     )
-    expect(logs.find((l) => l.includes("delivery run failed"))).toMatch(/^Error /)
+    expect(logs.find((l) => l.includes("outbox: run failed"))).toMatch(/^Error /)
     await runtime.runPromise(InMemoryStore.use((s) => s.setOffline(false)))
 
     await vi.waitFor(async () => expect((await find(runtime, message!)).status).toBe("sent"), {

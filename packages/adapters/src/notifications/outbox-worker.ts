@@ -7,7 +7,8 @@ import {
   type RetryPolicy,
   type Transactions,
 } from "@fundi/core"
-import { Deferred, Effect, Exit, type ManagedRuntime } from "effect"
+import { Effect, type ManagedRuntime } from "effect"
+import { type PollingWorker, startPollingWorker } from "../workers/polling-worker.ts"
 
 export interface OutboxWorkerOptions {
   /** Milliseconds between looks at the outbox when the last batch was not full. */
@@ -20,14 +21,7 @@ export interface OutboxWorkerOptions {
   readonly retry?: RetryPolicy
 }
 
-export interface OutboxWorker {
-  /**
-   * Stops polling and resolves once the batch in flight, if any, has been sent and recorded
-   * (so no message is left `sending` until its lease ends). Call it before disposing the
-   * runtime. Calling it again returns the same promise.
-   */
-  readonly stop: () => Promise<void>
-}
+export type OutboxWorker = PollingWorker
 
 /** The runtime only has to provide what `deliverDueMessages` needs. */
 export type OutboxWorkerRuntime = ManagedRuntime.ManagedRuntime<
@@ -46,39 +40,15 @@ const describeCounts = (counts: DeliveryCounts): string =>
 export const startOutboxWorker = (
   runtime: OutboxWorkerRuntime,
   options: OutboxWorkerOptions,
-): OutboxWorker => {
-  const stopping = Deferred.makeUnsafe<void>()
-  const input = {
-    batchSize: options.batchSize,
-    leaseMs: options.leaseMs,
-    ...(options.retry === undefined ? {} : { retry: options.retry }),
-  }
-
-  const loop = Effect.gen(function* () {
-    while (!Deferred.isDoneUnsafe(stopping)) {
-      // Effect.exit catches defects too: a bug in an adapter must not end the loop.
-      const exit = yield* Effect.exit(deliverDueMessages(input))
-      let full = false
-      if (Exit.isSuccess(exit)) {
-        full = exit.value.claimed >= options.batchSize
-        if (exit.value.claimed > 0) yield* Effect.logInfo(describeCounts(exit.value))
-      } else {
-        yield* Effect.logError("outbox: delivery run failed, trying again next poll", exit.cause)
-      }
-      if (!full) yield* Effect.raceFirst(Effect.sleep(options.pollMs), Deferred.await(stopping))
-    }
-  }).pipe(Effect.annotateLogs({ worker: "outbox" }))
-
-  // The loop handles every failure of a run; this only sees the runtime itself failing to
-  // build, which the process reports elsewhere too. Swallowed so stop() still resolves.
-  const done = runtime.runPromise(loop).catch((error: unknown) => {
-    console.error("outbox worker could not run:", error)
+): OutboxWorker =>
+  startPollingWorker(runtime, {
+    name: "outbox",
+    run: deliverDueMessages({
+      batchSize: options.batchSize,
+      leaseMs: options.leaseMs,
+      ...(options.retry === undefined ? {} : { retry: options.retry }),
+    }),
+    pollMs: options.pollMs,
+    again: (counts) => counts.claimed >= options.batchSize,
+    report: (counts) => (counts.claimed > 0 ? Effect.logInfo(describeCounts(counts)) : Effect.void),
   })
-
-  return {
-    stop: () => {
-      Deferred.doneUnsafe(stopping, Effect.void)
-      return done
-    },
-  }
-}

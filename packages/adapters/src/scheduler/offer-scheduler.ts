@@ -1,5 +1,6 @@
 import { type DispatchServices, type ExpiryRun, expireDueOffers } from "@fundi/core"
-import { Clock, Deferred, Effect, Exit, type ManagedRuntime } from "effect"
+import { Clock, Effect, type ManagedRuntime } from "effect"
+import { type PollingWorker, startPollingWorker } from "../workers/polling-worker.ts"
 
 export interface OfferSchedulerOptions {
   /** The runtime to run `expireDueOffers` in (the composition root's). */
@@ -17,13 +18,7 @@ export interface OfferSchedulerOptions {
   readonly onRun?: (run: ExpiryRun) => void
 }
 
-export interface OfferScheduler {
-  /**
-   * Stops polling and resolves once the run in flight, if any, has committed or rolled
-   * back. Call it before disposing the runtime. Calling it again returns the same promise.
-   */
-  readonly stop: () => Promise<void>
-}
+export type OfferScheduler = PollingWorker
 
 const describeRun = (run: ExpiryRun): string =>
   `scheduler: expired ${run.expired.length} of ${run.due} due offer(s)` +
@@ -38,44 +33,24 @@ const describeRun = (run: ExpiryRun): string =>
  * and retried on the next poll, never ending the loop.
  */
 export const startOfferScheduler = (options: OfferSchedulerOptions): OfferScheduler => {
-  const stopping = Deferred.makeUnsafe<void>()
   const batchSize = options.batchSize ?? 50
   const run =
     options.clock === undefined
       ? expireDueOffers({ limit: batchSize })
       : Effect.provideService(expireDueOffers({ limit: batchSize }), Clock.Clock, options.clock)
-
-  const loop = Effect.gen(function* () {
-    while (!Deferred.isDoneUnsafe(stopping)) {
-      // Effect.exit catches defects too: a bug in an adapter must not end the loop.
-      const exit = yield* Effect.exit(run)
-      let again = false
-      if (Exit.isSuccess(exit)) {
-        const result = exit.value
-        // Offers that keep failing stay due; only progress earns an immediate rerun.
-        again = result.due >= batchSize && result.expired.length + result.skipped.length > 0
+  return startPollingWorker(options.runtime, {
+    name: "offer-scheduler",
+    run,
+    pollMs: options.pollMs,
+    // Again at once after a full batch that moved something, so a backlog drains.
+    again: (result) => result.due >= batchSize && result.expired.length + result.skipped.length > 0,
+    report: (result) =>
+      Effect.gen(function* () {
         if (result.due > 0) yield* Effect.logInfo(describeRun(result))
         for (const failure of result.failed) {
           yield* Effect.logWarning(`scheduler: offer ${failure.offerId}: ${failure.error}`)
         }
-        // A throwing observer is its own bug; it must not stop expiries.
-        yield* Effect.exit(Effect.sync(() => options.onRun?.(result)))
-      } else {
-        yield* Effect.logError("scheduler: run failed, trying again next poll", exit.cause)
-      }
-      if (!again) yield* Effect.raceFirst(Effect.sleep(options.pollMs), Deferred.await(stopping))
-    }
-  }).pipe(Effect.annotateLogs({ worker: "offer-scheduler" }))
-
-  // The loop handles every failure of a run; this only sees the runtime failing to build.
-  const done = options.runtime.runPromise(loop).catch((error: unknown) => {
-    console.error("offer scheduler could not run:", error)
+        yield* Effect.sync(() => options.onRun?.(result))
+      }),
   })
-
-  return {
-    stop: () => {
-      Deferred.doneUnsafe(stopping, Effect.void)
-      return done
-    },
-  }
 }

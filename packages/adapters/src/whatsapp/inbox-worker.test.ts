@@ -64,7 +64,7 @@ describe("inbox worker", () => {
     logs.length = 0
     const worker = startInboxWorker(runtime, { pollMs: 50, batchSize: 10, leaseMs: 60_000 })
     workers.push(worker)
-    await vi.waitFor(() => expect(logs.join("\n")).toMatch(/inbox: processing run failed/), {
+    await vi.waitFor(() => expect(logs.join("\n")).toMatch(/inbox: run failed/), {
       timeout: 10_000,
     })
     await runtime.runPromise(Effect.flatMap(InMemoryStore, (s) => s.setOffline(false)))

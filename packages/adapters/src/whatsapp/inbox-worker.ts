@@ -4,7 +4,8 @@ import {
   processDueInbox,
   type RetryPolicy,
 } from "@fundi/core"
-import { Deferred, Effect, Exit, type ManagedRuntime } from "effect"
+import { Effect, type ManagedRuntime } from "effect"
+import { type PollingWorker, startPollingWorker } from "../workers/polling-worker.ts"
 
 export interface InboxWorkerOptions {
   /** Milliseconds between looks at the inbox when the last run found nothing. */
@@ -17,13 +18,7 @@ export interface InboxWorkerOptions {
   readonly retry?: RetryPolicy
 }
 
-export interface InboxWorker {
-  /**
-   * Stops polling and resolves once the run in flight, if any, has finished (so nothing is
-   * left `processing` until its lease ends). Call it before disposing the runtime.
-   */
-  readonly stop: () => Promise<void>
-}
+export type InboxWorker = PollingWorker
 
 export type InboxWorkerRuntime = ManagedRuntime.ManagedRuntime<ProcessInboxServices, unknown>
 
@@ -34,42 +29,20 @@ const describeCounts = (counts: InboxCounts): string =>
  * Runs `processDueInbox` every `pollMs`, and at once again after any run that claimed
  * something: a claim takes one message per phone, so a person who sent three messages in a
  * row is answered in three quick runs, not three polls. A failed run is logged and retried
- * on the next poll; the worker never dies on its own. (Modelled on the outbox worker.)
+ * on the next poll; the worker never dies on its own.
  */
 export const startInboxWorker = (
   runtime: InboxWorkerRuntime,
   options: InboxWorkerOptions,
-): InboxWorker => {
-  const stopping = Deferred.makeUnsafe<void>()
-  const input = {
-    batchSize: options.batchSize,
-    leaseMs: options.leaseMs,
-    ...(options.retry === undefined ? {} : { retry: options.retry }),
-  }
-
-  const loop = Effect.gen(function* () {
-    while (!Deferred.isDoneUnsafe(stopping)) {
-      // Effect.exit catches defects too: a bug in a flow must not end the loop.
-      const exit = yield* Effect.exit(processDueInbox(input))
-      let again = false
-      if (Exit.isSuccess(exit)) {
-        again = exit.value.claimed > 0
-        if (exit.value.claimed > 0) yield* Effect.logInfo(describeCounts(exit.value))
-      } else {
-        yield* Effect.logError("inbox: processing run failed, trying again next poll", exit.cause)
-      }
-      if (!again) yield* Effect.raceFirst(Effect.sleep(options.pollMs), Deferred.await(stopping))
-    }
-  }).pipe(Effect.annotateLogs({ worker: "inbox" }))
-
-  const done = runtime.runPromise(loop).catch((error: unknown) => {
-    console.error("inbox worker could not run:", error)
+): InboxWorker =>
+  startPollingWorker(runtime, {
+    name: "inbox",
+    run: processDueInbox({
+      batchSize: options.batchSize,
+      leaseMs: options.leaseMs,
+      ...(options.retry === undefined ? {} : { retry: options.retry }),
+    }),
+    pollMs: options.pollMs,
+    again: (counts) => counts.claimed > 0,
+    report: (counts) => (counts.claimed > 0 ? Effect.logInfo(describeCounts(counts)) : Effect.void),
   })
-
-  return {
-    stop: () => {
-      Deferred.doneUnsafe(stopping, Effect.void)
-      return done
-    },
-  }
-}
