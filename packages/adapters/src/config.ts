@@ -326,6 +326,8 @@ const whatsappConfig = (
     phoneNumberId,
     graphUrl: (graphUrlText ?? DEFAULT_WHATSAPP_GRAPH_URL).replace(/\/+$/, ""),
     messagesPerSecond: integer("WHATSAPP_MPS", get("WHATSAPP_MPS") ?? "80", 1, 1000, problems),
-    simulator: accessToken === undefined,
+    // The simulator's page hands its signing secret to the browser, so it is only offered
+    // where that secret is a throwaway: the embedded database, with no Meta secret set.
+    simulator: accessToken === undefined && appSecret === undefined && !serverDatabase,
   }
 }

@@ -76,6 +76,32 @@ const CLAIM_DUE = `
 const bySeq = (a: InboxRow, b: InboxRow) =>
   fromTimestamp(a.received_at) - fromTimestamp(b.received_at) || Number(a.seq) - Number(b.seq)
 
+/**
+ * The claimed entries that decode. One that does not (a bug, or a row changed by hand) is
+ * marked failed with the reason, for ops, instead of failing the claim: it is the oldest
+ * and would be claimed first on every run, and no phone would be answered again.
+ */
+const keepReadable = (knex: Knex, rows: ReadonlyArray<InboxRow>) =>
+  Effect.gen(function* () {
+    const entries: Array<InboxEntry> = []
+    for (const row of rows) {
+      const decoded = yield* Effect.result(fromRow(row))
+      if (decoded._tag === "Success") {
+        entries.push(decoded.success)
+        continue
+      }
+      yield* query(knex, "inbox.claimDue", (db) =>
+        db(TABLE)
+          .where({ key: row.key })
+          .update({ status: "failed", last_error: decoded.failure.detail }),
+      )
+      yield* Effect.logError("inbox: an entry cannot be read; marked failed").pipe(
+        Effect.annotateLogs({ key: row.key, error: decoded.failure.detail }),
+      )
+    }
+    return entries
+  })
+
 export const makeInbox = (knex: Knex): Inbox["Service"] =>
   Inbox.of({
     record: (updates, receivedAt) => {
@@ -109,7 +135,7 @@ export const makeInbox = (knex: Knex): Inbox["Service"] =>
               limit,
               toDate(now + leaseMs),
             ]),
-          ).pipe(Effect.flatMap(({ rows }) => Effect.forEach(rows.toSorted(bySeq), fromRow))),
+          ).pipe(Effect.flatMap(({ rows }) => keepReadable(knex, rows.toSorted(bySeq)))),
 
     markProcessed: (key, at) =>
       query(knex, "inbox.markProcessed", (db) =>

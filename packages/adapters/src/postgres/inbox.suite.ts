@@ -148,5 +148,58 @@ export const inboxFixturesSuite = (name: string, url: string): void => {
         }
       }).pipe(Effect.scoped),
     )
+
+    it.effect(
+      "stores any text and number a signed delivery can carry, and claims past a row it cannot read",
+      () =>
+        Effect.gen(function* () {
+          const { knex } = yield* isolatedDatabase(url)
+          const inbox = makeInbox(knex)
+          const message = (id: string, part: Record<string, unknown>) => ({
+            from: "27821110000",
+            id,
+            timestamp: "1700000000",
+            ...part,
+          })
+          // JSON.parse turns 1e400 into Infinity; \u0000 and a lone surrogate are valid JSON
+          // that Postgres text and jsonb refuse.
+          const body = `{"object":"whatsapp_business_account","entry":[{"id":"1","changes":[{"field":"messages","value":{"messaging_product":"whatsapp","messages":[
+          ${JSON.stringify(message("wamid.nul", { type: "text", text: { body: "a\u0000b" } }))},
+          ${JSON.stringify(message("wamid.half", { type: "text", text: { body: "x\ud83d" } })).replace("\\ud83d", "\ud83d")},
+          {"from":"27821110000","id":"wamid.inf","timestamp":"1700000001","type":"location","location":{"latitude":1e400,"longitude":28}}
+        ]}}]}]}`
+          const updates = normalizeWebhook(JSON.parse(body), 5 as Instant).updates
+          expect((yield* inbox.record(updates, 5 as Instant)).recorded).toBe(3)
+          const texts = updates.flatMap((u) =>
+            u._tag === "message" && u.message.content._tag === "text"
+              ? [u.message.content.body]
+              : [],
+          )
+          expect(texts).toEqual(["a\uFFFDb", "x\uFFFD"])
+          const location = updates.find((u) => u._tag === "message" && u.message.id === "wamid.inf")
+          expect(location?._tag === "message" && location.message.content._tag).toBe("unsupported")
+
+          // A row nobody can read (changed by hand) is set aside, not claimed again forever.
+          yield* Effect.promise(() =>
+            knex("inbox")
+              .where({ key: "whatsapp:message:wamid.nul" })
+              .update({ update: { broken: true } }),
+          )
+          const claimed = yield* inbox.claimDue({ now: 10 as Instant, limit: 10, leaseMs: 1_000 })
+          expect(claimed.map((e) => e.key)).not.toContain("whatsapp:message:wamid.nul")
+          const setAside = yield* inbox.findByKey("whatsapp:message:wamid.nul").pipe(Effect.result)
+          expect(setAside._tag).toBe("Failure")
+          const row = yield* Effect.promise(() =>
+            knex("inbox")
+              .where({ key: "whatsapp:message:wamid.nul" })
+              .first("status", "last_error"),
+          )
+          expect(row.status).toBe("failed")
+          expect(row.last_error).toMatch(/does not hold a valid value/)
+          // The phone's next message is claimable once the broken one is out of the way.
+          const next = yield* inbox.claimDue({ now: 10 as Instant, limit: 10, leaseMs: 1_000 })
+          expect([...claimed, ...next].map((e) => e.key)).toContain("whatsapp:message:wamid.half")
+        }).pipe(Effect.scoped),
+    )
   })
 }

@@ -81,15 +81,16 @@ const fromRow = (row: OutboxRow) =>
 /**
  * Claims due messages in one statement: the CTE locks up to `limit` due rows, skipping rows
  * another worker has locked, and the update marks them sending with a lease. A message
- * whose lease ran out (its worker crashed) is due again. `due_at` keeps the order they
- * were due in, which the update's RETURNING does not preserve.
+ * whose lease ran out (its worker crashed) is due again. Due soonest first, then in the
+ * order enqueued (`seq`), so one turn's replies go out in the order they were said;
+ * `due_at` and `seq` restore that order, which the update's RETURNING does not preserve.
  */
 const CLAIM_DUE = `
   with due as (
     select id, next_attempt_at as due_at
     from outbox
     where status in ('pending', 'sending') and next_attempt_at <= ?
-    order by next_attempt_at, created_at, id
+    order by next_attempt_at, seq
     limit ?
     for update skip locked
   )
@@ -120,7 +121,7 @@ export const makeOutbox = (knex: Knex): Outbox["Service"] =>
       limit <= 0
         ? Effect.succeed([])
         : sent(knex, "outbox.claimDue", (db) =>
-            db.raw<{ rows: Array<OutboxRow & { due_at: Date }> }>(CLAIM_DUE, [
+            db.raw<{ rows: Array<OutboxRow & { due_at: Date; seq: string }> }>(CLAIM_DUE, [
               toDate(now),
               limit,
               toDate(now + leaseMs),
@@ -130,8 +131,7 @@ export const makeOutbox = (knex: Knex): Outbox["Service"] =>
               rows.toSorted(
                 (a, b) =>
                   fromTimestamp(a.due_at) - fromTimestamp(b.due_at) ||
-                  fromTimestamp(a.created_at) - fromTimestamp(b.created_at) ||
-                  (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
+                  Number(a.seq) - Number(b.seq),
               ),
             ),
             Effect.flatMap((rows) => Effect.forEach(rows, fromRow)),

@@ -57,7 +57,7 @@ const Media = Schema.Struct({
 })
 
 const ApiError = Schema.Struct({
-  code: Schema.Number,
+  code: Schema.Finite,
   title: opt(Str),
   message: opt(Str),
   error_data: opt(Schema.Struct({ details: opt(Str) })),
@@ -73,8 +73,8 @@ const parts = {
   }),
   button: Schema.Struct({ payload: Str, text: Str }),
   location: Schema.Struct({
-    latitude: Schema.Number,
-    longitude: Schema.Number,
+    latitude: Schema.Finite,
+    longitude: Schema.Finite,
     name: opt(Str),
     address: opt(Str),
   }),
@@ -92,8 +92,8 @@ const parts = {
       Schema.Array(
         Schema.Struct({
           product_retailer_id: Str,
-          quantity: Schema.Number,
-          item_price: Schema.Number,
+          quantity: Schema.Finite,
+          item_price: Schema.Finite,
           currency: Str,
         }),
       ),
@@ -316,12 +316,32 @@ const idOf = (raw: unknown): string => {
   return typeof id === "string" ? id : "(no id)"
 }
 
+/** A NUL, or half of a surrogate pair: JSON carries them, Postgres text and jsonb refuse them. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g
+const NUL = String.fromCharCode(0)
+
+/**
+ * The payload with every string made storable (U+FFFD in place of what Postgres refuses),
+ * so one odd character cannot fail the insert of a whole delivery, which Meta would then
+ * retry for days. Numbers JSON cannot hold (1e400 parses to Infinity) fail `Schema.Finite`.
+ */
+const storable = (value: unknown): unknown => {
+  if (typeof value === "string") {
+    return value.replaceAll(NUL, "\uFFFD").replace(LONE_SURROGATE, "\uFFFD")
+  }
+  if (Array.isArray(value)) return value.map(storable)
+  if (value !== null && typeof value === "object") {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [storable(k), storable(v)]))
+  }
+  return value
+}
+
 /**
  * Normalizes one parsed webhook body. `receivedAt` stands in for a missing or unreadable
  * timestamp, so such an update is still recorded.
  */
 export const normalizeWebhook = (payload: unknown, receivedAt: Instant): NormalizedWebhook => {
-  const envelope = decodeEnvelope(payload)
+  const envelope = decodeEnvelope(storable(payload))
   if (Result.isFailure(envelope)) {
     return { updates: [], skipped: [], ignored: `not a webhook envelope: ${envelope.failure}` }
   }

@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { Redacted } from "effect"
+import fc from "fast-check"
 import { afterEach, describe, expect, it } from "vitest"
 import { makeContainer, Tokens, type WhatsAppWebhookSettings } from "../composition-root.ts"
 import { ConfigError, DEFAULT_WHATSAPP_GRAPH_URL, loadConfig } from "../config.ts"
@@ -40,6 +41,27 @@ describe("WhatsApp configuration", () => {
       messagesPerSecond: 80,
       simulator: true,
     })
+  })
+
+  it("offers the simulator only where its secret is a throwaway: embedded, no Meta secret", () => {
+    fc.assert(
+      fc.property(fc.boolean(), fc.boolean(), fc.boolean(), (server, withToken, withSecret) => {
+        const env: Record<string, string> = {
+          ...(server ? SERVER : {}),
+          ...(withToken
+            ? {
+                WHATSAPP_ACCESS_TOKEN: "EAAG-token",
+                WHATSAPP_PHONE_NUMBER_ID: "106540352242922",
+                WHATSAPP_APP_SECRET: "app-secret",
+                WHATSAPP_VERIFY_TOKEN: "verify",
+              }
+            : {}),
+          ...(withSecret ? { WHATSAPP_APP_SECRET: "app-secret" } : {}),
+        }
+        // The page gives its signing secret to any browser: never a real or shared one.
+        expect(loadConfig(env).whatsapp.simulator).toBe(!server && !withToken && !withSecret)
+      }),
+    )
   })
 
   it("reads every variable, keeps the secrets redacted, and leaves the simulator with a token", () => {

@@ -106,8 +106,9 @@ export const processDueInbox: (
     const inbox = yield* Inbox
     const transactions = yield* Transactions
 
+    const claimedAt = yield* now
     const claimed = yield* transactions.run(
-      Effect.flatMap(now, (at) => inbox.claimDue({ now: at, limit: batchSize, leaseMs })),
+      inbox.claimDue({ now: claimedAt, limit: batchSize, leaseMs }),
     )
 
     const handle = (entry: InboxEntry) =>
@@ -140,6 +141,9 @@ export const processDueInbox: (
     let retried = 0
     let failed = 0
     for (const entry of claimed) {
+      // Half the lease gone: another worker may soon claim what is left and handle it while
+      // this one still is. Leave the rest claimed; it comes back when the lease ends.
+      if ((yield* now) - claimedAt >= leaseMs / 2) break
       const outcome = yield* Effect.result(handle(entry))
       if (outcome._tag === "Success") {
         processed++

@@ -18,7 +18,6 @@ import { Outbox, type OutboxFilter } from "../ports/outbox.ts"
 import { arbNotificationChannel, arbOutboxMessage } from "./outbox.arbitraries.ts"
 
 const at = (ms: number) => ms as Instant
-const compareText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0)
 const ids = (messages: ReadonlyArray<OutboxMessage>) => messages.map((m) => m.id)
 
 /** Distinct ids and dedupe keys, created at few distinct instants so ties happen. */
@@ -59,9 +58,12 @@ const expectedList = (enqueued: ReadonlyArray<OutboxMessage>, filter: OutboxFilt
   return filter.limit === undefined ? newestFirst : newestFirst.slice(0, filter.limit)
 }
 
-/** Claim order: due soonest first, then created first, then id. */
-const dueOrder = (a: OutboxMessage, b: OutboxMessage) =>
-  a.nextAttemptAt - b.nextAttemptAt || a.createdAt - b.createdAt || compareText(a.id, b.id)
+/**
+ * Claim order: due soonest first, then in the order enqueued, so the replies of one turn
+ * (enqueued together, due at the same instant) go out in the order the bot said them.
+ * `Array.prototype.sort` is stable: over messages in enqueue order this is that order.
+ */
+const dueOrder = (a: OutboxMessage, b: OutboxMessage) => a.nextAttemptAt - b.nextAttemptAt
 
 const statusOf = (id: MessageId) =>
   Effect.gen(function* () {

@@ -1,15 +1,18 @@
 import { Effect, Layer, Option } from "effect"
 import type { MessageId } from "../../shared/ids.ts"
-import { compareText, InMemoryStore } from "../../shared/testing/in-memory-store.ts"
+import { InMemoryStore } from "../../shared/testing/in-memory-store.ts"
 import type { Instant } from "../../shared/time.ts"
 import type { OutboxMessage } from "../domain/outbox-message.ts"
 import { Outbox } from "../ports/outbox.ts"
 
 export const outboxTable = "outbox"
 
-/** Oldest due first, so a backlog drains in the order it built up. */
-const dueOrder = (a: OutboxMessage, b: OutboxMessage): number =>
-  a.nextAttemptAt - b.nextAttemptAt || a.createdAt - b.createdAt || compareText(a.id, b.id)
+/**
+ * Oldest due first, so a backlog drains in the order it built up; then in the order
+ * enqueued (the store keeps insertion order and the sort is stable), so one turn's replies
+ * go out in the order they were said.
+ */
+const dueOrder = (a: OutboxMessage, b: OutboxMessage): number => a.nextAttemptAt - b.nextAttemptAt
 
 /**
  * The outbox over the in-memory store. A claim is a lease: a message stays `sending` with

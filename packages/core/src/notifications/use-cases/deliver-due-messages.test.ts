@@ -183,6 +183,27 @@ describe("deliverDueMessages", () => {
     },
   )
 
+  it.effect("starts no send after half the lease, so a slow batch cannot outlast its claim", () => {
+    const { notifier, attempts } = scriptedNotifier(
+      new Map([[messageIdFor(1), { steps: ["hang"], otherwise: "ok" }]]),
+    )
+    return Effect.gen(function* () {
+      const outbox = yield* Outbox
+      yield* outbox.enqueue([message(1), message(2)])
+      const run = yield* Effect.forkChild(deliverDueMessages({ batchSize: 10, leaseMs: 60_000 }))
+      yield* TestClock.adjust(30_000)
+      // The first send hung for half the lease; the second is not started this run.
+      expect(yield* Fiber.join(run)).toEqual({ claimed: 2, sent: 0, retried: 1, failed: 0 })
+      expect(attempts.map((a) => a.id)).toEqual([messageIdFor(1)])
+      expect((yield* statusOf(messageIdFor(2))).status).toBe("sending")
+      // It comes back once the lease ends, and is sent then.
+      yield* TestClock.adjust(30_000)
+      expect(yield* deliverDueMessages({ batchSize: 10, leaseMs: 60_000 })).toMatchObject({
+        sent: 2,
+      })
+    }).pipe(Effect.provide(layerWith(notifier)))
+  })
+
   it.effect(
     "loses no message when the outcome cannot be recorded: it comes back after the lease",
     () => {

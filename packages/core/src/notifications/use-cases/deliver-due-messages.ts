@@ -53,8 +53,9 @@ export const deliverDueMessages: (
   const transactions = yield* Transactions
   const conversations = yield* ConversationStore
 
+  const claimedAt = yield* now
   const claimed = yield* transactions.run(
-    Effect.flatMap(now, (at) => outbox.claimDue({ now: at, limit: batchSize, leaseMs })),
+    outbox.claimDue({ now: claimedAt, limit: batchSize, leaseMs }),
   )
 
   // Cut a hung send off well inside the lease: past the lease another worker may claim the
@@ -104,6 +105,10 @@ export const deliverDueMessages: (
   let retried = 0
   let failed = 0
   for (const message of claimed) {
+    // Half the lease gone: a send started now could outlast the lease, and another worker
+    // could claim the message and send it again. The rest of the batch is left claimed; it
+    // comes back when the lease ends (claimed, but neither sent, retried nor failed).
+    if ((yield* now) - claimedAt >= sendTimeoutMs) break
     const outcome = yield* Effect.result(
       Effect.flatMap(now, (started) => attempt(message, started)),
     )
