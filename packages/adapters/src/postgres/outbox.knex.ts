@@ -148,6 +148,17 @@ export const makeOutbox = (knex: Knex): Outbox["Service"] =>
           }),
       ).pipe(Effect.asVoid),
 
+    defer: (id, until) =>
+      sent(knex, "outbox.defer", (db) =>
+        db(TABLE)
+          .where({ id })
+          .update({
+            status: "pending",
+            attempts: knex.raw("greatest(attempts - 1, 0)"),
+            next_attempt_at: toDate(until),
+          }),
+      ).pipe(Effect.asVoid),
+
     markFailed: (id, error, retryAt) =>
       sent(knex, "outbox.markFailed", (db) =>
         db(TABLE)
@@ -171,10 +182,11 @@ export const makeOutbox = (knex: Knex): Outbox["Service"] =>
         ),
       ),
 
-    findByProviderMessageId: (providerMessageId) =>
-      sent(knex, "outbox.findByProviderMessageId", (db) =>
-        db<OutboxRow>(TABLE).where({ provider_message_id: providerMessageId }),
-      ).pipe(
+    findByProviderMessageId: (providerMessageId, options = {}) =>
+      sent(knex, "outbox.findByProviderMessageId", (db) => {
+        const q = db<OutboxRow>(TABLE).where({ provider_message_id: providerMessageId })
+        return options.forUpdate === true ? q.forUpdate() : q
+      }).pipe(
         Effect.flatMap((rows) =>
           rows[0] === undefined ? Effect.succeedNone : Effect.map(fromRow(rows[0]), Option.some),
         ),

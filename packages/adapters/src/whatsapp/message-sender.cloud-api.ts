@@ -164,7 +164,11 @@ export const parseRetryAfter = (value: string | null, now: number): number | und
 const failed = (
   detail: string,
   permanent: boolean,
-  extra: { readonly code?: number; readonly retryAfterMs?: number } = {},
+  extra: {
+    readonly code?: number
+    readonly retryAfterMs?: number
+    readonly notAttempted?: boolean
+  } = {},
 ) =>
   new DeliveryFailed({
     channel: "whatsapp",
@@ -172,6 +176,7 @@ const failed = (
     permanent,
     ...(extra.code === undefined ? {} : { code: extra.code }),
     ...(extra.retryAfterMs === undefined ? {} : { retryAfterMs: extra.retryAfterMs }),
+    ...(extra.notAttempted === true ? { notAttempted: true } : {}),
   })
 
 /**
@@ -255,6 +260,7 @@ export const makeCloudApiNotifier = (options: CloudApiSenderOptions): typeof Not
       if (waitMs > 0) {
         return yield* failed(`pacing ${message.to}: next message in ${waitMs} ms`, false, {
           retryAfterMs: waitMs,
+          notAttempted: true,
         })
       }
       yield* limits.number

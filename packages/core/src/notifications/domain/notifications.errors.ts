@@ -11,6 +11,8 @@ export class DeliveryFailed extends Schema.TaggedError<DeliveryFailed>()("Delive
   permanent: Schema.Boolean,
   code: Schema.optionalKey(Schema.Number),
   retryAfterMs: Schema.optionalKey(Schema.Number),
+  /** Nothing was sent (our own pacing said wait `retryAfterMs`): not an attempt that failed. */
+  notAttempted: Schema.optionalKey(Schema.Boolean),
 }) {
   override get message() {
     return `${this.channel} delivery failed${this.permanent ? " permanently" : ""}: ${this.detail}`
@@ -33,5 +35,19 @@ export class OutboxMessageNotRetryable extends Schema.TaggedError<OutboxMessageN
 ) {
   override get message() {
     return `outbox message ${this.messageId} is ${this.status}: only failed or pending messages can be retried`
+  }
+}
+
+/**
+ * A delivery status for a message the outbox does not know yet. Meta can report a send
+ * before the worker has recorded it as sent (the status webhook races the send's commit),
+ * so for a few minutes this is worth retrying rather than dropping.
+ */
+export class DeliveryStatusTooEarly extends Schema.TaggedError<DeliveryStatusTooEarly>()(
+  "DeliveryStatusTooEarly",
+  { providerMessageId: Schema.String },
+) {
+  override get message() {
+    return `no sent message ${this.providerMessageId} yet; the status will be tried again`
   }
 }

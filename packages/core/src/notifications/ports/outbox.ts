@@ -42,6 +42,11 @@ export class Outbox extends Context.Service<
       at: Instant,
       providerMessageId?: string,
     ) => Effect.Effect<void, PersistenceUnavailable>
+    /**
+     * Back to pending, due at `until`, giving back the attempt its claim counted: the send
+     * was not tried (the recipient's pacing said wait), so it must not use up the retries.
+     */
+    readonly defer: (id: MessageId, until: Instant) => Effect.Effect<void, PersistenceUnavailable>
     /** Back to pending for another try at `retryAt`, or `failed` for good when retryAt is absent. */
     readonly markFailed: (
       id: MessageId,
@@ -51,8 +56,10 @@ export class Outbox extends Context.Service<
     readonly findById: (
       id: MessageId,
     ) => Effect.Effect<Option.Option<OutboxMessage>, PersistenceUnavailable>
+    /** `forUpdate` locks the message until the transaction ends (statuses of one message queue). */
     readonly findByProviderMessageId: (
       providerMessageId: string,
+      options?: { readonly forUpdate?: boolean },
     ) => Effect.Effect<Option.Option<OutboxMessage>, PersistenceUnavailable>
     /**
      * Sets the delivery state the channel reported and its error, if any (the error is

@@ -293,6 +293,34 @@ export const outboxContract = (
       )
     })
 
+    it("defer makes it pending and due then, giving back the attempt its claim counted", async () => {
+      await fc.assert(
+        fc.asyncProperty(arbOutboxMessage, fc.integer({ min: 1, max: 600_000 }), (m, wait) =>
+          run(
+            Effect.gen(function* () {
+              const outbox = yield* Outbox
+              yield* outbox.enqueue([m])
+              const now = m.nextAttemptAt
+              yield* outbox.claimDue({ now, limit: 1, leaseMs: 1_000 })
+              const until = at(now + wait)
+              yield* outbox.defer(m.id, until)
+              expect(Option.getOrUndefined(yield* outbox.findById(m.id))).toEqual({
+                ...m,
+                status: "pending",
+                nextAttemptAt: until,
+              })
+              expect(yield* outbox.claimDue({ now: at(until - 1), limit: 10, leaseMs: 1 })).toEqual(
+                [],
+              )
+              const again = yield* outbox.claimDue({ now: until, limit: 10, leaseMs: 1_000 })
+              expect(again.map((r) => [r.id, r.attempts])).toEqual([[m.id, m.attempts + 1]])
+            }),
+          ),
+        ),
+        { numRuns },
+      )
+    })
+
     it("keeps the provider's message id from markSent, finds by it, and records delivery", async () => {
       await fc.assert(
         fc.asyncProperty(

@@ -68,6 +68,13 @@ export const layerOutboxInMemory: Layer.Layer<Outbox, never, InMemoryStore> = La
           sentAt: at,
           ...(providerMessageId === undefined ? {} : { providerMessageId }),
         })),
+      defer: (id, until) =>
+        change(id, (m) => ({
+          ...m,
+          status: "pending" as const,
+          attempts: Math.max(0, m.attempts - 1),
+          nextAttemptAt: until,
+        })),
       markFailed: (id, error, retryAt) =>
         change(id, (m) =>
           Option.match(retryAt, {

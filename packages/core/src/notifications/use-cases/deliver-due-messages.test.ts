@@ -183,6 +183,52 @@ describe("deliverDueMessages", () => {
     },
   )
 
+  it.effect(
+    "a send held back by pacing is due again when the pace allows, its attempt given back",
+    () => {
+      let calls = 0
+      const notifier = Notifier.of({
+        send: (m) => {
+          calls++
+          return calls === 1
+            ? Effect.fail(
+                new DeliveryFailed({
+                  channel: m.channel,
+                  detail: "pacing: next message in 6000 ms",
+                  permanent: false,
+                  retryAfterMs: 6_000,
+                  notAttempted: true,
+                }),
+              )
+            : Effect.succeed({})
+        },
+      })
+      return Effect.gen(function* () {
+        const outbox = yield* Outbox
+        yield* outbox.enqueue([message(1)])
+        expect(yield* deliverDueMessages({ batchSize: 10, leaseMs: 60_000 })).toEqual({
+          claimed: 1,
+          sent: 0,
+          retried: 1,
+          failed: 0,
+        })
+        // Not the 30 s backoff of a failure, and no attempt used up.
+        expect(yield* statusOf(messageIdFor(1))).toMatchObject({
+          status: "pending",
+          attempts: 0,
+          nextAttemptAt: 6_000,
+        })
+        yield* TestClock.adjust(5_999)
+        expect((yield* deliverDueMessages({ batchSize: 10, leaseMs: 60_000 })).claimed).toBe(0)
+        yield* TestClock.adjust(1)
+        expect(yield* deliverDueMessages({ batchSize: 10, leaseMs: 60_000 })).toMatchObject({
+          sent: 1,
+        })
+        expect(yield* statusOf(messageIdFor(1))).toMatchObject({ status: "sent", attempts: 1 })
+      }).pipe(Effect.provide(layerWith(notifier)))
+    },
+  )
+
   it.effect("starts no send after half the lease, so a slow batch cannot outlast its claim", () => {
     const { notifier, attempts } = scriptedNotifier(
       new Map([[messageIdFor(1), { steps: ["hang"], otherwise: "ok" }]]),

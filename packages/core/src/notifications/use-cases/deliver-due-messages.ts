@@ -121,6 +121,12 @@ export const deliverDueMessages: (
     const error = outcome.failure
     // Reading the recipient's conversation failed: the database is down, stop here (above).
     if (error._tag === "PersistenceUnavailable") return yield* error
+    if (error.notAttempted === true && error.retryAfterMs !== undefined) {
+      // Held back by pacing, not refused: due again when the pace allows, attempt given back.
+      yield* transactions.run(outbox.defer(message.id, (at + error.retryAfterMs) as Instant))
+      retried++
+      continue
+    }
     const backoff = nextAttemptAt(
       { attempts: message.attempts, now: at, permanent: error.permanent },
       policy,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Layer, Logger, Option } from "effect"
+import { TestClock } from "effect/testing"
 import fc from "fast-check"
 import type { ChannelError, DeliveryStatusUpdate } from "../../conversation/domain/inbound.ts"
 import {
@@ -11,7 +12,7 @@ import type { OutboxMessage } from "../domain/outbox-message.ts"
 import { Outbox } from "../ports/outbox.ts"
 import { arbOutboxMessage } from "../testing/outbox.arbitraries.ts"
 import { layerOutboxInMemory } from "../testing/outbox.fake.ts"
-import { recordDeliveryStatus } from "./record-delivery-status.ts"
+import { recordDeliveryStatus, UNKNOWN_STATUS_GRACE_MS } from "./record-delivery-status.ts"
 
 const layer = () =>
   Layer.mergeAll(layerOutboxInMemory, layerTransactionsInMemory, Logger.layer([])).pipe(
@@ -123,8 +124,14 @@ describe("recordDeliveryStatus", () => {
     }).pipe(Effect.provide(layer())),
   )
 
-  it.effect("a status for a message we never sent is dropped without an error", () =>
+  it.effect("a status for an unknown message is retried for a few minutes, then dropped", () =>
     Effect.gen(function* () {
+      // It may have overtaken the commit of our own send: worth another try.
+      yield* TestClock.setTime(1_000 + UNKNOWN_STATUS_GRACE_MS - 1)
+      const early = yield* Effect.flip(recordDeliveryStatus(status("delivered")))
+      expect(early).toMatchObject({ _tag: "DeliveryStatusTooEarly", providerMessageId: wamid })
+      // Once the grace has passed it is someone else's message: dropped without an error.
+      yield* TestClock.setTime(1_000 + UNKNOWN_STATUS_GRACE_MS)
       yield* recordDeliveryStatus(status("delivered"))
       const outbox = yield* Outbox
       expect(yield* outbox.list({})).toEqual([])
