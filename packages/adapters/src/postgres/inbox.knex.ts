@@ -1,4 +1,11 @@
-import { type InboundUpdate, Inbox, InboxEntry, inboxKey } from "@fundi/core"
+import {
+  type InboundUpdate,
+  Inbox,
+  InboxEntry,
+  inboxKey,
+  REJECTED_EXCERPT_MAX,
+  RejectedDelivery,
+} from "@fundi/core"
 import { Effect, Layer, Option } from "effect"
 import type { Knex } from "knex"
 import { fromTimestamp, query, toDate, toJson } from "./executor.ts"
@@ -178,6 +185,70 @@ export const makeInbox = (knex: Knex): Inbox["Service"] =>
         if (filter.limit !== undefined) q.limit(filter.limit)
         return q
       }).pipe(Effect.flatMap((rows) => Effect.forEach(rows, fromRow))),
+
+    recordRejected: ({ fingerprint, reason, excerpt, size, at }) =>
+      query(knex, "inbox.recordRejected", (db) =>
+        db.raw(
+          `insert into webhook_rejects as r
+             (fingerprint, channel, reason, excerpt, size, first_at, last_at, count)
+           values (?, 'whatsapp', ?, ?, ?, ?, ?, 1)
+           on conflict (fingerprint) do update
+             set count = r.count + 1, last_at = greatest(r.last_at, excluded.last_at)`,
+          [
+            fingerprint,
+            textOnly(reason),
+            textOnly(excerpt.slice(0, REJECTED_EXCERPT_MAX)),
+            size,
+            toDate(at),
+            toDate(at),
+          ],
+        ),
+      ).pipe(Effect.asVoid),
+
+    listRejected: (filter) =>
+      query(knex, "inbox.listRejected", (db) => {
+        const q = db<RejectedRow>(REJECTS).orderBy([
+          { column: "last_at", order: "desc" },
+          { column: "fingerprint", order: "asc" },
+        ])
+        if (filter.limit !== undefined) q.limit(filter.limit)
+        return q
+      }).pipe(
+        Effect.flatMap((rows) =>
+          Effect.forEach(rows, (row) =>
+            decodeRejected(
+              {
+                fingerprint: row.fingerprint,
+                channel: row.channel,
+                reason: row.reason,
+                excerpt: row.excerpt,
+                size: row.size,
+                firstAt: fromTimestamp(row.first_at),
+                lastAt: fromTimestamp(row.last_at),
+                count: row.count,
+              },
+              row.fingerprint,
+            ),
+          ),
+        ),
+      ),
   })
+
+interface RejectedRow {
+  readonly fingerprint: string
+  readonly channel: string
+  readonly reason: string
+  readonly excerpt: string
+  readonly size: number
+  readonly first_at: Date
+  readonly last_at: Date
+  readonly count: number
+}
+
+const REJECTS = "webhook_rejects"
+const NUL = String.fromCharCode(0)
+/** Postgres text holds no NUL; a rejected body may (that may be why it was rejected). */
+const textOnly = (s: string) => s.replaceAll(NUL, "\uFFFD")
+const decodeRejected = decodeRow(RejectedDelivery, REJECTS)
 
 export const layerInbox = (knex: Knex): Layer.Layer<Inbox> => Layer.succeed(Inbox, makeInbox(knex))

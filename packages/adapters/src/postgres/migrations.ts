@@ -904,6 +904,25 @@ const whatsappInbox: Migration = {
   down: sql("drop table conversation_sessions", "drop table inbox"),
 }
 
+/** Signed webhook deliveries (or parts) that could not be used, kept for ops (#5). */
+const webhookRejects: Migration = {
+  name: "0013_webhook_rejects",
+  up: sql(
+    `create table webhook_rejects (
+      fingerprint text collate "C" primary key,
+      channel text not null constraint webhook_rejects_channel_check check (channel in ('whatsapp')),
+      reason text not null,
+      excerpt text not null,
+      size integer not null,
+      first_at timestamptz not null,
+      last_at timestamptz not null,
+      count integer not null constraint webhook_rejects_count_check check (count >= 1)
+    )`,
+    "create index webhook_rejects_recent_idx on webhook_rejects (last_at desc, fingerprint)",
+  ),
+  down: sql("drop table webhook_rejects"),
+}
+
 export const migrations: ReadonlyArray<Migration> = [
   vettingFoundation,
   ledgerAndWallet,
@@ -917,6 +936,7 @@ export const migrations: ReadonlyArray<Migration> = [
   whatsappInbox,
   outboxDelivery,
   ledgerBalanceStripes,
+  webhookRejects,
 ]
 
 /** Knex's migration source interface over the in-code list. */

@@ -158,4 +158,33 @@ describe("fundi ops conversations", () => {
     expect(bad.code).toBe(2)
     expect(bad.stderr).toContain("must be a whole number from 1 to 1000")
   })
+
+  it("lists the deliveries the webhook could not use, with how often each came", async () => {
+    const none = await h.cli(["ops", "conversations", "rejected", ...as])
+    expect(none.stdout).toContain("no rejected deliveries")
+    await h.runtime.runPromise(
+      Effect.gen(function* () {
+        const inbox = yield* Inbox
+        const body = { reason: "the body is not JSON", excerpt: "{not\njson", size: 9 }
+        yield* inbox.recordRejected({ fingerprint: "f00d", ...body, at: t(1) })
+        yield* inbox.recordRejected({ fingerprint: "f00d", ...body, at: t(4) })
+        yield* inbox.recordRejected({
+          fingerprint: "beef",
+          reason: 'ignored: object "page"',
+          excerpt: '{"object":"page"}',
+          size: 17,
+          at: t(2),
+        })
+      }),
+    )
+    const doc = json<{ rejected: Array<{ reason: string; count: number; lastAt: string }> }>(
+      await h.cli(["ops", "conversations", "rejected", ...as, "--json"]),
+    )
+    expect(doc.rejected.map((r) => [r.reason, r.count, r.lastAt])).toEqual([
+      ["the body is not JSON", 2, new Date(t(4)).toISOString()],
+      ['ignored: object "page"', 1, new Date(t(2)).toISOString()],
+    ])
+    const text = await h.cli(["ops", "conversations", "rejected", ...as])
+    expect(text.stdout).toContain("{not json")
+  })
 })

@@ -7,6 +7,7 @@ import {
   type HistoryItem,
   type Instant,
   listConversations,
+  listRejectedDeliveries,
   type OutboxMessage,
   showConversation,
   windowOpen,
@@ -151,6 +152,46 @@ export const registerConversations = (ops: Command, session: Session): void => {
           { header: "UPDATED", cell: (s) => shortTime(s.updatedAt) },
         ],
         options.optedOut === true ? "nobody has opted out" : "no conversations yet",
+      )
+    })
+
+  opsCommand(conversations.command("rejected"))
+    .description(
+      "signed webhook deliveries (or parts) that could not be used, most recently seen first",
+    )
+    .option("--limit <n>", "at most this many (default 50)", parseLimit)
+    .action(async (options: ShowOptions) => {
+      operatorName(options.as, session.io.env)
+      const rejected = await session.execute(
+        listRejectedDeliveries(options.limit === undefined ? {} : { limit: options.limit }),
+      )
+      const out = session.io.stdout
+      if (options.json) {
+        writeJson(out, {
+          rejected: rejected.map((r) => ({
+            fingerprint: r.fingerprint,
+            channel: r.channel,
+            reason: r.reason,
+            excerpt: r.excerpt,
+            size: r.size,
+            count: r.count,
+            firstAt: iso(r.firstAt),
+            lastAt: iso(r.lastAt),
+          })),
+        })
+        return
+      }
+      writeTable(
+        out,
+        rejected,
+        [
+          { header: "LAST SEEN", cell: (r) => shortTime(r.lastAt) },
+          { header: "TIMES", cell: (r) => String(r.count) },
+          { header: "BYTES", cell: (r) => String(r.size) },
+          { header: "REASON", cell: (r) => truncate(r.reason, 60) },
+          { header: "EXCERPT", cell: (r) => truncate(r.excerpt.replace(/\s+/g, " "), 60) },
+        ],
+        "no rejected deliveries",
       )
     })
 

@@ -230,6 +230,53 @@ describe("POST /webhooks/whatsapp", () => {
     expect(await entries()).toEqual([])
   })
 
+  it("keeps what it could not use for ops, once per body, counting Meta's retries", async () => {
+    const { post, runtime } = open()
+    const rejected = () =>
+      runtime.runPromise(Effect.flatMap(Inbox, (inbox) => inbox.listRejected({})))
+    expect((await post("{not json")).status).toBe(400)
+    expect((await post("{not json")).status).toBe(400)
+    expect((await post('{"object":"page","entry":[]}')).status).toBe(200)
+    // One good message and one without an id, in one delivery: the good one is recorded.
+    const delivery = JSON.stringify({
+      object: "whatsapp_business_account",
+      entry: [
+        {
+          id: "1",
+          changes: [
+            {
+              field: "messages",
+              value: {
+                messaging_product: "whatsapp",
+                messages: [
+                  {
+                    from: "27821110000",
+                    id: "wamid.good",
+                    timestamp: "1",
+                    type: "text",
+                    text: { body: "hi" },
+                  },
+                  { from: "27821110000", timestamp: "1", type: "text", text: { body: "no id" } },
+                ],
+              },
+            },
+          ],
+        },
+      ],
+    })
+    expect(await (await post(delivery)).json()).toEqual({ recorded: 1 })
+    const kept = await rejected()
+    expect(kept.map((r) => [r.reason.split(":")[0], r.count])).toEqual(
+      expect.arrayContaining([
+        ["the body is not JSON", 2],
+        ["ignored", 1],
+        ["a change or message could not be read", 1],
+      ]),
+    )
+    expect(kept).toHaveLength(3)
+    expect(kept.find((r) => r.count === 2)?.excerpt).toBe("{not json")
+  })
+
   it("is 503 when the inbox cannot be written, so Meta delivers again", async () => {
     const { post, runtime, entries, logged } = open()
     await runtime.runPromise(Effect.flatMap(InMemoryStore, (s) => s.setOffline(true)))

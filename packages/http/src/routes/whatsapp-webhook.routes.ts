@@ -56,6 +56,18 @@ export const whatsappWebhookRoutes = (deps: RouteDeps, options: WhatsAppWebhookO
     return c.text(challenge, 200)
   })
 
+  /** The delivery was not kept: 503, and Meta brings it again. */
+  const unavailable = (cause: Cause.Cause<unknown>) => {
+    const errorId = crypto.randomUUID()
+    deps.logError({ errorId, method: "POST", path: PATH, detail: Cause.pretty(cause) })
+    return new Response(
+      JSON.stringify(
+        problem("unavailable", `the delivery could not be recorded (error ${errorId}); retry`),
+      ),
+      { status: 503, headers: { "content-type": "application/json", "retry-after": "5" } },
+    )
+  }
+
   app.post(
     PATH,
     bodyLimit({
@@ -71,10 +83,27 @@ export const whatsappWebhookRoutes = (deps: RouteDeps, options: WhatsAppWebhookO
       if (!verifySignature(options.appSecret, body, c.req.header("X-Hub-Signature-256"))) {
         return c.json(problem("unauthorized", "missing or invalid X-Hub-Signature-256"), 401)
       }
+      const text = new TextDecoder().decode(body)
+      const bodySha256 = createHash("sha256").update(body).digest("hex")
+      /** Keeps what could not be used, for ops; a retry of the same bytes counts up. */
+      const reject = (reason: string, excerpt: string, place = "") =>
+        Effect.gen(function* () {
+          const inbox = yield* Inbox
+          yield* inbox.recordRejected({
+            fingerprint: place === "" ? bodySha256 : `${bodySha256}:${place}`,
+            reason,
+            excerpt,
+            size: body.length,
+            at: yield* now,
+          })
+          yield* Effect.logWarning(`whatsapp webhook: ${reason}`)
+        })
       let payload: unknown
       try {
-        payload = JSON.parse(new TextDecoder().decode(body))
+        payload = JSON.parse(text)
       } catch {
+        const kept = await deps.runtime.runPromiseExit(reject("the body is not JSON", text))
+        if (Exit.isFailure(kept)) return unavailable(kept.cause)
         return c.json(problem("bad_request", "the body is not JSON"), 400)
       }
 
@@ -83,14 +112,10 @@ export const whatsappWebhookRoutes = (deps: RouteDeps, options: WhatsAppWebhookO
           const receivedAt = yield* now
           const normalized = normalizeWebhook(payload, receivedAt)
           if (normalized.ignored !== undefined) {
-            yield* Effect.logWarning("whatsapp webhook: payload ignored").pipe(
-              Effect.annotateLogs({ reason: normalized.ignored }),
-            )
+            yield* reject(`ignored: ${normalized.ignored}`, text)
           }
-          if (normalized.skipped.length > 0) {
-            yield* Effect.logWarning("whatsapp webhook: updates skipped").pipe(
-              Effect.annotateLogs({ skipped: normalized.skipped.slice(0, 20) }),
-            )
+          for (const [place, skipped] of normalized.skipped.entries()) {
+            yield* reject("a change or message could not be read", skipped, String(place))
           }
           if (normalized.updates.length === 0) return 0
           const inbox = yield* Inbox
@@ -98,13 +123,7 @@ export const whatsappWebhookRoutes = (deps: RouteDeps, options: WhatsAppWebhookO
         }),
       )
       if (Exit.isSuccess(exit)) return c.json({ recorded: exit.value }, 200)
-      const errorId = crypto.randomUUID()
-      deps.logError({ errorId, method: "POST", path: PATH, detail: Cause.pretty(exit.cause) })
-      c.header("Retry-After", "5")
-      return c.json(
-        problem("unavailable", `the delivery could not be recorded (error ${errorId}); retry`),
-        503,
-      )
+      return unavailable(exit.cause)
     },
   )
 

@@ -3,6 +3,7 @@ import type { PersistenceUnavailable } from "../../shared/errors.ts"
 import type { Instant } from "../../shared/time.ts"
 import type { InboundUpdate } from "../domain/inbound.ts"
 import type { InboxEntry, InboxStatus } from "../domain/inbox-entry.ts"
+import type { RejectedDelivery } from "../domain/rejected-delivery.ts"
 
 export interface InboxFilter {
   readonly phone?: string
@@ -49,5 +50,20 @@ export class Inbox extends Context.Service<
     readonly list: (
       filter: InboxFilter,
     ) => Effect.Effect<ReadonlyArray<InboxEntry>, PersistenceUnavailable>
+    /**
+     * Keeps a delivery (or part) that could not be used; the same fingerprint again only
+     * counts up and moves `lastAt`. The excerpt is cut to REJECTED_EXCERPT_MAX characters.
+     */
+    readonly recordRejected: (rejected: {
+      readonly fingerprint: string
+      readonly reason: string
+      readonly excerpt: string
+      readonly size: number
+      readonly at: Instant
+    }) => Effect.Effect<void, PersistenceUnavailable>
+    /** Most recently seen first (then by fingerprint). */
+    readonly listRejected: (filter: {
+      readonly limit?: number
+    }) => Effect.Effect<ReadonlyArray<RejectedDelivery>, PersistenceUnavailable>
   }
 >()("@fundi/core/Inbox") {}

@@ -13,6 +13,7 @@ import type { Instant } from "../../shared/time.ts"
 import { Transactions } from "../../shared/transactions.ts"
 import { type InboundUpdate, inboxKey } from "../domain/inbound.ts"
 import type { InboxEntry, InboxStatus } from "../domain/inbox-entry.ts"
+import { REJECTED_EXCERPT_MAX, type RejectedDelivery } from "../domain/rejected-delivery.ts"
 import { Inbox } from "../ports/inbox.ts"
 import { arbInboundUpdate, arbInboxPhone } from "./inbox.arbitraries.ts"
 import { claimableEntries, inboxPhone } from "./inbox.fake.ts"
@@ -313,6 +314,58 @@ export const inboxContract = (
                   .filter((c) => c.update._tag === "message")
                   .map((c) => c.phone)
                 expect(new Set(messagePhones).size).toBe(messagePhones.length)
+              }),
+            ),
+        ),
+        { numRuns },
+      )
+    })
+
+    it("keeps each rejected delivery once, counting repeats, most recently seen first", async () => {
+      const arbRejected = fc.record({
+        fingerprint: fc.constantFrom("0a1b", "2c3d", "4e5f", "6a7b"),
+        reason: fc.string({ minLength: 1, maxLength: 30 }),
+        excerpt: fc.string({ maxLength: REJECTED_EXCERPT_MAX + 50 }),
+        size: fc.nat({ max: 3 * 1024 * 1024 }),
+        at: arbInstant,
+      })
+      await fc.assert(
+        fc.asyncProperty(
+          fc.array(arbRejected, { minLength: 1, maxLength: 10 }),
+          fc.option(fc.integer({ min: 1, max: 5 }), { nil: undefined }),
+          (rejects, limit) =>
+            run(
+              Effect.gen(function* () {
+                const inbox = yield* Inbox
+                for (const r of rejects) yield* inbox.recordRejected(r)
+                // The model: the first arrival's reason and excerpt, every arrival counted.
+                const model = new Map<string, RejectedDelivery>()
+                for (const r of rejects) {
+                  const seen = model.get(r.fingerprint)
+                  model.set(
+                    r.fingerprint,
+                    seen === undefined
+                      ? {
+                          fingerprint: r.fingerprint,
+                          channel: "whatsapp",
+                          reason: r.reason,
+                          excerpt: r.excerpt.slice(0, REJECTED_EXCERPT_MAX),
+                          size: r.size,
+                          firstAt: r.at,
+                          lastAt: r.at,
+                          count: 1,
+                        }
+                      : { ...seen, lastAt: at(Math.max(seen.lastAt, r.at)), count: seen.count + 1 },
+                  )
+                }
+                const recent = [...model.values()].sort(
+                  (a, b) =>
+                    b.lastAt - a.lastAt ||
+                    (a.fingerprint < b.fingerprint ? -1 : a.fingerprint > b.fingerprint ? 1 : 0),
+                )
+                expect(yield* inbox.listRejected(limit === undefined ? {} : { limit })).toEqual(
+                  limit === undefined ? recent : recent.slice(0, limit),
+                )
               }),
             ),
         ),

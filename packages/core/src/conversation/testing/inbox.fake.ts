@@ -1,11 +1,13 @@
 import { Effect, Layer, Option } from "effect"
-import { InMemoryStore } from "../../shared/testing/in-memory-store.ts"
+import { compareText, InMemoryStore } from "../../shared/testing/in-memory-store.ts"
 import type { Instant } from "../../shared/time.ts"
 import { type InboundUpdate, inboxKey } from "../domain/inbound.ts"
 import type { InboxEntry } from "../domain/inbox-entry.ts"
+import { REJECTED_EXCERPT_MAX, type RejectedDelivery } from "../domain/rejected-delivery.ts"
 import { Inbox } from "../ports/inbox.ts"
 
 export const inboxTable = "inbox"
+export const rejectedTable = "webhook_rejects"
 
 /** The phone an update is about: who sent a message, who received our message. */
 export const inboxPhone = (update: InboundUpdate): string =>
@@ -45,6 +47,7 @@ export const layerInboxInMemory: Layer.Layer<Inbox, never, InMemoryStore> = Laye
   Effect.gen(function* () {
     const store = yield* InMemoryStore
     const rows = () => store.table<InboxEntry>(inboxTable)
+    const rejected = () => store.table<RejectedDelivery>(rejectedTable)
     const reading = <A>(f: () => A) => Effect.andThen(store.read, Effect.sync(f))
     const writing = <A>(f: () => A) => Effect.andThen(store.write, Effect.sync(f))
     const change = (key: string, f: (entry: InboxEntry) => InboxEntry) =>
@@ -114,6 +117,32 @@ export const layerInboxInMemory: Layer.Layer<Inbox, never, InMemoryStore> = Laye
                 (filter.status === undefined || e.status === filter.status),
             )
           return filter.limit === undefined ? newestFirst : newestFirst.slice(0, filter.limit)
+        }),
+      recordRejected: ({ fingerprint, reason, excerpt, size, at }) =>
+        writing(() => {
+          const seen = rejected().get(fingerprint)
+          rejected().set(
+            fingerprint,
+            seen === undefined
+              ? {
+                  fingerprint,
+                  channel: "whatsapp",
+                  reason,
+                  excerpt: excerpt.slice(0, REJECTED_EXCERPT_MAX),
+                  size,
+                  firstAt: at,
+                  lastAt: at,
+                  count: 1,
+                }
+              : { ...seen, lastAt: Math.max(at, seen.lastAt) as Instant, count: seen.count + 1 },
+          )
+        }),
+      listRejected: (filter) =>
+        reading(() => {
+          const recent = [...rejected().values()].sort(
+            (a, b) => b.lastAt - a.lastAt || compareText(a.fingerprint, b.fingerprint),
+          )
+          return filter.limit === undefined ? recent : recent.slice(0, filter.limit)
         }),
     })
   }),

@@ -4,6 +4,7 @@ import { decodeInput } from "../../shared/decode.ts"
 import type { InvalidInput, PersistenceUnavailable } from "../../shared/errors.ts"
 import { type Phone, PhoneInput } from "../../shared/phone.ts"
 import { type HistoryItem, mergeHistory } from "../domain/history.ops.ts"
+import type { RejectedDelivery } from "../domain/rejected-delivery.ts"
 import type { ConversationSession } from "../domain/session.ts"
 import { ConversationStore } from "../ports/conversation-store.ts"
 import { Inbox } from "../ports/inbox.ts"
@@ -75,3 +76,15 @@ export const showConversation: (
     history: mergeHistory(inbound, outbound, limit),
   }
 })
+
+export const ListRejectedDeliveriesInput = Schema.Struct({ limit: Schema.optionalKey(Limit) })
+export type ListRejectedDeliveriesInput = typeof ListRejectedDeliveriesInput.Encoded
+
+/** Signed deliveries (or parts) the webhook could not use, most recently seen first. */
+export const listRejectedDeliveries: (
+  input: unknown,
+) => Effect.Effect<ReadonlyArray<RejectedDelivery>, InvalidInput | PersistenceUnavailable, Inbox> =
+  Effect.fn("listRejectedDeliveries")(function* (raw: unknown) {
+    const input = yield* decodeInput(ListRejectedDeliveriesInput)(raw)
+    return yield* (yield* Inbox).listRejected({ limit: input.limit ?? defaultHistoryLimit })
+  })
