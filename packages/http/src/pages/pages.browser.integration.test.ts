@@ -1,53 +1,34 @@
-import { mkdtempSync, rmSync } from "node:fs"
-import { tmpdir } from "node:os"
-import { join } from "node:path"
-import { type BrowserContext, chromium, type Page } from "playwright-core"
+import type { BrowserContext, Page } from "playwright-core"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { type RunningServer, startServer } from "../server.ts"
+import {
+  chromiumPath,
+  launchPhoneBrowser,
+  PHONE,
+  type PhoneBrowser,
+} from "../testing/phone-browser.ts"
 import { linkPathIn, type Scene, scene } from "./pages.test-support.ts"
 
-// A real headless Chromium (Debian's, never a download) on a phone-sized screen. .ci/run
-// installs it and sets FUNDI_TEST_CHROMIUM; without it there is nothing to drive.
-const executablePath = process.env.FUNDI_TEST_CHROMIUM || undefined
-
-const PHONE = { width: 390, height: 844 }
+// A real headless Chromium (Debian's, never a download) on a phone-sized screen.
+const executablePath = chromiumPath
 
 describe.skipIf(executablePath === undefined)("the link pages in a real browser (phone)", () => {
   let market: Scene
   let server: RunningServer
   let browser: BrowserContext
-  let profile: string
+  let phone: PhoneBrowser
 
   beforeAll(async () => {
     market = await scene()
     server = await startServer(market.api.app, { port: 0, hostname: "127.0.0.1" })
-    profile = mkdtempSync(join(tmpdir(), "fundi-chromium-"))
-    // A persistent context is how Playwright takes a user data dir of our own: a fresh one.
-    browser = await chromium.launchPersistentContext(profile, {
-      executablePath: executablePath!,
-      headless: true,
-      args: [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-      ],
-      viewport: PHONE,
-      isMobile: true,
-      hasTouch: true,
-      deviceScaleFactor: 2,
-    })
+    phone = await launchPhoneBrowser(executablePath!)
+    browser = phone.context
   })
 
   afterAll(async () => {
-    await browser?.close()
+    await phone?.close()
     await server?.close()
     await market?.api.dispose()
-    if (profile) rmSync(profile, { recursive: true, force: true })
   })
 
   /** Fits the phone: no sideways scrolling, and every button a comfortable tap target. */

@@ -1,6 +1,3 @@
-import { mkdtempSync, rmSync } from "node:fs"
-import { tmpdir } from "node:os"
-import { join } from "node:path"
 import {
   type InboundContent,
   Inbox,
@@ -11,16 +8,18 @@ import {
 } from "@fundi/core"
 import { InMemoryStore, objectsTable, sampleJpeg } from "@fundi/core/testing"
 import { Effect } from "effect"
-import { type BrowserContext, chromium, type Page } from "playwright-core"
+import type { BrowserContext, Page } from "playwright-core"
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest"
 import { type RunningServer, startServer } from "../server.ts"
+import {
+  chromiumPath,
+  launchPhoneBrowser,
+  PHONE,
+  type PhoneBrowser,
+} from "../testing/phone-browser.ts"
 import { makeSimulatorApp } from "./simulator.test-support.ts"
 
-// A real headless Chromium (Debian's, never a download) on a phone-sized screen, as the
-// link pages' test: .ci/run sets FUNDI_TEST_CHROMIUM.
-const executablePath = process.env.FUNDI_TEST_CHROMIUM || undefined
-
-const PHONE = { width: 390, height: 844 }
+const executablePath = chromiumPath
 
 /**
  * The page reads the server once a second, as it does in `fundi serve`: what it shows may
@@ -34,39 +33,21 @@ describe.skipIf(executablePath === undefined)(
     let sim: ReturnType<typeof makeSimulatorApp>
     let server: RunningServer
     let browser: BrowserContext
-    let profile: string
+    let phone: PhoneBrowser
     let page: Page
     let problems: Array<string>
 
     beforeAll(async () => {
       sim = makeSimulatorApp()
       server = await startServer(sim.app, { port: 0, hostname: "127.0.0.1" })
-      profile = mkdtempSync(join(tmpdir(), "fundi-chromium-"))
-      browser = await chromium.launchPersistentContext(profile, {
-        executablePath: executablePath!,
-        headless: true,
-        args: [
-          "--headless",
-          "--no-sandbox",
-          "--disable-gpu",
-          "--disable-quic",
-          "--no-first-run",
-          "--disable-background-networking",
-          "--disable-component-update",
-          "--disable-sync",
-        ],
-        viewport: PHONE,
-        isMobile: true,
-        hasTouch: true,
-        deviceScaleFactor: 2,
-      })
+      phone = await launchPhoneBrowser(executablePath!)
+      browser = phone.context
     })
 
     afterAll(async () => {
-      await browser?.close()
+      await phone?.close()
       await server?.close()
       await sim?.dispose()
-      if (profile) rmSync(profile, { recursive: true, force: true })
     })
 
     // Every console error and uncaught exception fails the test (a CSP block shows as one).
