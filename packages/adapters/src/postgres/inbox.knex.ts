@@ -9,7 +9,7 @@ import {
 import { Effect, Layer, Option } from "effect"
 import type { Knex } from "knex"
 import { fromTimestamp, query, toDate, toJson } from "./executor.ts"
-import { decodeRow, optional } from "./rows.ts"
+import { decodeRow, failedOrRetried, optional } from "./rows.ts"
 
 interface InboxRow {
   readonly seq: string | number
@@ -153,18 +153,7 @@ export const makeInbox = (knex: Knex): Inbox["Service"] =>
 
     markFailed: (key, error, retryAt) =>
       query(knex, "inbox.markFailed", (db) =>
-        db(TABLE)
-          .where({ key })
-          .update(
-            Option.match(retryAt, {
-              onNone: () => ({ status: "failed", last_error: error }),
-              onSome: (at) => ({
-                status: "pending",
-                last_error: error,
-                next_attempt_at: toDate(at),
-              }),
-            }),
-          ),
+        db(TABLE).where({ key }).update(failedOrRetried(error, retryAt)),
       ).pipe(Effect.asVoid),
 
     findByKey: (key) =>

@@ -2,7 +2,7 @@ import { Outbox, OutboxMessage } from "@fundi/core"
 import { Effect, Layer, Option } from "effect"
 import type { Knex } from "knex"
 import { deferInsert, flushDeferred, fromTimestamp, query, toDate, toJson } from "./executor.ts"
-import { decodeRow, optional } from "./rows.ts"
+import { decodeRow, failedOrRetried, optional } from "./rows.ts"
 
 interface OutboxRow {
   readonly id: string
@@ -161,18 +161,7 @@ export const makeOutbox = (knex: Knex): Outbox["Service"] =>
 
     markFailed: (id, error, retryAt) =>
       sent(knex, "outbox.markFailed", (db) =>
-        db(TABLE)
-          .where({ id })
-          .update(
-            Option.match(retryAt, {
-              onNone: () => ({ status: "failed", last_error: error }),
-              onSome: (at) => ({
-                status: "pending",
-                last_error: error,
-                next_attempt_at: toDate(at),
-              }),
-            }),
-          ),
+        db(TABLE).where({ id }).update(failedOrRetried(error, retryAt)),
       ).pipe(Effect.asVoid),
 
     findById: (id) =>

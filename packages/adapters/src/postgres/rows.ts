@@ -1,5 +1,6 @@
-import { PersistenceUnavailable } from "@fundi/core"
-import { Effect, Schema } from "effect"
+import { type Instant, PersistenceUnavailable } from "@fundi/core"
+import { Effect, Option, Schema } from "effect"
+import { toDate } from "./executor.ts"
 
 /**
  * Decodes a domain value rebuilt from a row. A row that does not decode was written by
@@ -25,3 +26,13 @@ export const optional = <K extends string, V>(
   value: V | null | undefined,
 ): { [P in K]?: V } =>
   value === null || value === undefined ? {} : ({ [key]: value } as { [P in K]: V })
+
+/**
+ * The columns a failed attempt sets in a queue table (inbox, outbox): pending again, due at
+ * `retryAt`, or failed for good when there is no retry left; the error kept either way.
+ */
+export const failedOrRetried = (error: string, retryAt: Option.Option<Instant>) =>
+  Option.match(retryAt, {
+    onNone: () => ({ status: "failed", last_error: error }),
+    onSome: (at) => ({ status: "pending", last_error: error, next_attempt_at: toDate(at) }),
+  })
