@@ -53,3 +53,10 @@ export const newLeadRefundId = randomId<LeadRefundId>("lrf")
 export const LinkId = idText("lnk").pipe(Schema.brand("LinkId"))
 export type LinkId = typeof LinkId.Type
 export const newLinkId = randomId<LinkId>("lnk")
+
+export const SubscriptionId = idText("sub").pipe(Schema.brand("SubscriptionId"))
+export type SubscriptionId = typeof SubscriptionId.Type
+export const newSubscriptionId = randomId<SubscriptionId>("sub")
+export const PaymentId = idText("pay").pipe(Schema.brand("PaymentId"))
+export type PaymentId = typeof PaymentId.Type
+export const newPaymentId = randomId<PaymentId>("pay")

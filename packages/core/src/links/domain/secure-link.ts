@@ -4,9 +4,10 @@ import { type Instant, Instant as InstantSchema } from "../../shared/time.ts"
 
 /**
  * What a link opens: `lead` is one offer for its provider (the lead page), `handover` is
- * one request for its homeowner (proposed times, then the assigned provider).
+ * one request for its homeowner (proposed times, then the assigned provider), `payment`
+ * is one subscription payment for its homeowner (on to the gateway's checkout).
  */
-export const LinkScope = Schema.Literals(["lead", "handover"])
+export const LinkScope = Schema.Literals(["lead", "handover", "payment"])
 export type LinkScope = typeof LinkScope.Type
 
 /**
@@ -17,7 +18,7 @@ export const SecureLink = Schema.Struct({
   id: LinkId,
   partyId: PartyId,
   scope: LinkScope,
-  /** The offer id for a lead link, the request id for a handover link. */
+  /** The offer id for a lead link, the request id for a handover link, the payment id for a payment link. */
   objectId: Schema.NonEmptyString,
   issuedAt: InstantSchema,
   expiresAt: InstantSchema,
@@ -45,4 +46,10 @@ export interface IssuedLink {
 
 /** The path of a link's page on the public site (tokens are URL-safe). */
 export const linkPath = (scope: LinkScope, token: string): string =>
-  `${scope === "lead" ? "/l/" : "/h/"}${token}`
+  `${linkPrefixes[scope]}${token}`
+
+const linkPrefixes: { readonly [S in LinkScope]: string } = {
+  lead: "/l/",
+  handover: "/h/",
+  payment: "/p/",
+}

@@ -1,0 +1,5 @@
+export * from "./domain/subscription.ts"
+export * from "./domain/subscriptions.errors.ts"
+export * from "./ports/payment-events.ts"
+export * from "./ports/payment-gateway.ts"
+export * from "./ports/subscription-repository.ts"
