@@ -1,5 +1,6 @@
 import { describe, expect, it } from "@effect/vitest"
-import { Effect, Layer, Option } from "effect"
+import { Effect, Fiber, Layer, Option } from "effect"
+import { TestClock } from "effect/testing"
 import * as fc from "fast-check"
 import { UNKNOWN_STATUS_GRACE_MS } from "../../notifications/use-cases/record-delivery-status.ts"
 import { PersistenceUnavailable } from "../../shared/errors.ts"
@@ -169,6 +170,35 @@ describe("processDueInbox", () => {
       Effect.provide(Layer.mergeAll(layerInMemory(), layerMedia({ m1: samplePng() }), brokenStore)),
     )
   })
+
+  it.effect(
+    "starts no handling after half the lease, so a slow batch cannot outlast its claim",
+    () => {
+      // The first phone's photo takes half the lease to fetch; the second phone's text waits.
+      const slowMedia = Layer.succeed(
+        MediaSource,
+        MediaSource.of({
+          fetch: () =>
+            Effect.as(Effect.sleep(30_000), { bytes: samplePng(), mimeType: "image/png" }),
+        }),
+      )
+      return Effect.gen(function* () {
+        const inbox = yield* Inbox
+        const [slow, next] = [photo("wamid.slow", "m1"), text("wamid.next", "+27820000002")]
+        yield* inbox.record([slow, next], at(0))
+        const run = yield* Effect.forkChild(processDueInbox(batch))
+        yield* TestClock.adjust(30_000)
+        expect(yield* Fiber.join(run)).toEqual({ claimed: 2, processed: 1, retried: 0, failed: 0 })
+        expect(yield* statusOf(slow)).toBe("processed")
+        // Still claimed, not handled: another worker takes it once the lease ends.
+        expect(yield* statusOf(next)).toBe("processing")
+        expect((yield* processDueInbox(batch)).claimed).toBe(0)
+        yield* TestClock.adjust(30_000)
+        expect(yield* processDueInbox(batch)).toMatchObject({ claimed: 1, processed: 1 })
+        expect(yield* statusOf(next)).toBe("processed")
+      }).pipe(Effect.provide(Layer.merge(layerInMemory(), slowMedia)))
+    },
+  )
 
   it.effect("refuses a batch size or lease out of range", () =>
     Effect.gen(function* () {
