@@ -96,6 +96,8 @@ export const makeKnex = (url: string, options: KnexOptions = {}): Database => {
 export interface IsolatedDatabase extends Database {
   /** The schema every connection of `knex` uses (its whole search_path). */
   readonly schema: string
+  /** Closes the connections and keeps the schema, for `openIsolatedDatabase`'s `schema`. */
+  readonly detach: () => Promise<void>
 }
 
 /**
@@ -110,23 +112,33 @@ export interface IsolatedDatabase extends Database {
  */
 export const openIsolatedDatabase = async (
   url: string,
-  options: Pick<KnexOptions, "pool"> = {},
+  options: Pick<KnexOptions, "pool"> & {
+    /** A schema an earlier isolated database detached from, to open again as it is. */
+    readonly schema?: string
+  } = {},
 ): Promise<IsolatedDatabase> => {
-  const schema = `fundi_test_${randomBytes(8).toString("hex")}`
-  if (url === "pglite://memory") return openSharedPgliteSchema(schema)
+  const existing = options.schema
+  const schema = existing ?? `fundi_test_${randomBytes(8).toString("hex")}`
+  if (url === "pglite://memory") return openSharedPgliteSchema(schema, existing === undefined)
   if (!isServerUrl(url)) {
     throw new Error(`openIsolatedDatabase takes postgres://… or pglite://memory, not "${url}"`)
   }
-  const admin = makeKnex(url, { pool: { min: 0, max: 1 } })
-  try {
-    await admin.knex.raw("create schema ??", [schema])
-  } finally {
-    await admin.close()
+  if (existing === undefined) {
+    const admin = makeKnex(url, { pool: { min: 0, max: 1 } })
+    try {
+      await admin.knex.raw("create schema ??", [schema])
+    } finally {
+      await admin.close()
+    }
   }
-  const db = makeKnex(url, { ...options, searchPath: [schema] })
+  const db = makeKnex(url, {
+    ...(options.pool ? { pool: options.pool } : {}),
+    searchPath: [schema],
+  })
   return {
     ...db,
     schema,
+    detach: once(() => db.close()),
     close: once(async () => {
       await db.close()
       const cleanup = makeKnex(url, { pool: { min: 0, max: 1 } })
@@ -147,7 +159,10 @@ class SharedPgliteClient extends ClientPgLite {
 let sharedPglite: PGlite | undefined
 let sharedPgliteInUse: string | undefined
 
-const openSharedPgliteSchema = async (schema: string): Promise<IsolatedDatabase> => {
+const openSharedPgliteSchema = async (
+  schema: string,
+  create: boolean,
+): Promise<IsolatedDatabase> => {
   if (sharedPgliteInUse !== undefined) {
     throw new Error(
       `the shared in-memory PGlite is in use by schema ${sharedPgliteInUse}: close that isolated database first`,
@@ -157,7 +172,7 @@ const openSharedPgliteSchema = async (schema: string): Promise<IsolatedDatabase>
   try {
     sharedPglite ??= new PGlite()
     const pglite = sharedPglite
-    await pglite.exec(`create schema "${schema}"`)
+    if (create) await pglite.exec(`create schema "${schema}"`)
     const knex = knexFactory({
       client: SharedPgliteClient,
       connection: () => ({ pglite }) as object,
@@ -167,6 +182,14 @@ const openSharedPgliteSchema = async (schema: string): Promise<IsolatedDatabase>
       knex,
       pglite,
       schema,
+      detach: once(async () => {
+        try {
+          await knex.destroy()
+          await pglite.exec("set search_path to public")
+        } finally {
+          sharedPgliteInUse = undefined
+        }
+      }),
       close: once(async () => {
         try {
           await knex.destroy()
