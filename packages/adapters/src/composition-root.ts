@@ -8,7 +8,10 @@ import {
   type MediaSource,
   type Notifier,
   type ObjectStore,
+  type PaymentGateway,
+  PaymentSettings,
   type Policy,
+  type SubscriptionServices,
   type VettingServices,
   type WalletServices,
 } from "@fundi/core"
@@ -26,6 +29,11 @@ import {
 } from "./links/link-secret.ts"
 import type { LinkSigning } from "./links/secure-links.knex.ts"
 import { layerNotifier, type NotifierOptions } from "./notifications/index.ts"
+import {
+  layerPaymentGatewayNotConfigured,
+  layerPaymentGatewayPaystack,
+} from "./payments/payment-gateway.paystack.ts"
+import { makePaystackSimulator } from "./payments/paystack-simulator.ts"
 import { isPgliteUrl, layerKnex, makeKnex, migrateLatest, pgliteDataDir } from "./postgres/index.ts"
 import { layerObjectStoreLocal } from "./storage/index.ts"
 import { layerMediaSourceGraph } from "./whatsapp/media-source.graph.ts"
@@ -40,6 +48,7 @@ export type FundiServices =
   | Notifier
   | Inbox
   | ConversationStore
+  | SubscriptionServices
 
 /** The WhatsApp webhook's secrets as resolved at start-up (generated ones included). */
 export interface WhatsAppWebhookSettings {
@@ -61,6 +70,14 @@ export interface Fundi {
   readonly notifications: string
   /** For `makeApp({ whatsapp })`: the webhook's secrets, configured or generated. */
   readonly whatsapp: WhatsAppWebhookSettings
+  /**
+   * For `makeApp({ paystack })`: the key Paystack's webhooks are signed with, and in
+   * simulator mode the simulator to mount at /dev/paystack. Undefined when payments are
+   * not configured (a server database without PAYSTACK_SECRET_KEY): no webhook to accept.
+   */
+  readonly paystack: PaystackWebhookSettings | undefined
+  /** Where payments go, for people (the startup banner). */
+  readonly payments: string
   /** Closes the runtime and the pool or the embedded database; idempotent. */
   readonly close: () => Promise<void>
 }
@@ -89,6 +106,20 @@ export class DatabaseUnreachable extends Error {
   }
 }
 
+/** What the HTTP app needs of Paystack (MakeAppOptions.paystack). */
+export interface PaystackWebhookSettings {
+  readonly secretKey: string
+  /** Only in simulator mode: the local Paystack, a web-standard handler. */
+  readonly simulator?: (request: Request) => Promise<Response>
+}
+
+/** The payment gateway as resolved at start-up. */
+export interface PaymentsWiring {
+  readonly gateway: Layer.Layer<PaymentGateway>
+  readonly paystack: PaystackWebhookSettings | undefined
+  readonly description: string
+}
+
 /** inversify service identifiers: configuration and infrastructure at the edge. */
 export const Tokens = {
   Config: Symbol.for("fundi.Config"),
@@ -99,6 +130,7 @@ export const Tokens = {
   LinkSigning: Symbol.for("fundi.LinkSigning"),
   WhatsAppWebhook: Symbol.for("fundi.WhatsAppWebhook"),
   MediaSourceLayer: Symbol.for("fundi.MediaSourceLayer"),
+  Payments: Symbol.for("fundi.Payments"),
 } as const
 
 /** A phone number id for the simulator's payloads when none is configured. */
@@ -133,6 +165,58 @@ const whatsappWebhookFor = (config: FundiConfig): WhatsAppWebhookSettings => {
     verifyToken: resolve(wa.verifyToken, "whatsapp-verify-token", "WHATSAPP_VERIFY_TOKEN"),
     simulator: wa.simulator,
     phoneNumberId: wa.phoneNumberId ?? SIMULATOR_PHONE_NUMBER_ID,
+  }
+}
+
+/**
+ * Paystack with the configured key; with none on the embedded database, the local
+ * simulator with a key generated once and kept beside the data directory (a throwaway one
+ * for `pglite://memory`). The real Paystack adapter talks to the simulator, through its
+ * handler in this process rather than a socket: the server need not reach its own public
+ * URL, and the adapter's requests, answers and errors are Paystack's all the same. The
+ * simulator's webhook goes over HTTP to the public URL, signed, like Paystack's.
+ */
+export const paymentsFor = (config: FundiConfig): PaymentsWiring => {
+  const payments = config.payments
+  if (payments.mode === "not_configured") {
+    return {
+      gateway: layerPaymentGatewayNotConfigured,
+      paystack: undefined,
+      description: "not configured (set PAYSTACK_SECRET_KEY): payment links cannot be paid",
+    }
+  }
+  if (payments.mode === "paystack" && payments.secretKey !== undefined) {
+    return {
+      gateway: layerPaymentGatewayPaystack({
+        secretKey: payments.secretKey,
+        baseUrl: payments.baseUrl,
+      }),
+      paystack: { secretKey: Redacted.value(payments.secretKey) },
+      description: `Paystack (${payments.baseUrl}); webhook ${payments.webhookUrl}`,
+    }
+  }
+  const url = config.databaseUrl
+  const secretKey = `sk_test_${
+    isPgliteUrl(url) && pgliteDataDir(url) !== "memory"
+      ? ensureGeneratedSecret(secretFileFor(pgliteDataDir(url), "paystack-simulator-key"), {
+          variable: "PAYSTACK_SECRET_KEY",
+          consequence: "simulated checkouts already open stop verifying",
+        })
+      : randomLinkSecret()
+  }`
+  const simulator = makePaystackSimulator({
+    secretKey,
+    webhookUrl: payments.webhookUrl,
+    basePath: new URL(payments.baseUrl).pathname,
+  })
+  return {
+    gateway: layerPaymentGatewayPaystack({
+      secretKey: Redacted.make(secretKey),
+      baseUrl: payments.baseUrl,
+      fetch: (input, init) => simulator.fetch(new Request(input, init)),
+    }),
+    paystack: { secretKey, simulator: simulator.fetch },
+    description: `Paystack simulator at ${payments.baseUrl} (set PAYSTACK_SECRET_KEY for Paystack)`,
   }
 }
 
@@ -239,6 +323,7 @@ export const makeContainer = (config: FundiConfig, options: OpenOptions): Contai
             }),
       [Tokens.Config, Tokens.ObjectStoreLayer],
     )
+  container.bind<PaymentsWiring>(Tokens.Payments).toResolvedValue(paymentsFor, [Tokens.Config])
   return container
 }
 
@@ -253,8 +338,14 @@ export const openFundi = async (config: FundiConfig, options: OpenOptions = {}):
     } catch (e) {
       throw new DatabaseUnreachable(db.description, e)
     }
+    const payments = container.get<PaymentsWiring>(Tokens.Payments)
     const layer = L.mergeAll(
       layerKnex(db.knex, { links: container.get<LinkSigning>(Tokens.LinkSigning) }),
+      payments.gateway,
+      L.succeed(PaymentSettings, {
+        publicUrl: config.publicUrl,
+        payerEmailDomain: config.payments.payerEmailDomain,
+      }),
       layerPolicy(config.policy) as Layer.Layer<Policy>,
       container.get<Layer.Layer<Notifier>>(Tokens.NotifierLayer),
       container.get<Layer.Layer<BackgroundCheck>>(Tokens.BackgroundCheckLayer),
@@ -272,6 +363,8 @@ export const openFundi = async (config: FundiConfig, options: OpenOptions = {}):
       database: db.description,
       migrationsApplied,
       whatsapp: container.get<WhatsAppWebhookSettings>(Tokens.WhatsAppWebhook),
+      paystack: payments.paystack,
+      payments: payments.description,
       notifications: describeNotifications(config),
       close: () => {
         closed ??= runtime.dispose().finally(() => container.unbindAllAsync())

@@ -6,5 +6,6 @@ export {
   type OutboxWorkerOptions,
   startOutboxWorker,
 } from "./notifications/outbox-worker.ts"
+export * from "./payments/index.ts"
 export * from "./scheduler/index.ts"
 export * from "./whatsapp/index.ts"

@@ -12,9 +12,11 @@ import { registerLeads } from "./commands/leads.ts"
 import { registerLedger } from "./commands/ledger.ts"
 import { registerLinks } from "./commands/links.ts"
 import { registerOutbox } from "./commands/outbox.ts"
+import { registerPayments } from "./commands/payments.ts"
 import { registerProviders } from "./commands/providers.ts"
 import { registerRequests } from "./commands/requests.ts"
 import { registerServe } from "./commands/serve.ts"
+import { registerSubscriptions } from "./commands/subscriptions.ts"
 import { registerTopUps } from "./commands/topups.ts"
 import { registerEarnings, registerWallet } from "./commands/wallet.ts"
 import { ExitCode, messageOf, report } from "./errors.ts"
@@ -50,7 +52,7 @@ export const buildProgram = (session: Session): Command => {
   const ops = program
     .command("ops")
     .description(
-      "operations: applications, requests, dispatch, leads, background checks, providers, wallets, top-ups, credits, the ledger, audit log (--as NAME or FUNDI_OPERATOR says who you are)",
+      "operations: applications, requests, dispatch, leads, background checks, providers, wallets, top-ups, credits, subscriptions and payments, the ledger, audit log (--as NAME or FUNDI_OPERATOR says who you are)",
     )
   registerApplications(ops, session)
   registerRequests(ops, session)
@@ -67,6 +69,8 @@ export const buildProgram = (session: Session): Command => {
   registerLinks(ops, session)
   registerConversations(ops, session)
   registerOutbox(ops, session)
+  registerSubscriptions(ops, session)
+  registerPayments(ops, session)
   registerDev(program, session)
   return program
 }

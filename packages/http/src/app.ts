@@ -15,6 +15,8 @@ import { healthRoutes } from "./routes/health.routes.ts"
 import { leadRefundRoutes } from "./routes/lead-refunds.routes.ts"
 import { offerRoutes } from "./routes/offers.routes.ts"
 import { partyRoutes } from "./routes/parties.routes.ts"
+import { paymentLinkRoutes } from "./routes/payment-link.routes.ts"
+import { paystackWebhookRoutes } from "./routes/paystack-webhook.routes.ts"
 import { providerReachRoutes } from "./routes/provider-reach.routes.ts"
 import { requestRoutes } from "./routes/requests.routes.ts"
 import { walletRoutes } from "./routes/wallet.routes.ts"
@@ -37,6 +39,17 @@ export interface MakeAppOptions {
     readonly simulator: boolean
     readonly phoneNumberId: string
   }
+  /**
+   * Paystack: the secret key signs its webhooks (`POST /webhooks/paystack`). `simulator`,
+   * given only when no real key is configured, is the local Paystack served at
+   * `/dev/paystack/*` (checkout page and API) on this same server.
+   */
+  readonly paystack?:
+    | {
+        readonly secretKey: string
+        readonly simulator?: (request: Request) => Promise<Response>
+      }
+    | undefined
 }
 
 /** The HTTP application: health, the versioned JSON API and its OpenAPI document. */
@@ -60,6 +73,16 @@ export const makeApp = (options: MakeAppOptions): Hono => {
   // Only without Meta credentials: the page hands the app secret to the browser.
   if (options.whatsapp?.simulator) {
     app.route("/", simulatorRoutes(deps, options.whatsapp))
+  }
+  // Payment links (HTML, public like the link pages) and Paystack's signed webhook.
+  app.route("/", paymentLinkRoutes(deps))
+  if (options.paystack !== undefined) {
+    app.route("/", paystackWebhookRoutes(deps, options.paystack))
+  }
+  // Only without a real Paystack key: the local simulator, handed the request untouched.
+  const paystackSimulator = options.paystack?.simulator
+  if (paystackSimulator !== undefined) {
+    app.all("/dev/paystack/*", (c) => paystackSimulator(c.req.raw))
   }
 
   // Public, registered before the key check, so integrators can read it without a key.

@@ -1,6 +1,7 @@
 import {
   AccountNotFound,
   AlreadyApproved,
+  AlreadySubscribed,
   ApplicationAlreadyOpen,
   ApplicationNotFound,
   ApprovalRequired,
@@ -34,6 +35,11 @@ import {
   OfferTransitionNotAllowed,
   OverlappingSlots,
   PartyNotFound,
+  PaymentClosed,
+  PaymentGatewayRefused,
+  PaymentGatewayUnavailable,
+  PaymentMismatch,
+  PaymentNotFound,
   PersistenceUnavailable,
   PhoneAlreadyRegistered,
   ProfileIncomplete,
@@ -48,9 +54,11 @@ import {
   SlotEndsBeforeStart,
   SlotNotInFuture,
   SlotUnavailable,
+  SubscriptionNotFound,
   TopUpNotFound,
   TopUpOutOfRange,
   TransitionNotAllowed,
+  UnknownPlan,
   UnsupportedContent,
   VettingNotRequired,
   WeeklyBudgetExceeded,
@@ -136,6 +144,15 @@ export type DomainError =
   | RefundReasonNotAllowed
   | RefundWindowClosed
   | RequestNotWithdrawn
+  // Subscriptions and their payments (payment links, the gateway's webhook).
+  | SubscriptionNotFound
+  | PaymentNotFound
+  | UnknownPlan
+  | AlreadySubscribed
+  | PaymentClosed
+  | PaymentGatewayUnavailable
+  | PaymentGatewayRefused
+  | PaymentMismatch
 
 const domainErrorClasses = [
   InvalidInput,
@@ -194,6 +211,14 @@ const domainErrorClasses = [
   RefundReasonNotAllowed,
   RefundWindowClosed,
   RequestNotWithdrawn,
+  SubscriptionNotFound,
+  PaymentNotFound,
+  UnknownPlan,
+  AlreadySubscribed,
+  PaymentClosed,
+  PaymentGatewayUnavailable,
+  PaymentGatewayRefused,
+  PaymentMismatch,
 ] as const
 
 export const isDomainError = (u: unknown): u is DomainError =>
@@ -282,6 +307,18 @@ export const statusOf: { readonly [K in DomainError["_tag"]]: ContentfulStatusCo
   // named as the duplicate that is not one.
   RefundReasonNotAllowed: 422,
   NotADuplicate: 422,
+  SubscriptionNotFound: 404,
+  PaymentNotFound: 404,
+  // A plan id the policy does not sell: the content is wrong, like a refused refund reason.
+  UnknownPlan: 422,
+  AlreadySubscribed: 409,
+  PaymentClosed: 409,
+  PaymentGatewayUnavailable: 503,
+  // The gateway, not the caller, said no (a duplicate reference, a misconfigured key): the
+  // upstream answer is what failed, and retrying as is will not help.
+  PaymentGatewayRefused: 502,
+  // What the gateway took differs from what was owed: a conflict for ops, not a retry.
+  PaymentMismatch: 409,
 }
 
 /** Fields beyond `error` and `message` that help a client act on the error. */
@@ -400,6 +437,20 @@ const detailsOf = (e: DomainError): Record<string, unknown> => {
       return { refundId: e.refundId, state: e.state }
     case "RefundReasonNotAllowed":
       return { reason: e.reason, allowed: [...e.allowed] }
+    case "SubscriptionNotFound":
+      return { subscriptionId: e.subscriptionId }
+    case "PaymentNotFound":
+      return { reference: e.reference }
+    case "UnknownPlan":
+      return { planId: e.planId, known: [...e.known] }
+    case "AlreadySubscribed":
+      return { subscriptionId: e.subscriptionId, planId: e.planId }
+    case "PaymentClosed":
+      return { reference: e.reference, state: e.state }
+    case "PaymentGatewayRefused":
+      return { code: e.code }
+    case "PaymentMismatch":
+      return { reference: e.reference }
     case "NotADuplicate":
       return {
         requestId: e.requestId,
@@ -412,6 +463,7 @@ const detailsOf = (e: DomainError): Record<string, unknown> => {
     case "VettingNotRequired":
     case "PersistenceUnavailable":
     case "BackgroundCheckUnavailable":
+    case "PaymentGatewayUnavailable":
       return {}
   }
 }

@@ -3,6 +3,7 @@ import type {
   DispatchServices,
   Health,
   Inbox,
+  SubscriptionServices,
   VettingServices,
   WalletServices,
 } from "@fundi/core"
@@ -20,6 +21,8 @@ export type ApiServices =
   | Inbox
   // The simulator (/dev/whatsapp) shows a conversation as ops see it.
   | ConversationStore
+  // Payment links (/p/…) and the Paystack webhook.
+  | SubscriptionServices
 
 /**
  * The runtime the composition root builds. `in R` makes a runtime with more services (say

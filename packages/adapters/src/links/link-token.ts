@@ -1,4 +1,4 @@
-import type { LinkScope, SecureLink } from "@fundi/core"
+import { LinkScope, type SecureLink } from "@fundi/core"
 import { sign, verify } from "hono/jwt"
 
 /**
@@ -29,7 +29,8 @@ export const signLinkToken = (claims: LinkClaims, secret: string): Promise<strin
 const isClaims = (p: Record<string, unknown>): p is LinkClaims & Record<string, unknown> =>
   typeof p.jti === "string" &&
   typeof p.sub === "string" &&
-  (p.scp === "lead" || p.scp === "handover") &&
+  // Every scope the domain knows (a scope added there is accepted here without an edit).
+  (LinkScope.literals as ReadonlyArray<unknown>).includes(p.scp) &&
   typeof p.obj === "string" &&
   typeof p.exp === "number"
 

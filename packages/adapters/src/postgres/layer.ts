@@ -10,9 +10,11 @@ import type {
   OfferRepository,
   Outbox,
   PartyRepository,
+  PaymentEvents,
   ProviderDirectory,
   RequestRepository,
   SecureLinks,
+  SubscriptionRepository,
   TopUpRepository,
   Transactions,
   WalletSettings,
@@ -32,8 +34,10 @@ import { layerLedger } from "./ledger.knex.ts"
 import { layerOfferRepository } from "./offer-repository.knex.ts"
 import { layerOutbox } from "./outbox.knex.ts"
 import { layerPartyRepository } from "./party-repository.knex.ts"
+import { layerPaymentEvents } from "./payment-events.knex.ts"
 import { layerProviderDirectory } from "./provider-directory.knex.ts"
 import { layerRequestRepository } from "./request-repository.knex.ts"
+import { layerSubscriptionRepository } from "./subscription-repository.knex.ts"
 import { layerTopUpRepository } from "./top-up-repository.knex.ts"
 import { layerTransactions } from "./transactions.knex.ts"
 import { layerWalletSettings } from "./wallet-settings.knex.ts"
@@ -57,6 +61,8 @@ export type PostgresServices =
   | SecureLinks
   | Inbox
   | ConversationStore
+  | SubscriptionRepository
+  | PaymentEvents
 
 /**
  * All Postgres adapters on one Knex instance (a server pool or PGlite). The caller owns
@@ -85,6 +91,8 @@ export const layerKnex = (
     layerProviderDirectory(knex),
     layerInbox(knex),
     layerConversationStore(knex),
+    layerSubscriptionRepository(knex),
+    layerPaymentEvents(knex),
     layerSecureLinks(
       knex,
       options.links ?? {

@@ -923,6 +923,117 @@ const webhookRejects: Migration = {
   down: sql("drop table webhook_rejects"),
 }
 
+// Subscriptions (the subscription model) and their gateway payments, and the inbox of the
+// gateway's webhook events (#5). due_at is the one timer a subscription has in its state
+// (the period end while active, the payment deadline while unpaid), so the scheduler's
+// listDue is one range scan of a partial index instead of an OR over two columns.
+const subscriptions: Migration = {
+  name: "0014_subscriptions",
+  up: sql(
+    `create table subscriptions (
+      id text collate "C" primary key,
+      customer_id text collate "C" not null
+        constraint subscriptions_customer_fkey references parties (id),
+      plan_id text not null,
+      plan_name text not null,
+      price_minor bigint not null constraint subscriptions_price_check check (price_minor >= 0),
+      currency text not null,
+      state text not null constraint subscriptions_state_check check (state in
+        ('pending_payment', 'active', 'past_due', 'cancelled', 'expired')),
+      current_period_start timestamptz,
+      current_period_end timestamptz,
+      pay_by timestamptz,
+      created_at timestamptz not null,
+      updated_at timestamptz not null,
+      ended_at timestamptz,
+      end_reason text,
+      due_at timestamptz generated always as (case
+        when state = 'active' then current_period_end
+        when state in ('pending_payment', 'past_due') then pay_by
+      end) stored
+    )`,
+    `create index subscriptions_due_idx on subscriptions (due_at, id) where due_at is not null`,
+    // At most one unpaid new subscription and one current one per homeowner, whatever the
+    // use cases do (two choices at once: the second insert fails).
+    `create unique index subscriptions_one_pending_key on subscriptions (customer_id)
+      where state = 'pending_payment'`,
+    `create unique index subscriptions_one_current_key on subscriptions (customer_id)
+      where state in ('active', 'past_due')`,
+    "create index subscriptions_recent_idx on subscriptions (created_at desc, id)",
+    "create index subscriptions_customer_idx on subscriptions (customer_id, created_at desc, id)",
+    "create index subscriptions_state_idx on subscriptions (state, created_at desc, id)",
+    `create table subscription_payments (
+      id text collate "C" primary key,
+      subscription_id text collate "C" not null
+        constraint subscription_payments_subscription_fkey references subscriptions (id),
+      customer_id text collate "C" not null
+        constraint subscription_payments_customer_fkey references parties (id),
+      purpose text not null constraint subscription_payments_purpose_check check (purpose in
+        ('subscription_start', 'subscription_renewal')),
+      -- The gateway's transaction reference: every webhook and verification names it.
+      reference text collate "C" not null constraint subscription_payments_reference_key unique,
+      amount_minor bigint not null
+        constraint subscription_payments_amount_check check (amount_minor >= 0),
+      currency text not null,
+      state text not null constraint subscription_payments_state_check check (state in
+        ('pending', 'paid', 'failed', 'abandoned')),
+      checkout_url text,
+      gateway_transaction_id text,
+      channel text,
+      created_at timestamptz not null,
+      updated_at timestamptz not null,
+      paid_at timestamptz,
+      failure_reason text
+    )`,
+    `create index subscription_payments_subscription_idx
+      on subscription_payments (subscription_id, created_at, id)`,
+    // Keyed by the gateway's event and object id: a redelivery hits the key and is skipped.
+    `create table payment_events (
+      key text collate "C" primary key,
+      gateway text not null,
+      event text not null,
+      reference text collate "C",
+      payload jsonb not null,
+      received_at timestamptz not null,
+      state text not null constraint payment_events_state_check check (state in
+        ('pending', 'processed', 'ignored', 'failed')),
+      attempts integer not null default 0 constraint payment_events_attempts_check check (attempts >= 0),
+      next_attempt_at timestamptz not null,
+      last_error text,
+      processed_at timestamptz,
+      outcome text
+    )`,
+    // The claim scans pending events only; settled ones pile up and must not slow it.
+    `create index payment_events_due_idx on payment_events (next_attempt_at, received_at, key)
+      where state = 'pending'`,
+    "create index payment_events_recent_idx on payment_events (received_at desc, key)",
+    "create index payment_events_state_idx on payment_events (state, received_at desc, key)",
+    // Plan payments are money of their own in the ledger.
+    "alter table ledger_transfers drop constraint ledger_transfers_reason_check",
+    `alter table ledger_transfers add constraint ledger_transfers_reason_check check (reason in
+      ('topup', 'lead_unlock', 'lead_refund', 'grant', 'clawback', 'consultation_payout',
+       'platform_fee', 'earnings_payout', 'subscription_payment'))`,
+    // Payment links: /p/<token>, the object being the payment.
+    "alter table secure_links drop constraint secure_links_scope_check",
+    `alter table secure_links add constraint secure_links_scope_check
+      check (scope in ('lead', 'handover', 'payment'))`,
+  ),
+  down: sql(
+    "delete from secure_links where scope = 'payment'",
+    "alter table secure_links drop constraint secure_links_scope_check",
+    `alter table secure_links add constraint secure_links_scope_check
+      check (scope in ('lead', 'handover'))`,
+    // Transfers are never deleted: the old check comes back for new rows only.
+    "alter table ledger_transfers drop constraint ledger_transfers_reason_check",
+    `alter table ledger_transfers add constraint ledger_transfers_reason_check check (reason in
+      ('topup', 'lead_unlock', 'lead_refund', 'grant', 'clawback', 'consultation_payout',
+       'platform_fee', 'earnings_payout')) not valid`,
+    "drop table payment_events",
+    "drop table subscription_payments",
+    "drop table subscriptions",
+  ),
+}
+
 export const migrations: ReadonlyArray<Migration> = [
   vettingFoundation,
   ledgerAndWallet,
@@ -937,6 +1048,7 @@ export const migrations: ReadonlyArray<Migration> = [
   outboxDelivery,
   ledgerBalanceStripes,
   webhookRejects,
+  subscriptions,
 ]
 
 /** Knex's migration source interface over the in-code list. */

@@ -3,6 +3,8 @@ import {
   startInboxWorker,
   startOfferScheduler,
   startOutboxWorker,
+  startPaymentEventsWorker,
+  startSubscriptionScheduler,
 } from "@fundi/adapters"
 import { Health } from "@fundi/core"
 import { startServer } from "@fundi/http"
@@ -22,6 +24,10 @@ export interface ServeDeps {
   readonly startOfferScheduler: (fundi: Fundi) => { readonly stop: () => Promise<void> }
   /** The WhatsApp inbox worker; the default one when absent. */
   readonly startInboxWorker?: (fundi: Fundi) => { readonly stop: () => Promise<void> }
+  /** The payment gateway's webhook events (charge.success -> confirmPayment); the default when absent. */
+  readonly startPaymentEventsWorker?: (fundi: Fundi) => { readonly stop: () => Promise<void> }
+  /** Subscription renewals and expiries; the default when absent. */
+  readonly startSubscriptionScheduler?: (fundi: Fundi) => { readonly stop: () => Promise<void> }
   /** Resolves with the signal's name when the process is asked to stop. */
   readonly shutdownSignal: () => Promise<string>
 }
@@ -60,6 +66,7 @@ export const defaultServeDeps: ServeDeps = {
         apiKey: fundi.config.apiKey,
         publicUrl: fundi.config.publicUrl,
         whatsapp: fundi.whatsapp,
+        paystack: fundi.paystack,
       },
       options,
     ),
@@ -79,6 +86,11 @@ export const defaultServeDeps: ServeDeps = {
       batchSize: INBOX_BATCH_SIZE,
       leaseMs: INBOX_LEASE_MS,
     }),
+  // A paid homeowner waits for this poll to hear the plan is active: the chat's knob too.
+  startPaymentEventsWorker: (fundi) =>
+    startPaymentEventsWorker({ runtime: fundi.runtime, pollMs: fundi.config.outboxPollMs }),
+  startSubscriptionScheduler: (fundi) =>
+    startSubscriptionScheduler({ runtime: fundi.runtime, pollMs: fundi.config.schedulerPollMs }),
   shutdownSignal: processShutdownSignal,
 }
 
@@ -100,10 +112,18 @@ export const serve = async (
   const worker = deps.startOutboxWorker(fundi)
   const inbox = (deps.startInboxWorker ?? defaultServeDeps.startInboxWorker)?.(fundi)
   const scheduler = deps.startOfferScheduler(fundi)
+  const paymentEvents = (
+    deps.startPaymentEventsWorker ?? defaultServeDeps.startPaymentEventsWorker
+  )?.(fundi)
+  const subscriptions = (
+    deps.startSubscriptionScheduler ?? defaultServeDeps.startSubscriptionScheduler
+  )?.(fundi)
   let server: Awaited<ReturnType<ServeDeps["startServer"]>>
   try {
     server = await deps.startServer(fundi, { port: fundi.config.port })
   } catch (e) {
+    await subscriptions?.stop()
+    await paymentEvents?.stop()
     await scheduler.stop()
     await inbox?.stop()
     await worker.stop()
@@ -119,6 +139,7 @@ export const serve = async (
     whatsapp: fundi.whatsapp.simulator
       ? `simulator at ${server.url}/dev/whatsapp (set WHATSAPP_ACCESS_TOKEN for Meta)`
       : "Cloud API",
+    payments: fundi.payments,
   }
   if (options.json) {
     writeJson(out, configured)
@@ -132,6 +153,7 @@ export const serve = async (
         ["notifications", configured.notifications],
         ["JSON API", configured.api],
         ["WhatsApp", configured.whatsapp],
+        ["payments", configured.payments],
       ],
       "  ",
     )
@@ -140,8 +162,10 @@ export const serve = async (
   const signal = await stopping
   session.io.stderr.write(`${signal}: shutting down\n`)
   await server.close()
-  // The scheduler and the inbox first: their last runs may enqueue messages the worker
+  // The schedulers and the inboxes first: their last runs may enqueue messages the worker
   // then still sends.
+  await subscriptions?.stop()
+  await paymentEvents?.stop()
   await scheduler.stop()
   await inbox?.stop()
   await worker.stop()

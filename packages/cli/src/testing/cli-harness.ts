@@ -79,6 +79,8 @@ export const makeHarness = (options: HarnessOptions = {}) => {
         simulator: config.whatsapp.simulator,
         phoneNumberId: config.whatsapp.phoneNumberId ?? "100000000000001",
       },
+      paystack: undefined,
+      payments: "in-memory gateway (test)",
       close: async () => {
         closed++
       },

@@ -94,6 +94,10 @@ export const MarketplacePolicy = Schema.Struct({
   }),
   subscription: Schema.Struct({
     plans: Schema.Array(Plan),
+    /** Days a homeowner has to pay for a newly chosen paid plan (default 7). */
+    paymentWindowDays: Schema.optionalKey(PositiveInt),
+    /** Days a past-due plan stays open for its renewal payment before it expires (default 7). */
+    graceDays: Schema.optionalKey(PositiveInt),
     /** Platform fee on virtual consultations, in basis points of the amount. */
     platformFeeBps: Schema.Number.check(
       Schema.isInt(),

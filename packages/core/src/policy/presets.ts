@@ -69,7 +69,7 @@ export const subscriptionPreset: MarketplacePolicy = {
     refundReasons: ["invalid_contact", "duplicate_request", "withdrawn_before_contact", "expired"],
   },
   dispatch: { strategy: "sequential", broadcastSize: 1, offerTtlMinutes: 15 },
-  subscription: { plans, platformFeeBps: 1_500 },
+  subscription: { plans, platformFeeBps: 1_500, paymentWindowDays: 7, graceDays: 7 },
   catalog: {
     ...shared.catalog,
     virtualConsultation: { minutes: 30, priceMinor: 25_000 },

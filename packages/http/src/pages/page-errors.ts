@@ -1,10 +1,13 @@
 import type {
   acceptLead,
   chooseProposedTime,
+  confirmPayment,
   declineLead,
   getOffer,
   openHandoverLink,
   openLeadLink,
+  openPaymentCheckout,
+  paymentPage,
   proposeTimes,
   rejectProposedTimes,
   unlockLead,
@@ -27,6 +30,9 @@ export type PageError =
   | ErrorOf<typeof getOffer>
   | ErrorOf<typeof chooseProposedTime>
   | ErrorOf<typeof rejectProposedTimes>
+  | ErrorOf<typeof openPaymentCheckout>
+  | ErrorOf<typeof paymentPage>
+  | ErrorOf<typeof confirmPayment>
 
 interface ErrorPage {
   readonly status: ContentfulStatusCode
@@ -117,6 +123,26 @@ export const pageErrors: { readonly [K in PageError["_tag"]]: ErrorPage } = {
   SlotNotInFuture: badTimes("Each time must be in the future."),
   DuplicateSlots: badTimes("The three times must be different."),
   OverlappingSlots: badTimes("The three times must not overlap."),
+  PaymentNotFound: notFound,
+  PaymentClosed: conflict(
+    "There is nothing to pay",
+    "This payment is already settled or closed. Reply to our message if you need a new link.",
+  ),
+  PaymentGatewayUnavailable: {
+    status: 503,
+    title: "The payment page is not available right now",
+    text: "Nothing was charged. Please try again in a minute.",
+  },
+  // The gateway said no to a request retrying will not fix: ours to sort out, not the payer's.
+  PaymentGatewayRefused: {
+    status: 502,
+    title: "We could not open the payment page",
+    text: "Nothing was charged. Please reply to our message and we will help.",
+  },
+  PaymentMismatch: conflict(
+    "There is a problem with this payment",
+    "What the payment provider reports does not match what you owe. Our team has been told and will contact you.",
+  ),
 }
 
 /** Which form field a rule error is about, so the page can name it. */

@@ -40,7 +40,7 @@ export interface PageRouteOptions {
  * Referer may leak the URL, no other site may frame them, and nothing but the one inline
  * stylesheet and same-origin forms may run.
  */
-const pageHeaders: MiddlewareHandler = async (c, next) => {
+export const pageHeaders: MiddlewareHandler = async (c, next) => {
   await next()
   c.header("Cache-Control", "no-store")
   c.header("Referrer-Policy", "no-referrer")
@@ -52,7 +52,8 @@ const pageHeaders: MiddlewareHandler = async (c, next) => {
   )
 }
 
-const send = (c: Context, page: Html, status: ErrorView["status"] = 200) => c.html(page, status)
+export const send = (c: Context, page: Html, status: ErrorView["status"] = 200) =>
+  c.html(page, status)
 
 const pageError = (c: Context, view: ErrorView) => send(c, errorPage(view), view.status)
 
@@ -64,7 +65,7 @@ const isPageError = (u: unknown): u is PageError =>
  * at fault for bad input); anything else is logged with an id and answered 500 without
  * detail, as the JSON API does.
  */
-const runPage = async <A, E extends PageError>(
+export const runPage = async <A, E extends PageError>(
   c: Context,
   deps: RouteDeps,
   effect: Effect.Effect<A, E, ApiServices>,

@@ -1,7 +1,7 @@
 import type { InboundContent } from "./inbound.ts"
 
 /** Words anyone may type at any point; they win over the step a flow is waiting on. */
-export const GlobalCommand = ["menu", "help", "status", "stop", "start"] as const
+export const GlobalCommand = ["menu", "help", "status", "plans", "stop", "start"] as const
 export type GlobalCommand = (typeof GlobalCommand)[number]
 
 /** Other spellings people use for the same thing (WhatsApp's own opt-out words among them). */
@@ -14,6 +14,9 @@ const synonyms: Readonly<Record<string, GlobalCommand>> = {
   help: "help",
   "?": "help",
   status: "status",
+  plans: "plans",
+  plan: "plans",
+  "my plan": "plans",
   stop: "stop",
   unsubscribe: "stop",
   "opt out": "stop",

@@ -67,8 +67,15 @@ export const help = (party: Party | undefined, policy: MarketplacePolicy): Reply
       party?.kind === "provider"
         ? "You receive leads here: tap Unlock, Accept, Decline or Propose times on a lead."
         : "Ask for help at home: tap Request help in the menu and answer a few questions.",
+      party?.kind === "customer" &&
+      policy.model === "subscription" &&
+      policy.subscription.plans.length > 0
+        ? 'Type "plans" to choose or change your plan.'
+        : "",
       commandsLine,
-    ].join(" "),
+    ]
+      .filter((sentence) => sentence !== "")
+      .join(" "),
   )
 
 export const stopped = (policy: MarketplacePolicy): Reply =>

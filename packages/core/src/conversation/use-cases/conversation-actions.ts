@@ -16,11 +16,15 @@ import { Policy } from "../../policy/policy-service.ts"
 import { InvalidInput, type PersistenceUnavailable } from "../../shared/errors.ts"
 import type { OfferId } from "../../shared/ids.ts"
 import { type Instant, now } from "../../shared/time.ts"
+import { planStatusLine } from "../../subscriptions/domain/subscription.messages.ts"
+import { openSubscriptionStates } from "../../subscriptions/domain/subscription.ops.ts"
+import { SubscriptionRepository } from "../../subscriptions/ports/subscription-repository.ts"
+import { chooseSubscriptionPlan } from "../../subscriptions/use-cases/choose-plan.ts"
 import { canApply } from "../../vetting/domain/application.ops.ts"
 import type { Party, PartyKind } from "../../vetting/domain/party.ts"
 import { signUp } from "../../vetting/use-cases/sign-up.ts"
 import { submitApplication } from "../../vetting/use-cases/submit-application.ts"
-import { audit, latestApplication } from "../../vetting/use-cases/support.ts"
+import { latestApplication } from "../../vetting/use-cases/support.ts"
 import { updateProfile } from "../../vetting/use-cases/update-profile.ts"
 import { showWindow } from "../domain/availability.ops.ts"
 import type { Action } from "../domain/commands.ops.ts"
@@ -46,7 +50,7 @@ import { planPrice } from "../domain/flows/plan.flow.ts"
 import type { LocationAnswer } from "../domain/flows/request-help.flow.ts"
 import type { InboundMessage } from "../domain/inbound.ts"
 import { unlockedLeadIntent } from "../domain/offer.intents.ts"
-import type { Reply } from "../domain/replies.ts"
+import { type Reply, textReply } from "../domain/replies.ts"
 import type { ConversationSession, FlowPosition } from "../domain/session.ts"
 import { attempt, type Refused, refusalReason, type Turn } from "./conversation-support.ts"
 import type { ConversationServices } from "./services.ts"
@@ -70,7 +74,17 @@ export const status = (party: Party) =>
         states: openRequestStates,
         limit: 10,
       })
-      return requestStatus(requests)
+      const answer = requestStatus(requests)
+      const plans = yield* (yield* SubscriptionRepository).list({
+        customerId: party.id,
+        states: openSubscriptionStates,
+      })
+      if (plans.length === 0 || answer.intent._tag !== "text") return answer
+      const { timeZone } = yield* Policy
+      return textReply(
+        answer.template,
+        [...plans.map((p) => planStatusLine(p, timeZone)), answer.intent.body].join("\n"),
+      )
     }
     const offers = yield* (yield* OfferRepository).listForProvider(party.id, {
       states: openOfferStates,
@@ -177,6 +191,10 @@ export const typedTimeChoice = (party: Party | undefined, content: InboundMessag
   })
 
 /** A tap on a menu, lead or proposed-time button. */
+/** Whether homeowners choose a plan here: the subscription model, with plans to sell. */
+export const sellsPlans = (policy: MarketplacePolicy): boolean =>
+  policy.model === "subscription" && policy.subscription.plans.length > 0
+
 export const onAction = (
   action: Action,
   session: ConversationSession,
@@ -197,6 +215,9 @@ export const onAction = (
           return isKind(kind) ? yield* openFlow(flow, { kind }, session, party, message) : stale()
         }
         if (flow === requestHelpFlow && party?.kind === "customer") {
+          return yield* openFlow(flow, {}, session, party, message)
+        }
+        if (flow === planFlow && party?.kind === "customer" && sellsPlans(policy)) {
           return yield* openFlow(flow, {}, session, party, message)
         }
         if (flow === applyFlow && party?.kind === "provider") {
@@ -316,7 +337,7 @@ const completions: Readonly<Record<string, Completion>> = {
           done("A few questions for your application, so our team can approve you."),
         ])
       }
-      if (policy.model === "subscription" && policy.subscription.plans.length > 0) {
+      if (sellsPlans(policy)) {
         return yield* openFlow(planFlow, {}, joined, party, message, [welcome])
       }
       return say(joined, welcome, menu(party, policy))
@@ -401,25 +422,21 @@ const completions: Readonly<Record<string, Completion>> = {
       const policy = yield* Policy
       const plan = policy.subscription.plans.find((p) => p.id === data.plan)
       if (party === undefined || plan === undefined) return say(session, unknownButton())
-      // No payments context exists yet: the choice is kept in the audit log for ops, and
-      // the homeowner is told plainly that the payment step comes later.
-      yield* audit({
-        actor: { _tag: "party", partyId: party.id },
-        action: "subscription.plan_chosen",
-        subjectType: "party",
-        subjectId: party.id,
-        details: {
-          planId: plan.id,
-          monthlyPriceMinor: plan.monthlyPriceMinor,
-          channel: "whatsapp",
-        },
-      })
+      const chosen = yield* attempt(
+        chooseSubscriptionPlan({ customerId: party.id, planId: plan.id }),
+        (error) =>
+          error._tag === "AlreadySubscribed"
+            ? say(session, done(`You are already on ${plan.name}.`), menu(party, policy))
+            : say(session, refused(refusalReason(error)), menu(party, policy)),
+      )
+      // The payment link goes out as its own message from the outbox (in the use case's
+      // transaction, with the template to fall back on): it is not repeated here.
       return say(
         session,
         done(
-          plan.monthlyPriceMinor === 0
+          chosen.payment === undefined
             ? `You are on ${plan.name}: you pay per video call or visit.`
-            : `You chose ${plan.name} (${planPrice(policy, plan.monthlyPriceMinor)}). Payment is not set up in this chat yet: our team will send you a payment link, and the plan starts once it is paid.`,
+            : `You chose ${plan.name} (${planPrice(policy, plan.monthlyPriceMinor)}). I am sending you a payment link; the plan starts once it is paid.`,
         ),
         menu(party, policy),
       )

@@ -1,12 +1,13 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Option } from "effect"
 import { TestClock } from "effect/testing"
-import { AuditLog } from "../../audit/ports/audit-log.ts"
 import { RequestRepository } from "../../dispatch/ports/request-repository.ts"
 import { Outbox } from "../../notifications/ports/outbox.ts"
 import type { MarketplacePolicy } from "../../policy/policy.ts"
 import { creditsPreset, subscriptionPreset } from "../../policy/presets.ts"
 import type { Phone } from "../../shared/phone.ts"
+import { subscriptionTemplates } from "../../subscriptions/domain/subscription.messages.ts"
+import { SubscriptionRepository } from "../../subscriptions/ports/subscription-repository.ts"
 import { ApplicationRepository } from "../../vetting/ports/application-repository.ts"
 import { PartyRepository } from "../../vetting/ports/party-repository.ts"
 import { layerInMemory } from "../../vetting/testing/layer-in-memory.ts"
@@ -136,7 +137,7 @@ describe("the conversation engine", () => {
   )
 
   it.effect(
-    "in the subscription model a new homeowner picks a plan; payment is said to follow",
+    "in the subscription model a new homeowner picks a plan and gets its payment link once",
     () =>
       Effect.gen(function* () {
         const lerato = chat(phone)
@@ -151,16 +152,67 @@ describe("the conversation engine", () => {
           actionId.answer("plan", "elite"),
         ])
         const chosen = yield* lerato.tap(actionId.answer("plan", "premium"))
-        expect(chosen[0]?.body).toContain("payment link")
-        expect(chosen[1]?.template).toBe(conversationTemplates.menu)
         const party = Option.getOrThrow(yield* (yield* PartyRepository).findByPhone(phone as Phone))
-        const entries = yield* (yield* AuditLog).list({ subjectId: party.id })
-        expect(entries.find((e) => e.action === "subscription.plan_chosen")?.details).toMatchObject(
-          {
-            planId: "premium",
-          },
+        const [subscription] = yield* (yield* SubscriptionRepository).list({ customerId: party.id })
+        expect(subscription).toMatchObject({ planId: "premium", state: "pending_payment" })
+        // The link comes once, from the use case's outbox message; the reply only says so.
+        const links = chosen.filter((m) => m.template === subscriptionTemplates.paymentLink)
+        expect(links).toHaveLength(1)
+        expect(links[0]?.body).toMatch(
+          /Premium plan \(ZAR 99\.00\/month\), pay here: http:\/\/fundi\.test\/p\//,
         )
+        expect(links[0]?.fallbackTemplate?.name).toBe("fundi_update")
+        const replies = chosen.filter((m) => m.template !== subscriptionTemplates.paymentLink)
+        expect(replies[0]?.body).toContain("payment link")
+        expect(replies[0]?.body).not.toContain("http")
+        expect(replies[1]?.template).toBe(conversationTemplates.menu)
+        // Choosing Premium again hands out the same payment with a fresh link.
+        yield* lerato.text("plan")
+        const again = yield* lerato.tap(actionId.answer("plan", "premium"))
+        expect(again.filter((m) => m.template === subscriptionTemplates.paymentLink)).toHaveLength(
+          1,
+        )
+        const [payment] = yield* (yield* SubscriptionRepository).listPayments(subscription!.id)
+        expect(yield* (yield* SubscriptionRepository).list({ customerId: party.id })).toHaveLength(
+          1,
+        )
+        expect(yield* (yield* SubscriptionRepository).listPayments(subscription!.id)).toEqual([
+          payment,
+        ])
       }).pipe(inMemory(subscriptionPreset)),
+  )
+
+  it.effect("a homeowner already on a plan is told so plainly", () =>
+    Effect.gen(function* () {
+      const lerato = chat(phone)
+      yield* lerato.text("hi")
+      yield* lerato.tap(actionId.startFlow("sign_up", "customer"))
+      yield* lerato.text("Lerato")
+      const free = yield* lerato.tap(actionId.answer("plan", "pay-as-go"))
+      expect(free[0]?.body).toContain("You are on Pay-As-Go")
+      // "plans" (or "plan", "my plan") asks again, whatever was open.
+      const asked = yield* lerato.text("Plans")
+      expect(tappableIds(asked[0]?.intent)).toContain(actionId.answer("plan", "premium"))
+      const again = yield* lerato.tap(actionId.answer("plan", "pay-as-go"))
+      expect(again[0]?.body).toBe("You are already on Pay-As-Go.")
+      // Premium chosen on top: "status" shows both, the free plan and the one to pay.
+      yield* lerato.text("my plan")
+      yield* lerato.tap(actionId.answer("plan", "premium"))
+      const [status] = yield* lerato.text("status")
+      expect(status?.body).toContain("Your plan: Pay-As-Go.")
+      expect(status?.body).toContain("Your plan: Premium, waiting for your payment")
+      expect(status?.body).toContain("You have no open requests.")
+    }).pipe(inMemory(subscriptionPreset)),
+  )
+
+  it.effect('only homeowners of a marketplace that sells plans are asked one on "plans"', () =>
+    Effect.gen(function* () {
+      const [customer] = yield* (yield* signedUpHomeowner()).text("plans")
+      expect(customer?.template).toBe(conversationTemplates.help)
+      expect(customer?.body).not.toContain('"plans"')
+      const [stranger] = yield* chat("+27820000099").text("plans")
+      expect(stranger?.template).toBe(conversationTemplates.help)
+    }).pipe(inMemory(creditsPreset)),
   )
 
   it.effect("after stop nothing is enqueued until start", () =>

@@ -26,7 +26,13 @@ import { checkIntent } from "../domain/intent.ops.ts"
 import { plainText, type Reply } from "../domain/replies.ts"
 import type { ConversationSession } from "../domain/session.ts"
 import { ConversationStore } from "../ports/conversation-store.ts"
-import { completeFlow, onAction, status, typedTimeChoice } from "./conversation-actions.ts"
+import {
+  completeFlow,
+  onAction,
+  sellsPlans,
+  status,
+  typedTimeChoice,
+} from "./conversation-actions.ts"
 import type { Turn } from "./conversation-support.ts"
 import type { ConversationServices } from "./services.ts"
 
@@ -95,6 +101,16 @@ const respond = (session: ConversationSession, party: Party | undefined, message
           return party === undefined
             ? { session, replies: [signUpOffer(policy)] }
             : { session, replies: [yield* status(party)] }
+        case "plans":
+          // Only homeowners of a marketplace that sells plans have any; others get help.
+          return party?.kind === "customer" && sellsPlans(policy)
+            ? yield* onAction(
+                { _tag: "start_flow", flow: "plan", data: {} },
+                withoutPosition(session),
+                party,
+                message,
+              )
+            : { session, replies: [help(party, policy)] }
       }
     }
     if (said._tag === "action") return yield* onAction(said.action, session, party, message)

@@ -58,6 +58,7 @@ export const TransferReason = Schema.Literals([
   "consultation_payout",
   "platform_fee",
   "earnings_payout",
+  "subscription_payment",
 ])
 export type TransferReason = typeof TransferReason.Type
 
@@ -68,6 +69,8 @@ export const TransferLinks = Schema.Struct({
   jobId: Schema.optionalKey(Schema.String),
   topUpId: Schema.optionalKey(Schema.String),
   consultationId: Schema.optionalKey(Schema.String),
+  subscriptionId: Schema.optionalKey(Schema.String),
+  paymentId: Schema.optionalKey(Schema.String),
 })
 export type TransferLinks = typeof TransferLinks.Type
 

@@ -30,7 +30,7 @@ export class PhoneAlreadyRegistered extends Schema.TaggedError<PhoneAlreadyRegis
 export class TransitionNotAllowed extends Schema.TaggedError<TransitionNotAllowed>()(
   "TransitionNotAllowed",
   {
-    entity: Schema.Literals(["application", "party", "top_up", "request"]),
+    entity: Schema.Literals(["application", "party", "top_up", "request", "subscription"]),
     id: Schema.String,
     from: Schema.String,
     command: Schema.String,

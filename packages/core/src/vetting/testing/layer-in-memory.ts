@@ -10,7 +10,10 @@ import { layerProviderDirectoryInMemory } from "../../dispatch/testing/provider-
 import { layerRequestRepositoryInMemory } from "../../dispatch/testing/request-repository.fake.ts"
 import type { DispatchServices } from "../../dispatch/use-cases/services.ts"
 import { layerLedgerInMemory } from "../../ledger/testing/ledger.fake.ts"
-import { layerSecureLinksInMemory } from "../../links/testing/secure-links.fake.ts"
+import {
+  inMemoryLinkBaseUrl,
+  layerSecureLinksInMemory,
+} from "../../links/testing/secure-links.fake.ts"
 import { layerOutboxInMemory } from "../../notifications/testing/outbox.fake.ts"
 import type { MarketplacePolicy } from "../../policy/policy.ts"
 import { layerPolicy } from "../../policy/policy-service.ts"
@@ -23,6 +26,17 @@ import {
   layerTransactionsInMemory,
 } from "../../shared/testing/in-memory-store.ts"
 import { layerObjectStoreInMemory } from "../../storage/testing/object-store.fake.ts"
+import {
+  defaultPayerEmailDomain,
+  PaymentSettings,
+} from "../../subscriptions/ports/payment-settings.ts"
+import { layerPaymentEventsInMemory } from "../../subscriptions/testing/payment-events.fake.ts"
+import {
+  type InMemoryPaymentGateway,
+  layerPaymentGatewayInMemory,
+} from "../../subscriptions/testing/payment-gateway.fake.ts"
+import { layerSubscriptionRepositoryInMemory } from "../../subscriptions/testing/subscription-repository.fake.ts"
+import type { SubscriptionServices } from "../../subscriptions/use-cases/services.ts"
 import { layerTopUpRepositoryInMemory } from "../../wallet/testing/top-up-repository.fake.ts"
 import { layerWalletSettingsInMemory } from "../../wallet/testing/wallet-settings.fake.ts"
 import type { WalletServices } from "../../wallet/use-cases/services.ts"
@@ -51,6 +65,8 @@ export const layerInMemoryStorage = Layer.mergeAll(
   layerSecureLinksInMemory,
   layerInboxInMemory,
   layerConversationStoreInMemory,
+  layerSubscriptionRepositoryInMemory,
+  layerPaymentEventsInMemory,
 )
 
 /**
@@ -64,6 +80,8 @@ export const layerInMemory = (
   | VettingServices
   | WalletServices
   | DispatchServices
+  | SubscriptionServices
+  | InMemoryPaymentGateway
   | Inbox
   | ConversationStore
   | Health
@@ -74,5 +92,11 @@ export const layerInMemory = (
     // Reads through the other fakes; the layer memo builds layerInMemoryStorage once.
     layerProviderDirectoryInMemory.pipe(Layer.provide(layerInMemoryStorage)),
     layerBackgroundCheckManual,
+    // Outside the store, like the real gateway: fresh per build, untouched by rollbacks.
+    Layer.fresh(layerPaymentGatewayInMemory),
+    Layer.succeed(PaymentSettings, {
+      publicUrl: inMemoryLinkBaseUrl,
+      payerEmailDomain: defaultPayerEmailDomain,
+    }),
     layerPolicy(policy),
   ).pipe(Layer.provideMerge(Layer.fresh(layerInMemoryStore)))

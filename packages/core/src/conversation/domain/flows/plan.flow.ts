@@ -9,8 +9,8 @@ export const planPrice = (policy: MarketplacePolicy, monthlyPriceMinor: number):
     : `${policy.currency} ${(monthlyPriceMinor / 100).toFixed(2)}/month`
 
 /**
- * A homeowner picks a subscription plan (the subscription model). Only the choice is
- * recorded: there is no payments context yet, so the completion says payment follows.
+ * A homeowner picks a subscription plan (the subscription model). Its completion calls
+ * chooseSubscriptionPlan: a free plan is active at once, a paid one gets a payment link.
  */
 export const planFlow: Flow = {
   id: "plan",

@@ -1,0 +1,5 @@
+export * from "./payment-events-worker.ts"
+export * from "./payment-gateway.paystack.ts"
+export * from "./paystack-signature.ts"
+export * from "./paystack-simulator.ts"
+export * from "./subscription-scheduler.ts"

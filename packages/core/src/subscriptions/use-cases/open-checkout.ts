@@ -1,0 +1,143 @@
+import { Effect, Option, Schema } from "effect"
+import type { LinkInvalid } from "../../links/domain/links.errors.ts"
+import type { LinkCheckError } from "../../links/domain/secure-link.ops.ts"
+import { linkPath, type SecureLink } from "../../links/domain/secure-link.ts"
+import { SecureLinks } from "../../links/ports/secure-links.ts"
+import { LinkToken } from "../../links/use-cases/link-pages.ts"
+import { decodeInput } from "../../shared/decode.ts"
+import type { InvalidInput, PersistenceUnavailable } from "../../shared/errors.ts"
+import type { PaymentId } from "../../shared/ids.ts"
+import { now } from "../../shared/time.ts"
+import type { Party } from "../../vetting/domain/party.ts"
+import type { Payment, Subscription } from "../domain/subscription.ts"
+import {
+  PaymentClosed,
+  type PaymentGatewayRefused,
+  type PaymentGatewayUnavailable,
+  PaymentNotFound,
+} from "../domain/subscriptions.errors.ts"
+import { PaymentGateway } from "../ports/payment-gateway.ts"
+import { PaymentSettings } from "../ports/payment-settings.ts"
+import { SubscriptionRepository } from "../ports/subscription-repository.ts"
+import type { SubscriptionServices } from "./services.ts"
+import { audit, customerOf, freshReference, inTransaction, subscriptionOf } from "./support.ts"
+
+/** Paystack's code for a reference it has initialized before (the fakes use it too). */
+export const duplicateReference = "duplicate_reference"
+
+export const PaymentLinkInput = Schema.Struct({ token: LinkToken })
+export type PaymentLinkInput = typeof PaymentLinkInput.Encoded
+
+type LinkError = InvalidInput | PersistenceUnavailable | LinkInvalid | LinkCheckError
+
+/** The payment a link opens, for the party it was issued to. */
+const paymentBehind = (
+  link: SecureLink,
+  options: { readonly forUpdate?: boolean } = {},
+): Effect.Effect<Payment, PaymentNotFound | PersistenceUnavailable, SubscriptionRepository> =>
+  Effect.gen(function* () {
+    const found = yield* (yield* SubscriptionRepository).findPaymentById(
+      link.objectId as PaymentId,
+      options,
+    )
+    // A link names its party and object together; another party's payment is not there.
+    if (Option.isNone(found) || found.value.customerId !== link.partyId) {
+      return yield* new PaymentNotFound({ reference: link.objectId })
+    }
+    return found.value
+  })
+
+/** The gateway needs an email; a homeowner on WhatsApp may have none (see PaymentSettings). */
+export const payerEmail = (party: Party, fallbackDomain: string): string =>
+  party.profile.email ?? `${party.phone.replace(/\D/g, "")}@${fallbackDomain}`
+
+/**
+ * The homeowner opens their payment link: on to the gateway's checkout. The first opening
+ * asks the gateway for a checkout and keeps its URL (a gateway initializes a reference
+ * once); later openings go to the same checkout. The payment row stays locked while the
+ * gateway answers, so two taps on the link open one checkout; only openings of this one
+ * payment wait on it. A payment that is no longer pending has nothing to pay: PaymentClosed.
+ */
+export const openPaymentCheckout: (
+  input: unknown,
+) => Effect.Effect<
+  { readonly payment: Payment; readonly checkoutUrl: string },
+  LinkError | PaymentClosed | PaymentNotFound | PaymentGatewayUnavailable | PaymentGatewayRefused,
+  SubscriptionServices
+> = Effect.fn("openPaymentCheckout")(function* (raw: unknown) {
+  const input = yield* decodeInput(PaymentLinkInput)(raw)
+  const link = yield* (yield* SecureLinks).resolve(input.token, { scope: "payment" })
+  const settings = yield* PaymentSettings
+  return yield* inTransaction(
+    Effect.gen(function* () {
+      const payment = yield* paymentBehind(link, { forUpdate: true })
+      if (payment.state !== "pending") {
+        return yield* new PaymentClosed({ reference: payment.reference, state: payment.state })
+      }
+      if (payment.checkoutUrl !== undefined) {
+        return { payment, checkoutUrl: payment.checkoutUrl }
+      }
+      const subscription = yield* subscriptionOf(payment)
+      const party = yield* customerOf(subscription)
+      const gateway = yield* PaymentGateway
+      const initialize = (reference: string) =>
+        gateway.initializeCheckout({
+          reference,
+          amountMinor: payment.amountMinor,
+          currency: payment.currency,
+          email: payerEmail(party, settings.payerEmailDomain),
+          callbackUrl: `${settings.publicUrl.replace(/\/+$/, "")}${linkPath("payment", input.token)}/return`,
+          metadata: {
+            paymentId: payment.id,
+            subscriptionId: subscription.id,
+            planId: subscription.planId,
+            customerId: party.id,
+          },
+        })
+      // The gateway knows the reference but we kept no URL for it: an earlier opening was
+      // initialized there and then rolled back here. Nobody can have paid it (nobody was
+      // sent to it), so the payment takes a fresh reference and initializes that once.
+      const { reference, checkoutUrl } = yield* initialize(payment.reference).pipe(
+        Effect.map(({ checkoutUrl }) => ({ reference: payment.reference, checkoutUrl })),
+        Effect.catchTag("PaymentGatewayRefused", (refused) =>
+          refused.code === duplicateReference
+            ? Effect.gen(function* () {
+                const fresh = yield* freshReference
+                const { checkoutUrl } = yield* initialize(fresh)
+                return { reference: fresh, checkoutUrl }
+              })
+            : Effect.fail(refused),
+        ),
+      )
+      const opened: Payment = { ...payment, reference, checkoutUrl, updatedAt: yield* now }
+      yield* (yield* SubscriptionRepository).updatePayment(opened)
+      yield* audit({
+        actor: { _tag: "party", partyId: party.id },
+        action: "payment.checkout_open",
+        subjectType: "payment",
+        subjectId: payment.id,
+        details: {
+          reference,
+          ...(reference === payment.reference ? {} : { replacedReference: payment.reference }),
+          subscriptionId: subscription.id,
+          checkoutUrl,
+        },
+      })
+      return { payment: opened, checkoutUrl }
+    }),
+  )
+})
+
+/** What the payment link's pages show: the payment and its subscription as they are now. */
+export const paymentPage: (
+  input: unknown,
+) => Effect.Effect<
+  { readonly payment: Payment; readonly subscription: Subscription },
+  LinkError | PaymentNotFound,
+  SubscriptionServices
+> = Effect.fn("paymentPage")(function* (raw: unknown) {
+  const input = yield* decodeInput(PaymentLinkInput)(raw)
+  const link = yield* (yield* SecureLinks).resolve(input.token, { scope: "payment" })
+  const payment = yield* paymentBehind(link)
+  return { payment, subscription: yield* subscriptionOf(payment) }
+})
