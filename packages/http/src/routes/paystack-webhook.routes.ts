@@ -1,10 +1,10 @@
 import { createHash } from "node:crypto"
 import { verifyPaystackSignature } from "@fundi/adapters"
 import { recordPaymentEvent } from "@fundi/core"
-import { Cause, Exit } from "effect"
+import { Exit } from "effect"
 import { Hono } from "hono"
-import { bodyLimit } from "hono/body-limit"
 import type { RouteDeps } from "../run-effect.ts"
+import { problem, webhookBodyLimit, webhookUnavailable } from "./webhook-support.ts"
 
 export interface PaystackWebhookOptions {
   /** The Paystack secret key: the HMAC-SHA512 key of every event it sends. */
@@ -15,8 +15,6 @@ export const PAYSTACK_WEBHOOK_PATH = "/webhooks/paystack"
 
 /** Paystack's events are a few kilobytes; a megabyte leaves room without inviting abuse. */
 export const PAYSTACK_WEBHOOK_MAX_BYTES = 1024 * 1024
-
-const problem = (code: string, message: string) => ({ error: { code, message } })
 
 const isRecord = (u: unknown): u is Record<string, unknown> =>
   typeof u === "object" && u !== null && !Array.isArray(u)
@@ -44,32 +42,9 @@ export const paystackEventKey = (event: string, data: unknown, body: Uint8Array)
 export const paystackWebhookRoutes = (deps: RouteDeps, options: PaystackWebhookOptions): Hono => {
   const app = new Hono()
 
-  const unavailable = (cause: Cause.Cause<unknown>) => {
-    const errorId = crypto.randomUUID()
-    deps.logError({
-      errorId,
-      method: "POST",
-      path: PAYSTACK_WEBHOOK_PATH,
-      detail: Cause.pretty(cause),
-    })
-    return new Response(
-      JSON.stringify(
-        problem("unavailable", `the event could not be recorded (error ${errorId}); retry`),
-      ),
-      { status: 503, headers: { "content-type": "application/json", "retry-after": "5" } },
-    )
-  }
-
   app.post(
     PAYSTACK_WEBHOOK_PATH,
-    bodyLimit({
-      maxSize: PAYSTACK_WEBHOOK_MAX_BYTES,
-      onError: (c) =>
-        c.json(
-          problem("payload_too_large", `events are at most ${PAYSTACK_WEBHOOK_MAX_BYTES} bytes`),
-          413,
-        ),
-    }),
+    webhookBodyLimit(PAYSTACK_WEBHOOK_MAX_BYTES, "events"),
     async (c) => {
       const body = new Uint8Array(await c.req.arrayBuffer())
       if (!verifyPaystackSignature(body, c.req.header("x-paystack-signature"), options.secretKey)) {
@@ -100,7 +75,7 @@ export const paystackWebhookRoutes = (deps: RouteDeps, options: PaystackWebhookO
         }),
       )
       if (Exit.isSuccess(exit)) return c.json({ ok: true }, 200)
-      return unavailable(exit.cause)
+      return webhookUnavailable(deps, PAYSTACK_WEBHOOK_PATH, "the event", exit.cause)
     },
   )
 

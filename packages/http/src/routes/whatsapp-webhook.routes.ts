@@ -1,10 +1,10 @@
 import { createHash, timingSafeEqual } from "node:crypto"
 import { normalizeWebhook, verifySignature } from "@fundi/adapters"
 import { Inbox, now } from "@fundi/core"
-import { Cause, Effect, Exit } from "effect"
+import { type Cause, Effect, Exit } from "effect"
 import { Hono } from "hono"
-import { bodyLimit } from "hono/body-limit"
 import type { RouteDeps } from "../run-effect.ts"
+import { problem, webhookBodyLimit, webhookUnavailable } from "./webhook-support.ts"
 
 export interface WhatsAppWebhookOptions {
   /** The Meta app secret (or the simulator's generated one): the HMAC key of deliveries. */
@@ -24,8 +24,6 @@ const sameSecret = (expected: string, given: string): boolean =>
     createHash("sha256").update(expected).digest(),
     createHash("sha256").update(given).digest(),
   )
-
-const problem = (code: string, message: string) => ({ error: { code, message } })
 
 /**
  * Meta's webhook. Verification (GET) echoes the challenge when the token matches. A
@@ -57,75 +55,56 @@ export const whatsappWebhookRoutes = (deps: RouteDeps, options: WhatsAppWebhookO
   })
 
   /** The delivery was not kept: 503, and Meta brings it again. */
-  const unavailable = (cause: Cause.Cause<unknown>) => {
-    const errorId = crypto.randomUUID()
-    deps.logError({ errorId, method: "POST", path: PATH, detail: Cause.pretty(cause) })
-    return new Response(
-      JSON.stringify(
-        problem("unavailable", `the delivery could not be recorded (error ${errorId}); retry`),
-      ),
-      { status: 503, headers: { "content-type": "application/json", "retry-after": "5" } },
-    )
-  }
+  const unavailable = (cause: Cause.Cause<unknown>) =>
+    webhookUnavailable(deps, PATH, "the delivery", cause)
 
-  app.post(
-    PATH,
-    bodyLimit({
-      maxSize: WEBHOOK_MAX_BYTES,
-      onError: (c) =>
-        c.json(
-          problem("payload_too_large", `deliveries are at most ${WEBHOOK_MAX_BYTES} bytes`),
-          413,
-        ),
-    }),
-    async (c) => {
-      const body = new Uint8Array(await c.req.arrayBuffer())
-      if (!verifySignature(options.appSecret, body, c.req.header("X-Hub-Signature-256"))) {
-        return c.json(problem("unauthorized", "missing or invalid X-Hub-Signature-256"), 401)
-      }
-      const text = new TextDecoder().decode(body)
-      const bodySha256 = createHash("sha256").update(body).digest("hex")
-      /** Keeps what could not be used, for ops; a retry of the same bytes counts up. */
-      const reject = (reason: string, excerpt: string, place = "") =>
-        Effect.gen(function* () {
-          const inbox = yield* Inbox
-          yield* inbox.recordRejected({
-            fingerprint: place === "" ? bodySha256 : `${bodySha256}:${place}`,
-            reason,
-            excerpt,
-            size: body.length,
-            at: yield* now,
-          })
-          yield* Effect.logWarning(`whatsapp webhook: ${reason}`)
+  app.post(PATH, webhookBodyLimit(WEBHOOK_MAX_BYTES, "deliveries"), async (c) => {
+    const body = new Uint8Array(await c.req.arrayBuffer())
+    if (!verifySignature(options.appSecret, body, c.req.header("X-Hub-Signature-256"))) {
+      return c.json(problem("unauthorized", "missing or invalid X-Hub-Signature-256"), 401)
+    }
+    const text = new TextDecoder().decode(body)
+    const bodySha256 = createHash("sha256").update(body).digest("hex")
+    /** Keeps what could not be used, for ops; a retry of the same bytes counts up. */
+    const reject = (reason: string, excerpt: string, place = "") =>
+      Effect.gen(function* () {
+        const inbox = yield* Inbox
+        yield* inbox.recordRejected({
+          fingerprint: place === "" ? bodySha256 : `${bodySha256}:${place}`,
+          reason,
+          excerpt,
+          size: body.length,
+          at: yield* now,
         })
-      let payload: unknown
-      try {
-        payload = JSON.parse(text)
-      } catch {
-        const kept = await deps.runtime.runPromiseExit(reject("the body is not JSON", text))
-        if (Exit.isFailure(kept)) return unavailable(kept.cause)
-        return c.json(problem("bad_request", "the body is not JSON"), 400)
-      }
+        yield* Effect.logWarning(`whatsapp webhook: ${reason}`)
+      })
+    let payload: unknown
+    try {
+      payload = JSON.parse(text)
+    } catch {
+      const kept = await deps.runtime.runPromiseExit(reject("the body is not JSON", text))
+      if (Exit.isFailure(kept)) return unavailable(kept.cause)
+      return c.json(problem("bad_request", "the body is not JSON"), 400)
+    }
 
-      const exit = await deps.runtime.runPromiseExit(
-        Effect.gen(function* () {
-          const receivedAt = yield* now
-          const normalized = normalizeWebhook(payload, receivedAt)
-          if (normalized.ignored !== undefined) {
-            yield* reject(`ignored: ${normalized.ignored}`, text)
-          }
-          for (const [place, skipped] of normalized.skipped.entries()) {
-            yield* reject("a change or message could not be read", skipped, String(place))
-          }
-          if (normalized.updates.length === 0) return 0
-          const inbox = yield* Inbox
-          return (yield* inbox.record(normalized.updates, receivedAt)).recorded
-        }),
-      )
-      if (Exit.isSuccess(exit)) return c.json({ recorded: exit.value }, 200)
-      return unavailable(exit.cause)
-    },
-  )
+    const exit = await deps.runtime.runPromiseExit(
+      Effect.gen(function* () {
+        const receivedAt = yield* now
+        const normalized = normalizeWebhook(payload, receivedAt)
+        if (normalized.ignored !== undefined) {
+          yield* reject(`ignored: ${normalized.ignored}`, text)
+        }
+        for (const [place, skipped] of normalized.skipped.entries()) {
+          yield* reject("a change or message could not be read", skipped, String(place))
+        }
+        if (normalized.updates.length === 0) return 0
+        const inbox = yield* Inbox
+        return (yield* inbox.record(normalized.updates, receivedAt)).recorded
+      }),
+    )
+    if (Exit.isSuccess(exit)) return c.json({ recorded: exit.value }, 200)
+    return unavailable(exit.cause)
+  })
 
   return app
 }
