@@ -6,6 +6,7 @@ import knexFactory, { type Knex } from "knex"
 import ClientPgLite from "knex-pglite"
 import { quietKnexLog } from "../postgres/database.ts"
 import { acquireDataDirLock, currentHolder, DataDirInUse } from "./data-dir-lock.ts"
+import { SessionQueue } from "./session-queue.ts"
 
 export interface DatabaseHandle {
   readonly knex: Knex
@@ -89,6 +90,8 @@ export const openEmbeddedDatabase = async (
         ? { db: pglite, path: socketPath, maxConnections: 64 }
         : { db: pglite, host: "127.0.0.1", port: 0, maxConnections: 64 },
     )
+    // pglite-socket's own queue mixes connections' statements: see SessionQueue.
+    ;(server as unknown as { queryQueue: SessionQueue }).queryQueue = new SessionQueue(pglite)
     await server.start()
     const endpoint = useUnixSocket
       ? { host: socketDir, port: SOCKET_PORT }
