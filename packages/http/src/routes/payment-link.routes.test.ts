@@ -12,13 +12,25 @@ import {
   inMemoryCheckoutBaseUrl,
   layerInMemory,
 } from "@fundi/core/testing"
-import { Effect, ManagedRuntime } from "effect"
+import { Effect, Layer, Logger, ManagedRuntime } from "effect"
 import { afterEach, describe, expect, it } from "vitest"
 import { makeApp } from "../app.ts"
 import type { UnexpectedError } from "../error-response.ts"
 import { textOf } from "../pages/pages.test-support.ts"
 
-const makeRuntime = () => ManagedRuntime.make(layerInMemory(subscriptionPreset))
+/** What the runtime logged, for the warnings ops rely on. */
+const warnings: Array<string> = []
+const makeRuntime = () =>
+  ManagedRuntime.make(
+    Layer.merge(
+      layerInMemory(subscriptionPreset),
+      Logger.layer([
+        Logger.make(({ message, logLevel }) => {
+          if (logLevel === "Warn") warnings.push(String(message))
+        }),
+      ]),
+    ),
+  )
 
 interface Chosen {
   readonly runtime: ReturnType<typeof makeRuntime>
@@ -130,6 +142,8 @@ describe("GET /p/:token: the homeowner's payment link", () => {
     expect(text).toContain("We could not open the payment page")
     expect(text).toContain("Nothing was charged")
     expect(text).not.toContain("Invalid Email")
+    // Ops get the gateway's words in the log.
+    expect(warnings.at(-1)).toContain("Invalid Email Address Passed")
   })
 
   it("a token that was never issued, or is cut short, is 404", async () => {

@@ -32,6 +32,11 @@ export const paymentLinkRoutes = (deps: RouteDeps): Hono => {
       c,
       deps,
       openPaymentCheckout({ token }).pipe(
+        // The homeowner sees a page without the gateway's words; ops need them (a bad
+        // payer email, a currency the account does not take) to fix what retrying will not.
+        Effect.tapErrorTag("PaymentGatewayRefused", (refused) =>
+          Effect.logWarning(`payment link: the gateway refused the checkout: ${refused.message}`),
+        ),
         Effect.map(({ checkoutUrl }) => ({ checkoutUrl }) as const),
         Effect.catchTag("PaymentClosed", () => viewOf(token)),
       ),
