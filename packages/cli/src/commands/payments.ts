@@ -36,7 +36,7 @@ export const registerPayments = (ops: Command, session: Session): void => {
   opsCommand(payments.command("events"))
     .description("webhook events from the payment gateway, newest first, with what became of each")
     .option("--failed", "only events given up on after their retries (they need ops)")
-    .option("--limit <n>", "at most this many (default 50)", parseLimit)
+    .option("--limit <n>", "at most this many (default 100)", parseLimit)
     .action(async (options: EventsOptions) => {
       operatorName(options.as, session.io.env)
       const events = await session.execute(

@@ -123,7 +123,7 @@ export const registerSubscriptions = (ops: Command, session: Session): void => {
       ),
     )
     .option("--customer <id>", "only this homeowner's subscriptions (pty_…)")
-    .option("--limit <n>", "at most this many (default 50)", parseLimit)
+    .option("--limit <n>", "at most this many (default 100)", parseLimit)
     .action(async (options: ListOptions) => {
       operatorName(options.as, session.io.env)
       const found = await session.execute(

@@ -10,6 +10,7 @@ import { Policy } from "../../policy/policy-service.ts"
 import { decodeInput } from "../../shared/decode.ts"
 import type { InvalidInput, PersistenceUnavailable } from "../../shared/errors.ts"
 import { now } from "../../shared/time.ts"
+import { lockParty } from "../../vetting/use-cases/support.ts"
 import { moneyUnit, openAccounts, transfer } from "../../wallet/use-cases/support.ts"
 import { activeMessage } from "../domain/subscription.messages.ts"
 import {
@@ -56,12 +57,13 @@ const system = { _tag: "system", process: "payments" } as const
 /**
  * Settles a payment from what the gateway itself says of it (a webhook alone is never
  * trusted, nor the payer's browser coming back). The gateway is asked first, outside the
- * transaction; then, with the payment locked: a success that matches makes it paid, takes
- * the money into the ledger (external cash -> platform revenue), makes the subscription
- * active for the period it pays (replacing the customer's other paid-up plan), and tells
- * the homeowner. Confirming a paid payment changes nothing, so the webhook and the return
- * page may both confirm. A gateway that reports no success (yet) leaves the payment
- * pending: the payer may try again on the same checkout.
+ * transaction; then, with the homeowner, the subscription and the payment locked: a
+ * success that matches makes it paid, takes the money into the ledger (external cash ->
+ * platform revenue), makes the subscription active for the period it pays (replacing the
+ * customer's other paid-up plan), and tells the homeowner. Confirming a paid payment
+ * changes nothing, so the webhook and the return page may both confirm. A gateway that
+ * reports no success (yet) leaves the payment pending: the payer may try again on the
+ * same checkout.
  *
  * A success that does not match (amount, currency) is not accepted: the payment is marked
  * failed with what differs and audited, that is committed, and then the call fails with
@@ -97,8 +99,17 @@ export const confirmPayment: (
 const decide = (reference: string, verified: VerifiedTransaction | undefined) =>
   Effect.gen(function* () {
     const repo = yield* SubscriptionRepository
+    // Locked in the order every other writer takes them (choosing a plan: the homeowner,
+    // then their subscriptions; the scheduler and cancelling: a subscription, then its
+    // payments), never the payment first: a confirmation that held the payment while the
+    // scheduler held its subscription (expiring it, so closing that payment) deadlocked.
+    // A payment's subscription and customer never change, so an unlocked read finds them.
+    const seen = yield* loadPaymentByReference(reference)
+    yield* lockParty(seen.customerId).pipe(
+      Effect.catchTag("PartyNotFound", (bug) => Effect.die(bug)),
+    )
+    const subscription = yield* subscriptionOf(seen, { forUpdate: true })
     const payment = yield* loadPaymentByReference(reference, { forUpdate: true })
-    const subscription = yield* subscriptionOf(payment, { forUpdate: true })
     const unchanged = Result.succeed<PaymentConfirmation>({
       payment,
       subscription,

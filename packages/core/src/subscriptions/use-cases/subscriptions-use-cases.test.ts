@@ -228,6 +228,50 @@ describe("the checkout and the gateway's verdict", () => {
   )
 
   it.effect(
+    "a confirmation locks the homeowner, then the subscription, then the payment (as the scheduler and a plan choice do)",
+    () =>
+      Effect.gen(function* () {
+        yield* seed()
+        const chosen = yield* choose("premium")
+        yield* openPaymentCheckout({ token: chosen.link!.token })
+        yield* (yield* InMemoryPaymentGateway).settle(chosen.payment!.reference, {
+          status: "success",
+        })
+        // The scheduler locks a subscription and then writes its payments: a confirmation
+        // holding the payment while waiting for the subscription deadlocks with it on Postgres.
+        const locks: Array<string> = []
+        const repo = yield* SubscriptionRepository
+        const parties = yield* PartyRepository
+        const confirmed = yield* confirmPayment({ reference: chosen.payment!.reference }).pipe(
+          Effect.provideService(SubscriptionRepository, {
+            ...repo,
+            findById: (id, options) => {
+              if (options?.forUpdate) locks.push(`subscription ${id}`)
+              return repo.findById(id, options)
+            },
+            findPaymentByReference: (reference, options) => {
+              if (options?.forUpdate) locks.push(`payment ${reference}`)
+              return repo.findPaymentByReference(reference, options)
+            },
+          }),
+          Effect.provideService(PartyRepository, {
+            ...parties,
+            findById: (id, options) => {
+              if (options?.forUpdate) locks.push(`party ${id}`)
+              return parties.findById(id, options)
+            },
+          }),
+        )
+        expect(confirmed.subscription.state).toBe("active")
+        expect(locks).toEqual([
+          `party ${thabo}`,
+          `subscription ${chosen.subscription.id}`,
+          `payment ${chosen.payment!.reference}`,
+        ])
+      }).pipe(inMemory),
+  )
+
+  it.effect(
     "money for a plan that ended meanwhile is kept, flagged for a refund, and reopens nothing",
     () =>
       Effect.gen(function* () {
