@@ -31,7 +31,8 @@ export const writeJson = (out: Writer, document: Json): void => {
   out.write(`${JSON.stringify(document, null, 2)}\n`)
 }
 
-const iso = (at: number | undefined): string | null =>
+/** An instant as ISO-8601 text for JSON output, or null when there is none. */
+export const iso = (at: number | undefined): string | null =>
   at === undefined ? null : new Date(at).toISOString()
 
 export const applicationJson = (a: Application): Json => ({

@@ -14,6 +14,7 @@ import {
 } from "@fundi/core"
 import type { Command } from "commander"
 import {
+  iso,
   type Json,
   longTime,
   shortTime,
@@ -25,9 +26,6 @@ import {
 import { operatorName, type Session } from "../session.ts"
 import { type OpsOptions, opsCommand, parseLimit } from "./common.ts"
 import { outboxErrorText } from "./outbox.ts"
-
-const iso = (at: number | undefined): string | null =>
-  at === undefined ? null : new Date(at).toISOString()
 
 /** WhatsApp's customer-service window, as the sender decides it: outside it, templates only. */
 const windowText = (s: ConversationSession, now: Instant): string => {

@@ -7,6 +7,7 @@ import {
 } from "@fundi/core"
 import { type Command, Option } from "commander"
 import {
+  iso,
   type Json,
   longTime,
   shortTime,
@@ -23,9 +24,6 @@ import {
   opsCommand,
   parseLimit,
 } from "./common.ts"
-
-const iso = (at: number | undefined): string | null =>
-  at === undefined ? null : new Date(at).toISOString()
 
 /**
  * Why a message has not reached its recipient, if it has not: the channel's delivery

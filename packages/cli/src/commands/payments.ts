@@ -1,11 +1,8 @@
 import { listPaymentEvents, type PaymentEvent } from "@fundi/core"
 import type { Command } from "commander"
-import { type Json, shortTime, truncate, writeJson, writeTable } from "../output.ts"
+import { iso, type Json, shortTime, truncate, writeJson, writeTable } from "../output.ts"
 import { operatorName, type Session } from "../session.ts"
 import { type OpsOptions, opsCommand, parseLimit } from "./common.ts"
-
-const iso = (at: number | undefined): string | null =>
-  at === undefined ? null : new Date(at).toISOString()
 
 export const paymentEventJson = (e: PaymentEvent): Json => ({
   key: e.key,

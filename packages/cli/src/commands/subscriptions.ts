@@ -9,6 +9,7 @@ import {
 import { type Command, Option } from "commander"
 import { formatMoney } from "../money.ts"
 import {
+  iso,
   type Json,
   longTime,
   shortTime,
@@ -25,9 +26,6 @@ import {
   opsCommand,
   parseLimit,
 } from "./common.ts"
-
-const iso = (at: number | undefined): string | null =>
-  at === undefined ? null : new Date(at).toISOString()
 
 export const subscriptionJson = (s: Subscription): Json => ({
   id: s.id,
