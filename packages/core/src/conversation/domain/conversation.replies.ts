@@ -1,6 +1,7 @@
 import type { Offer } from "../../dispatch/domain/offer.ts"
 import type { ServiceRequest } from "../../dispatch/domain/service-request.ts"
 import type { MarketplacePolicy } from "../../policy/policy.ts"
+import { sellsPlans } from "../../subscriptions/domain/subscription.ops.ts"
 import type { Party } from "../../vetting/domain/party.ts"
 import { actionId } from "./commands.ops.ts"
 import type { ReplyButton } from "./intent.ts"
@@ -67,9 +68,7 @@ export const help = (party: Party | undefined, policy: MarketplacePolicy): Reply
       party?.kind === "provider"
         ? "You receive leads here: tap Unlock, Accept, Decline or Propose times on a lead."
         : "Ask for help at home: tap Request help in the menu and answer a few questions.",
-      party?.kind === "customer" &&
-      policy.model === "subscription" &&
-      policy.subscription.plans.length > 0
+      party?.kind === "customer" && sellsPlans(policy)
         ? 'Type "plans" to choose or change your plan.'
         : "",
       commandsLine,

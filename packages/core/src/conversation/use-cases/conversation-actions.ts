@@ -17,7 +17,7 @@ import { InvalidInput, type PersistenceUnavailable } from "../../shared/errors.t
 import type { OfferId } from "../../shared/ids.ts"
 import { type Instant, now } from "../../shared/time.ts"
 import { planStatusLine } from "../../subscriptions/domain/subscription.messages.ts"
-import { openSubscriptionStates } from "../../subscriptions/domain/subscription.ops.ts"
+import { openSubscriptionStates, sellsPlans } from "../../subscriptions/domain/subscription.ops.ts"
 import { SubscriptionRepository } from "../../subscriptions/ports/subscription-repository.ts"
 import { chooseSubscriptionPlan } from "../../subscriptions/use-cases/choose-plan.ts"
 import { canApply } from "../../vetting/domain/application.ops.ts"
@@ -191,10 +191,6 @@ export const typedTimeChoice = (party: Party | undefined, content: InboundMessag
   })
 
 /** A tap on a menu, lead or proposed-time button. */
-/** Whether homeowners choose a plan here: the subscription model, with plans to sell. */
-export const sellsPlans = (policy: MarketplacePolicy): boolean =>
-  policy.model === "subscription" && policy.subscription.plans.length > 0
-
 export const onAction = (
   action: Action,
   session: ConversationSession,

@@ -6,6 +6,7 @@ import type { PersistenceUnavailable } from "../../shared/errors.ts"
 import { newMessageId } from "../../shared/ids.ts"
 import { Phone } from "../../shared/phone.ts"
 import { type Instant, now } from "../../shared/time.ts"
+import { sellsPlans } from "../../subscriptions/domain/subscription.ops.ts"
 import type { Party } from "../../vetting/domain/party.ts"
 import { PartyRepository } from "../../vetting/ports/party-repository.ts"
 import { inTransaction } from "../../vetting/use-cases/support.ts"
@@ -26,13 +27,7 @@ import { checkIntent } from "../domain/intent.ops.ts"
 import { plainText, type Reply } from "../domain/replies.ts"
 import type { ConversationSession } from "../domain/session.ts"
 import { ConversationStore } from "../ports/conversation-store.ts"
-import {
-  completeFlow,
-  onAction,
-  sellsPlans,
-  status,
-  typedTimeChoice,
-} from "./conversation-actions.ts"
+import { completeFlow, onAction, status, typedTimeChoice } from "./conversation-actions.ts"
 import type { Turn } from "./conversation-support.ts"
 import type { ConversationServices } from "./services.ts"
 

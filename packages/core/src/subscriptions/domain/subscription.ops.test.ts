@@ -2,7 +2,7 @@ import { describe, expect, it } from "@effect/vitest"
 import { Effect, Exit, Random, Result, Schema } from "effect"
 import * as fc from "fast-check"
 import { MarketplacePolicy } from "../../policy/policy.ts"
-import { subscriptionPreset } from "../../policy/presets.ts"
+import { creditsPreset, subscriptionPreset } from "../../policy/presets.ts"
 import { arbInstant } from "../../shared/testing/shared.arbitraries.ts"
 import type { Instant } from "../../shared/time.ts"
 import {
@@ -20,7 +20,9 @@ import {
   isPaymentReference,
   nextPeriod,
   planChoice,
+  plansForSale,
   randomPaymentReference,
+  sellsPlans,
   subscriptionTarget,
   transitionSubscription,
 } from "./subscription.ops.ts"
@@ -241,5 +243,24 @@ describe("the policy's payment window and grace", () => {
         ),
       ).toBe(true)
     }
+  })
+})
+
+describe("plans for sale", () => {
+  it("are the policy's plans in the subscription model and none in the credits model", () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom("subscription" as const, "credits" as const),
+        fc.subarray([...subscriptionPreset.subscription.plans]),
+        (model, plans) => {
+          const base = model === "subscription" ? subscriptionPreset : creditsPreset
+          const policy = { ...base, model, subscription: { ...base.subscription, plans } }
+          const forSale = plansForSale(policy)
+          expect(forSale).toEqual(model === "subscription" ? plans : [])
+          expect(sellsPlans(policy)).toBe(model === "subscription" && plans.length > 0)
+        },
+      ),
+      { numRuns },
+    )
   })
 })

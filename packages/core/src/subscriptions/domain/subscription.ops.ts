@@ -1,5 +1,5 @@
 import { Effect, Random, Result } from "effect"
-import type { Plan } from "../../policy/policy.ts"
+import type { MarketplacePolicy, Plan } from "../../policy/policy.ts"
 import type { Instant } from "../../shared/time.ts"
 import { TransitionNotAllowed } from "../../vetting/domain/vetting.errors.ts"
 import {
@@ -24,6 +24,15 @@ export type SubscriptionCommand =
   | { readonly _tag: "GraceEnded" }
   | { readonly _tag: "PaymentWindowClosed" }
   | { readonly _tag: "Cancel"; readonly by: string; readonly reason: string }
+
+/** The plans homeowners may choose: the policy's, in the subscription model only. */
+export const plansForSale = (
+  policy: Pick<MarketplacePolicy, "model" | "subscription">,
+): ReadonlyArray<Plan> => (policy.model === "subscription" ? policy.subscription.plans : [])
+
+/** Whether homeowners choose a plan here (the chat offers one; `plans` asks again). */
+export const sellsPlans = (policy: Pick<MarketplacePolicy, "model" | "subscription">): boolean =>
+  plansForSale(policy).length > 0
 
 export const subscriptionStates = Object.keys(
   subscriptionTransitions,

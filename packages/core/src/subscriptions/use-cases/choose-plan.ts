@@ -8,7 +8,7 @@ import { now } from "../../shared/time.ts"
 import type { PartyNotFound } from "../../vetting/domain/vetting.errors.ts"
 import { lockParty } from "../../vetting/use-cases/support.ts"
 import { paymentLinkMessage, renewalDueMessage } from "../domain/subscription.messages.ts"
-import { openSubscriptionStates, planChoice } from "../domain/subscription.ops.ts"
+import { openSubscriptionStates, planChoice, plansForSale } from "../domain/subscription.ops.ts"
 import type { Payment, Subscription } from "../domain/subscription.ts"
 import { type AlreadySubscribed, UnknownPlan } from "../domain/subscriptions.errors.ts"
 import { SubscriptionRepository } from "../ports/subscription-repository.ts"
@@ -56,7 +56,7 @@ export const chooseSubscriptionPlan: (
 > = Effect.fn("chooseSubscriptionPlan")(function* (raw: unknown) {
   const input = yield* decodeInput(ChoosePlanInput)(raw)
   const policy = yield* Policy
-  const plans = policy.model === "subscription" ? policy.subscription.plans : []
+  const plans = plansForSale(policy)
   const plan = plans.find((p) => p.id === input.planId)
   if (plan === undefined) {
     return yield* new UnknownPlan({ planId: input.planId, known: plans.map((p) => p.id) })
