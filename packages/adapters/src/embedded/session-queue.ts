@@ -77,7 +77,8 @@ export class SessionQueue {
   /** A connection that went away inside its transaction: roll it back, free the session. */
   async clearTransactionIfNeeded(handlerId: number): Promise<void> {
     if (this.holder !== handlerId) return
-    if (this.db.isInTransaction()) await this.db.runExclusive(() => this.db.exec("rollback"))
+    // exec takes PGlite's own lock (runExclusive around it would wait on itself forever).
+    if (this.db.isInTransaction()) await this.db.exec("rollback")
     this.release()
   }
 

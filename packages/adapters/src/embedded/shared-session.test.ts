@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
+import pg from "pg"
 import { afterAll, describe, expect, it } from "vitest"
 import { openEmbeddedDatabase } from "./embedded-database.ts"
 
@@ -36,6 +37,33 @@ describe("the embedded database shared on its socket", () => {
         }),
       )
       expect(failures).toEqual([])
+    } finally {
+      await db.close()
+    }
+  })
+
+  it("frees the session when a connection leaves inside its transaction, rolling it back", async () => {
+    const dir = join(scratch, "left")
+    const db = await openEmbeddedDatabase(dir, { serve: true, command: "test" })
+    try {
+      await db.knex.raw("create table marks (n int)")
+      // A client (another process, say) that begins, writes, and goes away without COMMIT.
+      const socketDir = `${dir}.sock`
+      const gone = new pg.Client({
+        host: socketDir,
+        port: 5432,
+        user: "postgres",
+        database: "postgres",
+      })
+      await gone.connect()
+      await gone.query("begin")
+      await gone.query("insert into marks values (1)")
+      await gone.end()
+      // The server's own connections go on (a held session would hang here), and the
+      // abandoned write is not there.
+      await db.knex.raw("insert into marks values (2)")
+      const rows: Array<{ n: number }> = (await db.knex.raw("select n from marks order by n")).rows
+      expect(rows.map((r) => r.n)).toEqual([2])
     } finally {
       await db.close()
     }
