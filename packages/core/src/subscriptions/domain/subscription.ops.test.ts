@@ -11,7 +11,6 @@ import {
   arbSubscriptionCommand,
   arbVerifiedFor,
 } from "../testing/subscriptions.arbitraries.ts"
-import { paymentEventRetryAt } from "../use-cases/process-payment-events.ts"
 import { graceDays, paymentWindowDays } from "../use-cases/support.ts"
 import {
   addCalendarMonth,
@@ -19,6 +18,7 @@ import {
   isFinal,
   isPaymentReference,
   nextPeriod,
+  paymentEventRetryAt,
   planChoice,
   plansForSale,
   randomPaymentReference,

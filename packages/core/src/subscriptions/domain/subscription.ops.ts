@@ -1,4 +1,5 @@
 import { Effect, Random, Result } from "effect"
+import { type RetryPolicy, retryDelayMs } from "../../notifications/domain/delivery.ops.ts"
 import type { MarketplacePolicy, Plan } from "../../policy/policy.ts"
 import type { Instant } from "../../shared/time.ts"
 import { TransitionNotAllowed } from "../../vetting/domain/vetting.errors.ts"
@@ -236,3 +237,30 @@ export const randomPaymentReference: Effect.Effect<string> = Effect.gen(function
   }
   return `FND-SUB-${body}`
 })
+
+const HOUR_MS = 3_600_000
+
+/** A minute after the first failed try, doubling, at most an hour apart (the outbox's curve). */
+const paymentEventRetries: RetryPolicy = {
+  baseDelayMs: 60_000,
+  maxDelayMs: HOUR_MS,
+  maxAttempts: Number.POSITIVE_INFINITY,
+}
+
+/**
+ * Paystack retries an unanswered webhook for 72 hours; an event we cannot handle for as
+ * long will not become handleable, and ops see it failed.
+ */
+export const paymentEventGiveUpMs = 72 * HOUR_MS
+
+/**
+ * When to try a payment webhook event again after its `attempts`-th failed try, or none
+ * once it has been tried for 72 hours since it arrived.
+ */
+export const paymentEventRetryAt = (
+  event: { readonly attempts: number; readonly receivedAt: Instant },
+  at: Instant,
+): Instant | undefined =>
+  at - event.receivedAt >= paymentEventGiveUpMs
+    ? undefined
+    : ((at + retryDelayMs(event.attempts, paymentEventRetries)) as Instant)

@@ -2,6 +2,7 @@ import { Effect } from "effect"
 import type { PersistenceUnavailable } from "../../shared/errors.ts"
 import { type Instant, now } from "../../shared/time.ts"
 import { Transactions } from "../../shared/transactions.ts"
+import { paymentEventRetryAt } from "../domain/subscription.ops.ts"
 import { type NewPaymentEvent, type PaymentEvent, PaymentEvents } from "../ports/payment-events.ts"
 import { confirmPayment } from "./confirm-payment.ts"
 import type { SubscriptionServices } from "./services.ts"
@@ -12,28 +13,6 @@ export interface PaymentEventsRun {
   readonly ignored: number
   readonly retried: number
   readonly failed: number
-}
-
-const MINUTE_MS = 60_000
-const HOUR_MS = 60 * MINUTE_MS
-
-/**
- * Paystack retries an unanswered webhook for 72 hours; an event we cannot handle for as
- * long will not become handleable, and ops see it failed.
- */
-export const paymentEventGiveUpMs = 72 * HOUR_MS
-
-/**
- * When to try an event again after its `attempts`-th failed try: a minute, doubling, at
- * most an hour apart; none once it has been tried for 72 hours since it arrived.
- */
-export const paymentEventRetryAt = (
-  event: Pick<PaymentEvent, "attempts" | "receivedAt">,
-  at: Instant,
-): Instant | undefined => {
-  if (at - event.receivedAt >= paymentEventGiveUpMs) return undefined
-  const delay = Math.min(MINUTE_MS * 2 ** Math.max(0, event.attempts - 1), HOUR_MS)
-  return (at + delay) as Instant
 }
 
 type Verdict =
