@@ -1,5 +1,6 @@
 export * from "./payment-events-worker.ts"
 export * from "./payment-gateway.paystack.ts"
+export * from "./paystack-event.ts"
 export * from "./paystack-signature.ts"
 export * from "./paystack-simulator.ts"
 export * from "./subscription-scheduler.ts"

@@ -8,11 +8,7 @@ import * as fc from "fast-check"
 import { afterEach, describe, expect, it } from "vitest"
 import { makeApp } from "../app.ts"
 import type { UnexpectedError } from "../error-response.ts"
-import {
-  PAYSTACK_WEBHOOK_MAX_BYTES,
-  PAYSTACK_WEBHOOK_PATH,
-  paystackEventKey,
-} from "./paystack-webhook.routes.ts"
+import { PAYSTACK_WEBHOOK_MAX_BYTES, PAYSTACK_WEBHOOK_PATH } from "./paystack-webhook.routes.ts"
 
 const SECRET = "sk_test_webhook_0123456789abcdef"
 const FIXTURES = join(import.meta.dirname, "../../../adapters/src/payments/fixtures/paystack")
@@ -272,47 +268,5 @@ describe("POST /webhooks/paystack", () => {
       )
       expect(hook.logged).toEqual([])
     })
-  })
-})
-
-describe("paystackEventKey", () => {
-  const arbEvent = fc.stringMatching(/^[a-z]{1,12}\.[a-z_]{1,16}$/)
-  const arbBody = fc.uint8Array({ minLength: 1, maxLength: 64 })
-
-  it("an event with an id is keyed by its name and id, whatever else the body holds", () => {
-    fc.assert(
-      fc.property(
-        arbEvent,
-        fc.oneof(fc.integer({ min: 0 }), fc.string({ minLength: 1, maxLength: 20 })),
-        fc.dictionary(fc.string({ maxLength: 8 }), fc.jsonValue()),
-        arbBody,
-        arbBody,
-        (event, id, rest, body, otherBody) => {
-          const key = paystackEventKey(event, { ...rest, id }, body)
-          expect(key).toBe(`${event}:${id}`)
-          expect(paystackEventKey(event, { id }, otherBody)).toBe(key)
-        },
-      ),
-    )
-  })
-
-  it("without a usable id, the same bytes give the same key and other bytes another", () => {
-    fc.assert(
-      fc.property(
-        arbEvent,
-        fc.constantFrom(undefined, null, {}, { id: "" }, { id: null }, { id: { n: 1 } }, []),
-        arbBody,
-        arbBody,
-        (event, data, body, otherBody) => {
-          const key = paystackEventKey(event, data, body)
-          expect(key).toMatch(/^[a-z_.]+:sha256:[0-9a-f]{64}$/)
-          expect(key.startsWith(`${event}:`)).toBe(true)
-          expect(paystackEventKey(event, data, body.slice())).toBe(key)
-          expect(paystackEventKey(event, data, otherBody) === key).toBe(
-            Buffer.from(otherBody).equals(Buffer.from(body)),
-          )
-        },
-      ),
-    )
   })
 })
