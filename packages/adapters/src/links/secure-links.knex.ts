@@ -10,7 +10,7 @@ import {
 } from "@fundi/core"
 import { Effect, Layer, Redacted } from "effect"
 import type { Knex } from "knex"
-import { fromTimestamp, query, toDate } from "../postgres/executor.ts"
+import { deferInsert, flushDeferred, fromTimestamp, query, toDate } from "../postgres/executor.ts"
 import { decodeRow, optional } from "../postgres/rows.ts"
 import { claimsOf, signLinkToken, verifyLinkToken } from "./link-token.ts"
 
@@ -57,16 +57,22 @@ const invalid = (reason: string) => new LinkInvalid({ reason })
 
 /**
  * Secure links on Postgres: one row per link (for revocation and listing), tokens signed
- * with HMAC-SHA256. Rows are written through the current transaction, so a link issued by
- * a use case that fails is never kept.
+ * with HMAC-SHA256. Rows are written through the current transaction (held, like audit
+ * entries, and sent with its next write or at COMMIT), so a link issued by a use case that
+ * fails is never kept.
  */
 export const makeSecureLinks = (knex: Knex, signing: LinkSigning): SecureLinks["Service"] => {
   const secret = Redacted.value(signing.secret)
   const base = signing.publicUrl.replace(/\/+$/, "")
 
+  // Issued links are held with the transaction's other appends (deferInsert): every read
+  // here sends them first, so a link issued in this transaction is found and revocable.
   const findRow = (id: string) =>
-    query(knex, "secure_links.findById", (db) =>
-      db<LinkRow>(TABLE).select<Array<LinkRow>>("*").where({ id }),
+    Effect.andThen(
+      flushDeferred(knex),
+      query(knex, "secure_links.findById", (db) =>
+        db<LinkRow>(TABLE).select<Array<LinkRow>>("*").where({ id }),
+      ),
     ).pipe(
       Effect.flatMap((rows) =>
         rows[0] === undefined ? Effect.succeed(undefined) : fromRow(rows[0]),
@@ -84,15 +90,20 @@ export const makeSecureLinks = (knex: Knex, signing: LinkSigning): SecureLinks["
           issuedAt: yield* now,
           expiresAt: grant.expiresAt,
         }
-        yield* query(knex, "secure_links.insert", (db) =>
-          db(TABLE).insert({
-            id: link.id,
-            party_id: link.partyId,
-            scope: link.scope,
-            object_id: link.objectId,
-            issued_at: toDate(link.issuedAt),
-            expires_at: toDate(link.expiresAt),
-          }),
+        yield* deferInsert(
+          knex,
+          "secure_links.insert",
+          [
+            {
+              id: link.id,
+              party_id: link.partyId,
+              scope: link.scope,
+              object_id: link.objectId,
+              issued_at: toDate(link.issuedAt),
+              expires_at: toDate(link.expiresAt),
+            },
+          ],
+          (db, rows) => db(TABLE).insert(rows),
         )
         const token = yield* Effect.promise(() => signLinkToken(claimsOf(link), secret))
         return { link, token, url: `${base}${linkPath(link.scope, token)}` }
@@ -121,6 +132,7 @@ export const makeSecureLinks = (knex: Knex, signing: LinkSigning): SecureLinks["
     revoke: (id, revocation) =>
       Effect.gen(function* () {
         const at = yield* now
+        yield* flushDeferred(knex)
         // Only a live row changes, so a second revocation keeps the first one's who and why.
         yield* query(knex, "secure_links.revoke", (db) =>
           db(TABLE)
@@ -140,14 +152,17 @@ export const makeSecureLinks = (knex: Knex, signing: LinkSigning): SecureLinks["
     findById: findRow,
 
     listForParty: (partyId) =>
-      query(knex, "secure_links.listForParty", (db) =>
-        db<LinkRow>(TABLE)
-          .select<Array<LinkRow>>("*")
-          .where({ party_id: partyId })
-          .orderBy([
-            { column: "issued_at", order: "desc" },
-            { column: "id", order: "asc" },
-          ]),
+      Effect.andThen(
+        flushDeferred(knex),
+        query(knex, "secure_links.listForParty", (db) =>
+          db<LinkRow>(TABLE)
+            .select<Array<LinkRow>>("*")
+            .where({ party_id: partyId })
+            .orderBy([
+              { column: "issued_at", order: "desc" },
+              { column: "id", order: "asc" },
+            ]),
+        ),
       ).pipe(Effect.flatMap((rows) => Effect.forEach(rows, fromRow))),
   })
 }

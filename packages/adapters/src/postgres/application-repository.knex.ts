@@ -4,7 +4,7 @@ import type { Knex } from "knex"
 import { fromTimestamp, query, toDate } from "./executor.ts"
 import { decodeRow, optional } from "./rows.ts"
 
-interface ApplicationRow {
+export interface ApplicationRow {
   readonly id: string
   readonly party_id: string
   readonly role: string
@@ -50,7 +50,8 @@ const toRow = (a: Application) => ({
 
 const decodeApplication = decodeRow(Application, TABLE)
 
-const fromRow = (row: ApplicationRow) =>
+/** An applications row (or its to_jsonb) -> the domain value. */
+export const applicationFromRow = (row: ApplicationRow) =>
   decodeApplication(
     {
       id: row.id,
@@ -81,7 +82,7 @@ const fromRow = (row: ApplicationRow) =>
   )
 
 const first = (rows: ReadonlyArray<ApplicationRow>) =>
-  rows[0] === undefined ? Effect.succeedNone : Effect.map(fromRow(rows[0]), Option.some)
+  rows[0] === undefined ? Effect.succeedNone : Effect.map(applicationFromRow(rows[0]), Option.some)
 
 export const makeApplicationRepository = (knex: Knex): ApplicationRepository["Service"] =>
   ApplicationRepository.of({
@@ -127,7 +128,7 @@ export const makeApplicationRepository = (knex: Knex): ApplicationRepository["Se
         if (filter.limit !== undefined) q.limit(filter.limit)
         if (filter.offset !== undefined) q.offset(filter.offset)
         return q
-      }).pipe(Effect.flatMap((rows) => Effect.forEach(rows, fromRow))),
+      }).pipe(Effect.flatMap((rows) => Effect.forEach(rows, applicationFromRow))),
   })
 
 export const layerApplicationRepository = (knex: Knex): Layer.Layer<ApplicationRepository> =>

@@ -19,9 +19,12 @@ export interface OpenTransaction {
   readonly deferred: Map<string, DeferredInserts>
 }
 
+/** A statement knex can render (a query builder or a raw), to be sent alone or with others. */
+export type Statement = Knex.QueryBuilder | Knex.Raw
+
 interface DeferredInserts {
   readonly rows: Array<unknown>
-  readonly insert: (db: Knex, rows: ReadonlyArray<unknown>) => PromiseLike<unknown>
+  readonly insert: (db: Knex, rows: ReadonlyArray<unknown>) => Statement
 }
 
 /**
@@ -73,7 +76,7 @@ export const deferInsert = <R>(
   knex: Knex,
   operation: string,
   rows: ReadonlyArray<R>,
-  insert: (db: Knex, rows: ReadonlyArray<R>) => PromiseLike<unknown>,
+  insert: (db: Knex, rows: ReadonlyArray<R>) => Statement,
 ): Effect.Effect<void, PersistenceUnavailable> =>
   Effect.flatMap(CurrentTransaction, (current) => {
     const open = openOn(knex, current)
@@ -97,25 +100,75 @@ export const flushDeferred = (knex: Knex): Effect.Effect<void, PersistenceUnavai
     return open === undefined || open.deferred.size === 0 ? Effect.void : flushOpen(open)
   })
 
-/** Sends every held insert of `open`, each operation's in one statement. */
+/** Sends every held insert of `open` in one statement (each operation's rows together). */
 export const flushOpen = (open: OpenTransaction): Effect.Effect<void, PersistenceUnavailable> =>
   Effect.suspend(() => {
-    const batches = [...open.deferred.entries()]
-    open.deferred.clear()
-    return Effect.forEach(
-      batches,
-      ([operation, { rows, insert }]) =>
-        Effect.tryPromise({
-          try: () => Promise.resolve(insert(open.trx, rows)),
-          catch: (cause) => {
-            const failure = persistenceFailure(operation, cause)
-            if (open.firstFailure === undefined) open.firstFailure = failure.detail
-            return failure
-          },
-        }),
-      { discard: true },
-    )
+    const held = takeDeferred(open)
+    if (held.operations.length === 0) return Effect.void
+    return sendTogether(open, held.operations.join("+"), held.statements(open.trx))
   })
+
+/**
+ * Sends `statements` (at least one) as one statement, together with the inserts held for
+ * the transaction open on `knex` (which go with them instead of at COMMIT): a use case's
+ * last write and its audit entries, messages and links in one round trip. They are written
+ * as one WITH statement, so all see the same snapshot: none may depend on another's rows
+ * (the held inserts are append-only, and nothing in it reads them).
+ */
+export const writeTogether = (
+  knex: Knex,
+  operation: string,
+  statements: (db: Knex) => ReadonlyArray<Statement>,
+): Effect.Effect<void, PersistenceUnavailable> =>
+  Effect.flatMap(CurrentTransaction, (current) => {
+    const open = openOn(knex, current)
+    if (open === undefined) {
+      return Effect.asVoid(query(knex, operation, (db) => together(db, statements(db))))
+    }
+    const held = takeDeferred(open)
+    return sendTogether(open, [operation, ...held.operations].join("+"), [
+      ...statements(open.trx),
+      ...held.statements(open.trx),
+    ])
+  })
+
+const takeDeferred = (open: OpenTransaction) => {
+  const batches = [...open.deferred.entries()]
+  open.deferred.clear()
+  return {
+    operations: batches.map(([operation]) => operation),
+    statements: (db: Knex) => batches.map(([, { rows, insert }]) => insert(db, rows)),
+  }
+}
+
+const sendTogether = (
+  open: OpenTransaction,
+  operation: string,
+  statements: ReadonlyArray<Statement>,
+): Effect.Effect<void, PersistenceUnavailable> =>
+  Effect.tryPromise({
+    try: () => Promise.resolve(together(open.trx, statements)),
+    catch: (cause) => {
+      const failure = persistenceFailure(operation, cause)
+      if (open.firstFailure === undefined) open.firstFailure = failure.detail
+      return failure
+    },
+  }).pipe(Effect.asVoid)
+
+/**
+ * Statements as one: alone as it is, or several as the data-modifying parts of one WITH
+ * (Postgres runs each exactly once, to completion, whether or not anything reads it).
+ */
+const together = (db: Knex, statements: ReadonlyArray<Statement>): Statement => {
+  const [first, ...rest] = statements
+  if (first === undefined) return db.raw("select 1")
+  if (rest.length === 0) return first
+  const rendered = statements.map((statement) => statement.toSQL())
+  return db.raw(
+    `with ${rendered.map(({ sql }, i) => `w${i} as (${sql})`).join(", ")} select 1`,
+    rendered.flatMap(({ bindings }) => [...bindings]),
+  )
+}
 
 export const persistenceFailure = (operation: string, cause: unknown): PersistenceUnavailable =>
   new PersistenceUnavailable({ detail: `${operation}: ${describeDriverError(cause)}` })

@@ -6,6 +6,7 @@ import type {
   Health,
   Inbox,
   LeadRefundRepository,
+  LeadStore,
   Ledger,
   OfferRepository,
   Outbox,
@@ -30,6 +31,7 @@ import { layerConversationStore } from "./conversation-store.knex.ts"
 import { layerHealth } from "./health.knex.ts"
 import { layerInbox } from "./inbox.knex.ts"
 import { layerLeadRefundRepository } from "./lead-refund-repository.knex.ts"
+import { layerLeadStore } from "./lead-store.knex.ts"
 import { layerLedger } from "./ledger.knex.ts"
 import { layerOfferRepository } from "./offer-repository.knex.ts"
 import { layerOutbox } from "./outbox.knex.ts"
@@ -56,6 +58,7 @@ export type PostgresServices =
   | WalletSettings
   | RequestRepository
   | OfferRepository
+  | LeadStore
   | LeadRefundRepository
   | ProviderDirectory
   | SecureLinks
@@ -87,6 +90,7 @@ export const layerKnex = (
     layerWalletSettings(knex),
     layerRequestRepository(knex),
     layerOfferRepository(knex),
+    layerLeadStore(knex),
     layerLeadRefundRepository(knex),
     layerProviderDirectory(knex),
     layerInbox(knex),

@@ -1034,6 +1034,49 @@ const subscriptions: Migration = {
   ),
 }
 
+/**
+ * `lead_lock`: what an offer's use case starts with, in one round trip (decision 0015).
+ * It locks the offer's request and then the request's offers (the order every offer use
+ * case takes), and only then reads: each statement of a volatile function takes a new
+ * snapshot, so the rows read are the ones now locked, with any change committed while it
+ * waited. Rows come as to_jsonb of the whole row (the adapter decodes them as it decodes a
+ * table's rows); the request's money as text, never a JSON number.
+ */
+const leadLock: Migration = {
+  name: "0015_lead_lock",
+  up: sql(`create function lead_lock(p_offer text) returns jsonb language plpgsql as $$
+      declare
+        v_request text;
+        v_provider text;
+        v_customer text;
+      begin
+        select request_id, provider_id into v_request, v_provider from offers where id = p_offer;
+        if not found then
+          return null;
+        end if;
+        select customer_id into v_customer from service_requests where id = v_request for update;
+        if not found then
+          return null;
+        end if;
+        perform 1 from offers where request_id = v_request order by offered_at, id for update;
+        return jsonb_build_object(
+          'request', (select to_jsonb(r) || jsonb_build_object(
+              'total_amount_minor', r.total_amount_minor::text)
+            from service_requests r where r.id = v_request),
+          'offers', (select coalesce(jsonb_agg(to_jsonb(o) order by o.offered_at, o.id), '[]')
+            from offers o where o.request_id = v_request),
+          'parties', (select coalesce(jsonb_agg(to_jsonb(p)), '[]') from parties p
+            where p.id = v_customer
+              or p.id in (select provider_id from offers where request_id = v_request)),
+          'application', (select to_jsonb(a) from applications a where a.party_id = v_provider
+            order by a.created_at desc, a.id desc limit 1),
+          'weekly_credit_budget', (select w.weekly_credit_budget from wallet_settings w
+            where w.party_id = v_provider));
+      end
+    $$`),
+  down: sql("drop function lead_lock(text)"),
+}
+
 export const migrations: ReadonlyArray<Migration> = [
   vettingFoundation,
   ledgerAndWallet,
@@ -1049,6 +1092,7 @@ export const migrations: ReadonlyArray<Migration> = [
   ledgerBalanceStripes,
   webhookRejects,
   subscriptions,
+  leadLock,
 ]
 
 /** Knex's migration source interface over the in-code list. */

@@ -4,7 +4,7 @@ import type { Knex } from "knex"
 import { fromTimestamp, query, toDate, toJson } from "./executor.ts"
 import { decodeRow, optional } from "./rows.ts"
 
-interface OfferRow {
+export interface OfferRow {
   readonly id: string
   readonly request_id: string
   readonly provider_id: string
@@ -80,9 +80,24 @@ const changed = columns.filter((column) => column !== "id")
 
 const decodeOffer = decodeRow(Offer, TABLE)
 
+/** One UPDATE of every given offer (at least one), each row replaced by its offer. */
+export const updateOffers = (db: Knex, offers: ReadonlyArray<Offer>): Knex.Raw => {
+  const rows = offers.map(toRow)
+  const values = rows
+    .map(() => `(${columns.map((column) => `?::${columnTypes[column]}`).join(", ")})`)
+    .join(", ")
+  const bindings = rows.flatMap((row) => columns.map((column) => row[column]))
+  return db.raw(
+    `update ${TABLE} as o set ${changed.map((c) => `${c} = v.${c}`).join(", ")}
+     from (values ${values}) as v (${columns.join(", ")}) where o.id = v.id`,
+    bindings,
+  )
+}
+
 const timestamp = (value: Date | null) => (value === null ? null : fromTimestamp(value))
 
-const fromRow = (row: OfferRow) =>
+/** An offers row (or its to_jsonb) -> the domain value. */
+export const offerFromRow = (row: OfferRow) =>
   decodeOffer(
     {
       id: row.id,
@@ -105,7 +120,7 @@ const fromRow = (row: OfferRow) =>
     row.id,
   )
 
-const fromRows = (rows: ReadonlyArray<OfferRow>) => Effect.forEach(rows, fromRow)
+const fromRows = (rows: ReadonlyArray<OfferRow>) => Effect.forEach(rows, offerFromRow)
 
 export const makeOfferRepository = (knex: Knex): OfferRepository["Service"] =>
   OfferRepository.of({
@@ -119,21 +134,10 @@ export const makeOfferRepository = (knex: Knex): OfferRepository["Service"] =>
         return db(TABLE).where({ id: offer.id }).update(changes)
       }).pipe(Effect.asVoid),
 
-    updateMany: (offers) => {
-      if (offers.length === 0) return Effect.void
-      const rows = offers.map(toRow)
-      const values = rows
-        .map(() => `(${columns.map((column) => `?::${columnTypes[column]}`).join(", ")})`)
-        .join(", ")
-      const bindings = rows.flatMap((row) => columns.map((column) => row[column]))
-      return query(knex, "offers.updateMany", (db) =>
-        db.raw(
-          `update ${TABLE} as o set ${changed.map((c) => `${c} = v.${c}`).join(", ")}
-           from (values ${values}) as v (${columns.join(", ")}) where o.id = v.id`,
-          bindings,
-        ),
-      ).pipe(Effect.asVoid)
-    },
+    updateMany: (offers) =>
+      offers.length === 0
+        ? Effect.void
+        : query(knex, "offers.updateMany", (db) => updateOffers(db, offers)).pipe(Effect.asVoid),
 
     findById: (id, options) =>
       query(knex, "offers.findById", (db) => {
@@ -141,7 +145,9 @@ export const makeOfferRepository = (knex: Knex): OfferRepository["Service"] =>
         return options?.forUpdate ? q.forUpdate() : q
       }).pipe(
         Effect.flatMap((rows) =>
-          rows[0] === undefined ? Effect.succeedNone : Effect.map(fromRow(rows[0]), Option.some),
+          rows[0] === undefined
+            ? Effect.succeedNone
+            : Effect.map(offerFromRow(rows[0]), Option.some),
         ),
       ),
 

@@ -4,7 +4,7 @@ import type { Knex } from "knex"
 import { fromTimestamp, query, toDate, toJson } from "./executor.ts"
 import { decodeRow } from "./rows.ts"
 
-interface PartyRow {
+export interface PartyRow {
   readonly id: string
   readonly kind: string
   readonly phone: string
@@ -32,7 +32,8 @@ const toRow = (party: Party) => ({
 
 const decodeParty = decodeRow(Party, TABLE)
 
-const fromRow = (row: PartyRow) =>
+/** A parties row (or its to_jsonb) -> the domain value. */
+export const partyFromRow = (row: PartyRow) =>
   decodeParty(
     {
       id: row.id,
@@ -49,7 +50,7 @@ const fromRow = (row: PartyRow) =>
   )
 
 const first = (rows: ReadonlyArray<PartyRow>) =>
-  rows[0] === undefined ? Effect.succeedNone : Effect.map(fromRow(rows[0]), Option.some)
+  rows[0] === undefined ? Effect.succeedNone : Effect.map(partyFromRow(rows[0]), Option.some)
 
 export const makePartyRepository = (knex: Knex): PartyRepository["Service"] =>
   PartyRepository.of({
@@ -87,7 +88,7 @@ export const makePartyRepository = (knex: Knex): PartyRepository["Service"] =>
         if (filter.limit !== undefined) q.limit(filter.limit)
         if (filter.offset !== undefined) q.offset(filter.offset)
         return q
-      }).pipe(Effect.flatMap((rows) => Effect.forEach(rows, fromRow))),
+      }).pipe(Effect.flatMap((rows) => Effect.forEach(rows, partyFromRow))),
   })
 
 export const layerPartyRepository = (knex: Knex): Layer.Layer<PartyRepository> =>

@@ -4,7 +4,7 @@ import type { Knex } from "knex"
 import { fromTimestamp, query, toDate, toJson } from "./executor.ts"
 import { decodeRow, optional } from "./rows.ts"
 
-interface RequestRow {
+export interface RequestRow {
   readonly id: string
   readonly customer_id: string
   readonly category: string
@@ -84,7 +84,14 @@ const toRow = (r: ServiceRequest) => ({
 
 const decodeRequest = decodeRow(ServiceRequest, TABLE)
 
-const fromRow = (row: RequestRow) =>
+/** The UPDATE that replaces the stored request with `request` (an id never inserted: none). */
+export const updateRequest = (db: Knex, request: ServiceRequest): Knex.QueryBuilder => {
+  const { id: _id, ...changes } = toRow(request)
+  return db(TABLE).where({ id: request.id }).update(changes)
+}
+
+/** A service_requests row (COLUMNS, or to_jsonb with the money as text) -> the domain value. */
+export const requestFromRow = (row: RequestRow) =>
   decodeRequest(
     {
       id: row.id,
@@ -129,10 +136,9 @@ export const makeRequestRepository = (knex: Knex): RequestRepository["Service"] 
 
     // Like SQL UPDATE, and the port's other adapters: an id never inserted changes nothing.
     update: (request) =>
-      query(knex, "service_requests.update", (db) => {
-        const { id: _id, ...changes } = toRow(request)
-        return db(TABLE).where({ id: request.id }).update(changes)
-      }).pipe(Effect.asVoid),
+      query(knex, "service_requests.update", (db) => updateRequest(db, request)).pipe(
+        Effect.asVoid,
+      ),
 
     findById: (id, options) =>
       query(knex, "service_requests.findById", (db) => {
@@ -140,7 +146,9 @@ export const makeRequestRepository = (knex: Knex): RequestRepository["Service"] 
         return options?.forUpdate ? q.forUpdate() : q
       }).pipe(
         Effect.flatMap((rows) =>
-          rows[0] === undefined ? Effect.succeedNone : Effect.map(fromRow(rows[0]), Option.some),
+          rows[0] === undefined
+            ? Effect.succeedNone
+            : Effect.map(requestFromRow(rows[0]), Option.some),
         ),
       ),
 
@@ -159,7 +167,7 @@ export const makeRequestRepository = (knex: Knex): RequestRepository["Service"] 
         if (filter.limit !== undefined) q.limit(filter.limit)
         if (filter.offset !== undefined) q.offset(filter.offset)
         return q
-      }).pipe(Effect.flatMap((rows) => Effect.forEach(rows, fromRow))),
+      }).pipe(Effect.flatMap((rows) => Effect.forEach(rows, requestFromRow))),
   })
 
 export const layerRequestRepository = (knex: Knex): Layer.Layer<RequestRepository> =>

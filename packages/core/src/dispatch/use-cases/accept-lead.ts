@@ -12,7 +12,7 @@ import type {
 import type { OfferTransitionError } from "../domain/offer.ops.ts"
 import type { RequestNotFound } from "../domain/service-request.ops.ts"
 import { OfferActionInput } from "./offer-inputs.ts"
-import { handOver, lockOffer } from "./offer-support.ts"
+import { handOver, lockLead } from "./offer-support.ts"
 import type { DispatchServices } from "./services.ts"
 import { inTransaction } from "./support.ts"
 
@@ -40,9 +40,9 @@ export const acceptLead: (
   const input = yield* decodeInput(OfferActionInput)(raw)
   return yield* inTransaction(
     Effect.gen(function* () {
-      const { request, offer } = yield* lockOffer(input.offerId, input.providerId)
-      const actor: Actor = { _tag: "party", partyId: offer.providerId }
-      return (yield* handOver(request, offer, { _tag: "Accept" }, actor)).view
+      const lead = yield* lockLead(input.offerId, input.providerId)
+      const actor: Actor = { _tag: "party", partyId: lead.offer.providerId }
+      return (yield* handOver(lead, { _tag: "Accept" }, actor)).view
     }),
   )
 })

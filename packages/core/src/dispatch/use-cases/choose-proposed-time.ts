@@ -12,7 +12,7 @@ import type { Offer } from "../domain/offer.ts"
 import type { NotRequestOwner, RequestNotFound } from "../domain/service-request.ops.ts"
 import type { ServiceRequest } from "../domain/service-request.ts"
 import { ChooseProposedTimeInput } from "./offer-inputs.ts"
-import { handOver, lockOfferForHomeowner } from "./offer-support.ts"
+import { handOver, lockLeadForHomeowner } from "./offer-support.ts"
 import type { DispatchServices } from "./services.ts"
 import { inTransaction } from "./support.ts"
 
@@ -46,9 +46,9 @@ export const chooseProposedTime: (
   const input = yield* decodeInput(ChooseProposedTimeInput)(raw)
   return yield* inTransaction(
     Effect.gen(function* () {
-      const { request, offer } = yield* lockOfferForHomeowner(input.offerId, input.customerId)
+      const lead = yield* lockLeadForHomeowner(input.offerId, input.customerId)
       const actor: Actor = { _tag: "party", partyId: input.customerId }
-      const done = yield* handOver(request, offer, { _tag: "ChooseTime", slot: input.slot }, actor)
+      const done = yield* handOver(lead, { _tag: "ChooseTime", slot: input.slot }, actor)
       return { offer: done.offer, request: done.request }
     }),
   )

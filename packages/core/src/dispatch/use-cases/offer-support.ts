@@ -45,6 +45,7 @@ import {
   transitionRequest,
 } from "../domain/service-request.ops.ts"
 import type { ServiceRequest } from "../domain/service-request.ts"
+import { LeadStore, type LockedLead } from "../ports/lead-store.ts"
 import { OfferRepository } from "../ports/offer-repository.ts"
 import { ProviderDirectory } from "../ports/provider-directory.ts"
 import { RequestRepository } from "../ports/request-repository.ts"
@@ -234,51 +235,6 @@ export const advanceDispatch = (
     return { request, decision, offered: [] }
   })
 
-/** Closes every other offer still open on the request (it was assigned), telling each provider. */
-export const withdrawOthers = (
-  request: ServiceRequest,
-  acceptedId: OfferId,
-  reason: string,
-  actor: Actor,
-): Effect.Effect<ReadonlyArray<Offer>, PersistenceUnavailable, DispatchServices> =>
-  Effect.gen(function* () {
-    const policy = yield* Policy
-    const offers = yield* OfferRepository
-    const at = yield* now
-    // One statement locks the open ones (a row closed meanwhile is not listed) and one
-    // closes them all: acceptLead runs this on every assignment, under the request's lock.
-    const open = (yield* offers.listForRequest(request.id, {
-      states: openOfferStates,
-      forUpdate: true,
-    })).filter((o) => o.id !== acceptedId)
-    const moves = open.flatMap((locked) => {
-      const moved = transitionOffer(locked, { _tag: "Withdraw", reason }, policy, at)
-      // Every open state allows Withdraw, so nothing is skipped unless the table changes.
-      return Result.isFailure(moved) ? [] : [{ locked, after: moved.success[0] }]
-    })
-    yield* offers.updateMany(moves.map((move) => move.after))
-    const withdrawn: Array<Offer> = []
-    const notices: Array<OfferNotice> = []
-    for (const { locked, after } of moves) {
-      yield* audit({
-        actor,
-        action: "offer.withdraw",
-        subjectType: "offer",
-        subjectId: after.id,
-        reason,
-        details: { requestId: request.id, providerId: after.providerId, from: locked.state },
-      })
-      withdrawn.push(after)
-      notices.push({
-        _tag: "LeadWithdrawn",
-        provider: yield* partyOf(after.providerId),
-        category: request.category,
-      })
-    }
-    yield* notify(notices)
-    return withdrawn
-  })
-
 /** Loads and locks an offer for the request's homeowner to act on (proposed times). */
 export const lockOfferForHomeowner = (
   offerId: OfferId,
@@ -290,14 +246,57 @@ export const lockOfferForHomeowner = (
 > => lockOfferWith(offerId, (_, request) => checkOwner(customerId)(request))
 
 /**
+ * Locks an offer's lead (its request, then the request's offers: the order every offer use
+ * case takes) and reads it; `check` (who may act) runs on what was read.
+ */
+const lockLeadWith = <E>(
+  offerId: OfferId,
+  check: (lead: LockedLead) => Effect.Effect<void, E>,
+): Effect.Effect<LockedLead, E | OfferNotFound | PersistenceUnavailable, LeadStore> =>
+  Effect.gen(function* () {
+    const found = yield* (yield* LeadStore).lock(offerId)
+    if (Option.isNone(found)) return yield* new OfferNotFound({ offerId })
+    yield* check(found.value)
+    return found.value
+  })
+
+/** Locks an offer's lead for the offer's provider to act on. */
+export const lockLead = (
+  offerId: OfferId,
+  providerId: PartyId,
+): Effect.Effect<
+  LockedLead,
+  OfferNotFound | NotOfferProvider | PersistenceUnavailable,
+  LeadStore
+> =>
+  lockLeadWith(offerId, ({ offer }) =>
+    offer.providerId === providerId
+      ? Effect.void
+      : Effect.fail(new NotOfferProvider({ offerId, partyId: providerId })),
+  )
+
+/** Locks an offer's lead for the request's homeowner to act on (proposed times). */
+export const lockLeadForHomeowner = (
+  offerId: OfferId,
+  customerId: PartyId,
+): Effect.Effect<LockedLead, OfferNotFound | NotRequestOwner | PersistenceUnavailable, LeadStore> =>
+  lockLeadWith(offerId, ({ request }) => checkOwner(customerId)(request))
+
+/** A party of a locked lead (its homeowner, a provider of one of its offers): missing is a bug. */
+export const partyIn = (lead: LockedLead, partyId: PartyId): Effect.Effect<Party> => {
+  const party = lead.parties.get(partyId)
+  return party === undefined ? Effect.die(new PartyNotFound({ partyId })) : Effect.succeed(party)
+}
+
+/**
  * The acceptance handover gate, however the offer is accepted (the provider accepts, or
- * the homeowner chooses one of the proposed times). The caller holds the request's and the
- * offer's locks: the assignment is committed only if the request is still unassigned, then
- * the other open offers are withdrawn and both sides get each other's contact details.
+ * the homeowner chooses one of the proposed times), on a locked lead: the assignment is
+ * made only if the request is still unassigned; the other open offers are withdrawn (each
+ * provider told) and both sides get each other's contact details. Every change is written
+ * in one `LeadStore.save`, after the audit entries and messages it carries.
  */
 export const handOver = (
-  request: ServiceRequest,
-  offer: Offer,
+  lead: LockedLead,
   how: { readonly _tag: "Accept" } | { readonly _tag: "ChooseTime"; readonly slot: number },
   actor: Actor,
 ): Effect.Effect<
@@ -306,12 +305,12 @@ export const handOver = (
   DispatchServices
 > =>
   Effect.gen(function* () {
+    const { request, offer } = lead
     const policy = yield* Policy
+    const at = yield* now
     const [assigned, accepted] = yield* Effect.fromResult(
-      acceptLeadRule(request, offer, how, policy, yield* now),
+      acceptLeadRule(request, offer, how, policy, at),
     )
-    yield* (yield* OfferRepository).update(accepted)
-    yield* (yield* RequestRepository).update(assigned)
     yield* audit({
       actor,
       action: how._tag === "Accept" ? "offer.accept" : "offer.choose_time",
@@ -337,11 +336,36 @@ export const handOver = (
         to: assigned.state,
       },
     })
-    yield* withdrawOthers(assigned, offer.id, "assigned to another provider", actor)
-    const customer = yield* customerOf(assigned)
-    const provider = yield* partyOf(offer.providerId)
+    // The other open offers close: the request is assigned.
+    const reason = "assigned to another provider"
+    const withdrawn: Array<Offer> = []
+    const notices: Array<OfferNotice> = []
+    for (const other of lead.offers) {
+      if (other.id === offer.id || !openOfferStates.includes(other.state)) continue
+      const moved = transitionOffer(other, { _tag: "Withdraw", reason }, policy, at)
+      // Every open state allows Withdraw, so nothing is skipped unless the table changes.
+      if (Result.isFailure(moved)) continue
+      const after = moved.success[0]
+      yield* audit({
+        actor,
+        action: "offer.withdraw",
+        subjectType: "offer",
+        subjectId: after.id,
+        reason,
+        details: { requestId: request.id, providerId: after.providerId, from: other.state },
+      })
+      withdrawn.push(after)
+      notices.push({
+        _tag: "LeadWithdrawn",
+        provider: yield* partyIn(lead, after.providerId),
+        category: request.category,
+      })
+    }
+    const customer = yield* partyIn(lead, request.customerId)
+    const provider = yield* partyIn(lead, offer.providerId)
     const view = discloseLead(assigned, customer, "assigned", accepted.creditsCharged)
     yield* notify([
+      ...notices,
       {
         _tag: "ProviderAssigned",
         requestId: assigned.id,
@@ -351,5 +375,6 @@ export const handOver = (
       },
       { _tag: "CustomerHandover", provider, assigned: view },
     ])
+    yield* (yield* LeadStore).save({ offers: [accepted, ...withdrawn], request: assigned })
     return { view, request: assigned, offer: accepted }
   })

@@ -7,6 +7,7 @@ import type { ApplicationRepository } from "../../vetting/ports/application-repo
 import type { PartyRepository } from "../../vetting/ports/party-repository.ts"
 import type { WalletServices } from "../../wallet/use-cases/services.ts"
 import type { LeadRefundRepository } from "../ports/lead-refund-repository.ts"
+import type { LeadStore } from "../ports/lead-store.ts"
 import type { OfferRepository } from "../ports/offer-repository.ts"
 import type { ProviderDirectory } from "../ports/provider-directory.ts"
 import type { RequestRepository } from "../ports/request-repository.ts"
@@ -19,6 +20,7 @@ import type { RequestRepository } from "../ports/request-repository.ts"
 export type DispatchServices =
   | RequestRepository
   | OfferRepository
+  | LeadStore
   | LeadRefundRepository
   | ProviderDirectory
   | PartyRepository

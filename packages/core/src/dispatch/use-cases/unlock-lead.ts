@@ -5,11 +5,9 @@ import { decodeInput } from "../../shared/decode.ts"
 import type { InvalidInput, PersistenceUnavailable } from "../../shared/errors.ts"
 import { now } from "../../shared/time.ts"
 import { isLeadEligible } from "../../vetting/domain/party.ops.ts"
-import type { PartyNotFound } from "../../vetting/domain/vetting.errors.ts"
-import { latestApplication } from "../../vetting/use-cases/support.ts"
-import type { NotAProvider, WeeklyBudgetExceeded } from "../../wallet/domain/wallet.errors.ts"
+import { PartyNotFound } from "../../vetting/domain/vetting.errors.ts"
+import { NotAProvider, type WeeklyBudgetExceeded } from "../../wallet/domain/wallet.errors.ts"
 import { chargeCredits } from "../../wallet/use-cases/spend-credits.ts"
-import { loadProvider } from "../../wallet/use-cases/support.ts"
 import { discloseLead, type LeadView } from "../domain/disclosure.ops.ts"
 import {
   type LeadPriceMissing,
@@ -23,11 +21,11 @@ import {
 import { checkUnlockCap, leadPrice } from "../domain/dispatch.ops.ts"
 import { type OfferTransitionError, transitionOffer } from "../domain/offer.ops.ts"
 import type { RequestNotFound } from "../domain/service-request.ops.ts"
-import { OfferRepository } from "../ports/offer-repository.ts"
+import { LeadStore } from "../ports/lead-store.ts"
 import { OfferActionInput } from "./offer-inputs.ts"
-import { lockOffer } from "./offer-support.ts"
+import { lockLead, partyIn } from "./offer-support.ts"
 import type { DispatchServices } from "./services.ts"
-import { audit, customerOf, inTransaction } from "./support.ts"
+import { audit, inTransaction } from "./support.ts"
 
 /** The idempotency id of an offer's unlock: one offer is never paid for twice. */
 export const unlockTransferId = (offerId: string): string => `lead-unlock:${offerId}`
@@ -65,14 +63,16 @@ export const unlockLead: (
   return yield* inTransaction(
     Effect.gen(function* () {
       const policy = yield* Policy
-      const offers = yield* OfferRepository
       if (policy.model !== "credits") return yield* new LeadsNotSold({ model: policy.model })
-      const { request, offer } = yield* lockOffer(input.offerId, input.providerId)
+      const lead = yield* lockLead(input.offerId, input.providerId)
+      const { request, offer } = lead
       if (request.state !== "dispatching") {
         return yield* new RequestNotDispatching({ requestId: request.id, state: request.state })
       }
-      const provider = yield* loadProvider(offer.providerId, { forUpdate: true })
-      const application = yield* latestApplication(provider.id)
+      const provider = lead.parties.get(offer.providerId)
+      if (provider === undefined) return yield* new PartyNotFound({ partyId: offer.providerId })
+      if (provider.kind !== "provider") return yield* new NotAProvider({ partyId: provider.id })
+      const { application } = lead
       if (!isLeadEligible(provider, application)) {
         return yield* new ProviderIneligible({
           providerId: provider.id,
@@ -80,15 +80,12 @@ export const unlockLead: (
           detail: `status ${provider.status}, application ${application?.state ?? "none"}`,
         })
       }
-      yield* Effect.fromResult(
-        checkUnlockCap(request, offer, yield* offers.listForRequest(request.id), policy),
-      )
+      yield* Effect.fromResult(checkUnlockCap(request, offer, lead.offers, policy))
       const price = yield* Effect.fromResult(leadPrice(policy, request.category, request.urgency))
       const [after] = yield* Effect.fromResult(
         transitionOffer(offer, { _tag: "Unlock", credits: price }, policy, yield* now),
       )
       const transferId = unlockTransferId(offer.id)
-      yield* offers.update(after)
       yield* audit({
         actor: { _tag: "party", partyId: provider.id },
         action: "offer.unlock",
@@ -103,10 +100,15 @@ export const unlockLead: (
           holdExpiresAt: after.holdExpiresAt,
         },
       })
-      const view = discloseLead(request, yield* customerOf(request), "unlocked", price)
-      // Charged last: the transfer locks the platform revenue account, which every unlock
-      // credits, until commit; anything after it would make every other unlock wait longer.
-      // A refusal (budget, balance) still rolls back the writes above.
+      yield* (yield* LeadStore).save({ offers: [after] })
+      const view = discloseLead(
+        request,
+        yield* partyIn(lead, request.customerId),
+        "unlocked",
+        price,
+      )
+      // A refusal (budget, balance) still rolls back the writes above. An open offer was
+      // never charged (it unlocks once), so the transfer id is new.
       yield* chargeCredits(
         {
           partyId: provider.id,
@@ -115,7 +117,7 @@ export const unlockLead: (
           leadId: offer.id,
           requestId: request.id,
         },
-        { lockedProvider: provider },
+        { provider, settings: lead.wallet, newTransfer: true },
       )
       return view
     }),

@@ -5,6 +5,7 @@ import type { Inbox } from "../../conversation/ports/inbox.ts"
 import { layerConversationStoreInMemory } from "../../conversation/testing/conversation-store.fake.ts"
 import { layerInboxInMemory } from "../../conversation/testing/inbox.fake.ts"
 import { layerLeadRefundRepositoryInMemory } from "../../dispatch/testing/lead-refund-repository.fake.ts"
+import { layerLeadStoreFromRepositories } from "../../dispatch/testing/lead-store.fake.ts"
 import { layerOfferRepositoryInMemory } from "../../dispatch/testing/offer-repository.fake.ts"
 import { layerProviderDirectoryInMemory } from "../../dispatch/testing/provider-directory.fake.ts"
 import { layerRequestRepositoryInMemory } from "../../dispatch/testing/request-repository.fake.ts"
@@ -91,6 +92,7 @@ export const layerInMemory = (
     layerInMemoryStorage,
     // Reads through the other fakes; the layer memo builds layerInMemoryStorage once.
     layerProviderDirectoryInMemory.pipe(Layer.provide(layerInMemoryStorage)),
+    layerLeadStoreFromRepositories.pipe(Layer.provide(layerInMemoryStorage)),
     layerBackgroundCheckManual,
     // Outside the store, like the real gateway: fresh per build, untouched by rollbacks.
     Layer.fresh(layerPaymentGatewayInMemory),

@@ -15,7 +15,7 @@ import type { Party } from "../../vetting/domain/party.ts"
 import type { PartyNotFound } from "../../vetting/domain/vetting.errors.ts"
 import type { NotAProvider, WeeklyBudgetExceeded } from "../domain/wallet.errors.ts"
 import { checkBudget } from "../domain/wallet.ops.ts"
-import { WalletSettings } from "../ports/wallet-settings.ts"
+import { WalletSettings, type WalletSettingsRecord } from "../ports/wallet-settings.ts"
 import { SpendCreditsInput } from "./inputs.ts"
 import type { WalletServices } from "./services.ts"
 import { audit, inTransaction, loadProvider, openAccounts, replayOf, transfer } from "./support.ts"
@@ -37,22 +37,36 @@ export interface CreditCharge {
 
 /**
  * The step of spending credits, for use cases that spend as part of something bigger
- * (unlocking a lead) inside their own transaction and audit entry: locks the provider
- * (unless the caller passes the provider row it has locked already in this transaction),
- * then refuses past the weekly budget (WeeklyBudgetExceeded) and past the balance
- * (InsufficientFunds), and moves the credits to platform revenue. The same transferId
- * never spends twice: a retry gets the first transfer back, whatever the budget says now.
- * The transfer locks the platform revenue account, which every spend credits, until the
- * transaction ends: callers charge last, so that lock is held as briefly as possible.
+ * (unlocking a lead) inside their own transaction and audit entry: refuses past the weekly
+ * budget (WeeklyBudgetExceeded) and past the balance (InsufficientFunds), and moves the
+ * credits to platform revenue. Where a weekly budget is set, the provider's row is locked
+ * first, so two spends by one provider are decided one after the other. The same
+ * transferId never spends twice: a retry gets the first transfer back, whatever the budget
+ * says now.
+ *
+ * A caller that has read the provider and its wallet settings in this transaction passes
+ * them (`provider`, `settings`); one that knows the transfer id is new (an offer is
+ * unlocked once) says so (`newTransfer`), and the replay read is skipped: the transfer
+ * itself still replays or refuses a reused id.
  */
 export const chargeCredits = (
   input: typeof SpendCreditsInput.Type,
-  options: { readonly lockedProvider?: Party } = {},
+  options: {
+    readonly provider?: Party
+    readonly settings?: WalletSettingsRecord
+    readonly newTransfer?: boolean
+  } = {},
 ): Effect.Effect<CreditCharge, SpendCreditsError, WalletServices> =>
   Effect.gen(function* () {
+    const given = options.provider
+    const { weeklyCreditBudget } =
+      options.settings?.partyId === input.partyId
+        ? options.settings
+        : yield* (yield* WalletSettings).get(input.partyId)
+    // The budget is decided from this week's spends: they are serialised on the provider's row.
     const party =
-      options.lockedProvider?.id === input.partyId && options.lockedProvider.kind === "provider"
-        ? options.lockedProvider
+      given?.id === input.partyId && given.kind === "provider" && weeklyCreditBudget === undefined
+        ? given
         : yield* loadProvider(input.partyId, { forUpdate: true })
     const at = yield* now
     const request: TransferRequest = {
@@ -67,10 +81,10 @@ export const chargeCredits = (
         ...(input.requestId === undefined ? {} : { requestId: input.requestId }),
       },
     }
-    const first = yield* replayOf(request, at)
-    if (Option.isSome(first)) return { transfer: first.value, replayed: true }
-
-    const { weeklyCreditBudget } = yield* (yield* WalletSettings).get(party.id)
+    if (options.newTransfer !== true) {
+      const first = yield* replayOf(request, at)
+      if (Option.isSome(first)) return { transfer: first.value, replayed: true }
+    }
     if (weeklyCreditBudget !== undefined) {
       const { spent, week } = yield* spentThisWeek(party)
       yield* Effect.fromResult(checkBudget(weeklyCreditBudget, spent, input.credits, week))

@@ -586,7 +586,7 @@ describe("wallet use cases, random journeys against a model", () => {
           }).pipe(Effect.provide(layerInMemory(policy)), Effect.provide(TestClock.layer())),
         ),
       ),
-      { numRuns: 150 },
+      { numRuns: 400 },
     )
     // The runs went down every road that matters, so the checks above were put to work.
     for (const outcome of [
