@@ -19,6 +19,39 @@ const sql =
     for (const statement of statements) await knex.raw(statement)
   }
 
+/** The offers trigger's function as migration 0007 created it (0016 replaces it; its down restores it). */
+const PROVIDER_MATCHING_FROM_OFFER_0007 = `create function provider_matching_from_offer() returns trigger language plpgsql as $$
+      declare
+        was int[] := array[0, 0, 0];
+        now_ int[] := array[0, 0, 0];
+      begin
+        if tg_op <> 'INSERT' then
+          was := array[(old.state = 'accepted')::int,
+            (old.state in ('accepted', 'declined')
+              or (old.state = 'expired' and old.expiry_cause is not distinct from 'slots_passed'))::int,
+            (old.state = 'expired' and coalesce(old.expiry_cause in ('ttl', 'hold'), false))::int];
+        end if;
+        if tg_op <> 'DELETE' then
+          now_ := array[(new.state = 'accepted')::int,
+            (new.state in ('accepted', 'declined')
+              or (new.state = 'expired' and new.expiry_cause is not distinct from 'slots_passed'))::int,
+            (new.state = 'expired' and coalesce(new.expiry_cause in ('ttl', 'hold'), false))::int];
+        end if;
+        if tg_op = 'UPDATE' and old.provider_id = new.provider_id then
+          perform provider_matching_count(new.provider_id,
+            now_[1] - was[1], now_[2] - was[2], now_[3] - was[3]);
+        else
+          if tg_op <> 'INSERT' then
+            perform provider_matching_count(old.provider_id, -was[1], -was[2], -was[3]);
+          end if;
+          if tg_op <> 'DELETE' then
+            perform provider_matching_count(new.provider_id, now_[1], now_[2], now_[3]);
+          end if;
+        end if;
+        return null;
+      end
+    $$`
+
 /** `ledger_transfer` as migration 0002 created it (0012 replaces it; its down restores it). */
 const LEDGER_TRANSFER_0002 = `create function ledger_transfer(
       p_id text, p_debit text, p_credit text, p_amount bigint, p_unit text, p_reason text,
@@ -568,37 +601,7 @@ const providerReach: Migration = {
         lapsed = lapsed + d_lapsed
        where provider_id = pid and (d_accepted <> 0 or d_answered <> 0 or d_lapsed <> 0)
     $$`,
-    `create function provider_matching_from_offer() returns trigger language plpgsql as $$
-      declare
-        was int[] := array[0, 0, 0];
-        now_ int[] := array[0, 0, 0];
-      begin
-        if tg_op <> 'INSERT' then
-          was := array[(old.state = 'accepted')::int,
-            (old.state in ('accepted', 'declined')
-              or (old.state = 'expired' and old.expiry_cause is not distinct from 'slots_passed'))::int,
-            (old.state = 'expired' and coalesce(old.expiry_cause in ('ttl', 'hold'), false))::int];
-        end if;
-        if tg_op <> 'DELETE' then
-          now_ := array[(new.state = 'accepted')::int,
-            (new.state in ('accepted', 'declined')
-              or (new.state = 'expired' and new.expiry_cause is not distinct from 'slots_passed'))::int,
-            (new.state = 'expired' and coalesce(new.expiry_cause in ('ttl', 'hold'), false))::int];
-        end if;
-        if tg_op = 'UPDATE' and old.provider_id = new.provider_id then
-          perform provider_matching_count(new.provider_id,
-            now_[1] - was[1], now_[2] - was[2], now_[3] - was[3]);
-        else
-          if tg_op <> 'INSERT' then
-            perform provider_matching_count(old.provider_id, -was[1], -was[2], -was[3]);
-          end if;
-          if tg_op <> 'DELETE' then
-            perform provider_matching_count(new.provider_id, now_[1], now_[2], now_[3]);
-          end if;
-        end if;
-        return null;
-      end
-    $$`,
+    PROVIDER_MATCHING_FROM_OFFER_0007,
     `create trigger provider_matching_offer after insert or update or delete on offers
       for each row execute function provider_matching_from_offer()`,
     // Every row from the sources in one statement: providers already there, and bulk loads
@@ -1077,6 +1080,52 @@ const leadLock: Migration = {
   down: sql("drop function lead_lock(text)"),
 }
 
+/**
+ * The offers trigger calls `provider_matching_count` only when a count changes. Its update
+ * already changed no row then, but the call itself (an SQL function, a statement) was made
+ * for every offer write: five per accepted lead, one per unlock.
+ */
+const matchingTriggerSkipsNoChange: Migration = {
+  name: "0016_matching_trigger_skips_no_change",
+  up: sql(`create or replace function provider_matching_from_offer() returns trigger language plpgsql as $$
+      declare
+        was int[] := array[0, 0, 0];
+        now_ int[] := array[0, 0, 0];
+      begin
+        if tg_op <> 'INSERT' then
+          was := array[(old.state = 'accepted')::int,
+            (old.state in ('accepted', 'declined')
+              or (old.state = 'expired' and old.expiry_cause is not distinct from 'slots_passed'))::int,
+            (old.state = 'expired' and coalesce(old.expiry_cause in ('ttl', 'hold'), false))::int];
+        end if;
+        if tg_op <> 'DELETE' then
+          now_ := array[(new.state = 'accepted')::int,
+            (new.state in ('accepted', 'declined')
+              or (new.state = 'expired' and new.expiry_cause is not distinct from 'slots_passed'))::int,
+            (new.state = 'expired' and coalesce(new.expiry_cause in ('ttl', 'hold'), false))::int];
+        end if;
+        if tg_op = 'UPDATE' and old.provider_id = new.provider_id then
+          -- Most offer writes (preview, unlock, withdraw) change no count: no call at all.
+          if now_ <> was then
+            perform provider_matching_count(new.provider_id,
+              now_[1] - was[1], now_[2] - was[2], now_[3] - was[3]);
+          end if;
+        else
+          if tg_op <> 'INSERT' then
+            perform provider_matching_count(old.provider_id, -was[1], -was[2], -was[3]);
+          end if;
+          if tg_op <> 'DELETE' then
+            perform provider_matching_count(new.provider_id, now_[1], now_[2], now_[3]);
+          end if;
+        end if;
+        return null;
+      end
+    $$`),
+  down: sql(
+    PROVIDER_MATCHING_FROM_OFFER_0007.replace("create function", "create or replace function"),
+  ),
+}
+
 export const migrations: ReadonlyArray<Migration> = [
   vettingFoundation,
   ledgerAndWallet,
@@ -1093,6 +1142,7 @@ export const migrations: ReadonlyArray<Migration> = [
   webhookRejects,
   subscriptions,
   leadLock,
+  matchingTriggerSkipsNoChange,
 ]
 
 /** Knex's migration source interface over the in-code list. */
