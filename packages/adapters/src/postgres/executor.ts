@@ -55,14 +55,22 @@ export const query = <A>(
 ): Effect.Effect<A, PersistenceUnavailable> =>
   Effect.flatMap(CurrentTransaction, (current) => {
     const open = openOn(knex, current)
-    return Effect.tryPromise({
-      try: () => Promise.resolve(run(open?.trx ?? knex)),
-      catch: (cause) => {
-        const failure = persistenceFailure(operation, cause)
-        if (open && open.firstFailure === undefined) open.firstFailure = failure.detail
-        return failure
-      },
-    })
+    return attempt(open, operation, () => run(open?.trx ?? knex))
+  })
+
+/** Runs a driver call; a failure names `operation` and is remembered by the transaction. */
+const attempt = <A>(
+  open: OpenTransaction | undefined,
+  operation: string,
+  run: () => PromiseLike<A>,
+): Effect.Effect<A, PersistenceUnavailable> =>
+  Effect.tryPromise({
+    try: () => Promise.resolve(run()),
+    catch: (cause) => {
+      const failure = persistenceFailure(operation, cause)
+      if (open && open.firstFailure === undefined) open.firstFailure = failure.detail
+      return failure
+    },
   })
 
 /**
@@ -105,7 +113,7 @@ export const flushOpen = (open: OpenTransaction): Effect.Effect<void, Persistenc
   Effect.suspend(() => {
     const held = takeDeferred(open)
     if (held.operations.length === 0) return Effect.void
-    return sendTogether(open, held.operations.join("+"), held.statements(open.trx))
+    return sendTogether(open, held.operations.join("+"), held.statements)
   })
 
 /**
@@ -126,9 +134,9 @@ export const writeTogether = (
       return Effect.asVoid(query(knex, operation, (db) => together(db, statements(db))))
     }
     const held = takeDeferred(open)
-    return sendTogether(open, [operation, ...held.operations].join("+"), [
-      ...statements(open.trx),
-      ...held.statements(open.trx),
+    return sendTogether(open, [operation, ...held.operations].join("+"), (db) => [
+      ...statements(db),
+      ...held.statements(db),
     ])
   })
 
@@ -141,19 +149,13 @@ const takeDeferred = (open: OpenTransaction) => {
   }
 }
 
+/** Builds and sends `statements` as one, inside `attempt`: a builder that throws is a failure. */
 const sendTogether = (
   open: OpenTransaction,
   operation: string,
-  statements: ReadonlyArray<Statement>,
+  statements: (db: Knex) => ReadonlyArray<Statement>,
 ): Effect.Effect<void, PersistenceUnavailable> =>
-  Effect.tryPromise({
-    try: () => Promise.resolve(together(open.trx, statements)),
-    catch: (cause) => {
-      const failure = persistenceFailure(operation, cause)
-      if (open.firstFailure === undefined) open.firstFailure = failure.detail
-      return failure
-    },
-  }).pipe(Effect.asVoid)
+  Effect.asVoid(attempt(open, operation, () => together(open.trx, statements(open.trx))))
 
 /**
  * Statements as one: alone as it is, or several as the data-modifying parts of one WITH

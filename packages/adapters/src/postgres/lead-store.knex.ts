@@ -47,10 +47,11 @@ const decodeLead = (offerId: string, found: LeadLockRow) =>
  */
 export const makeLeadStore = (knex: Knex): LeadStore["Service"] =>
   LeadStore.of({
-    lock: (offerId) =>
+    lock: (offerId, options = {}) =>
       query(knex, "leads.lock", (db) =>
-        db.raw<{ rows: Array<{ lead: LeadLockRow | null }> }>("select lead_lock(?) as lead", [
+        db.raw<{ rows: Array<{ lead: LeadLockRow | null }> }>("select lead_lock(?, ?) as lead", [
           offerId,
+          options.lockProvider === true,
         ]),
       ).pipe(
         Effect.flatMap(({ rows }) => {

@@ -1039,15 +1039,17 @@ const subscriptions: Migration = {
 
 /**
  * `lead_lock`: what an offer's use case starts with, in one round trip (decision 0015).
- * It locks the offer's request and then the request's offers (the order every offer use
- * case takes), and only then reads: each statement of a volatile function takes a new
+ * It locks the offer's request, then the request's offers (the order every offer use case
+ * takes), then, when asked, the offer's provider (an unlock: its weekly budget is decided
+ * one spend at a time, and its status cannot change meanwhile), and only then reads: each statement of a volatile function takes a new
  * snapshot, so the rows read are the ones now locked, with any change committed while it
  * waited. Rows come as to_jsonb of the whole row (the adapter decodes them as it decodes a
  * table's rows); the request's money as text, never a JSON number.
  */
 const leadLock: Migration = {
   name: "0015_lead_lock",
-  up: sql(`create function lead_lock(p_offer text) returns jsonb language plpgsql as $$
+  up: sql(`create function lead_lock(p_offer text, p_lock_provider boolean)
+      returns jsonb language plpgsql as $$
       declare
         v_request text;
         v_provider text;
@@ -1062,6 +1064,9 @@ const leadLock: Migration = {
           return null;
         end if;
         perform 1 from offers where request_id = v_request order by offered_at, id for update;
+        if p_lock_provider then
+          perform 1 from parties where id = v_provider for update;
+        end if;
         return jsonb_build_object(
           'request', (select to_jsonb(r) || jsonb_build_object(
               'total_amount_minor', r.total_amount_minor::text)
@@ -1077,7 +1082,7 @@ const leadLock: Migration = {
             where w.party_id = v_provider));
       end
     $$`),
-  down: sql("drop function lead_lock(text)"),
+  down: sql("drop function lead_lock(text, boolean)"),
 }
 
 /**

@@ -7,9 +7,11 @@ import {
   getRequest,
   getWallet,
   layerPolicy,
+  leadPrice,
   type MarketplacePolicy,
   OfferRepository,
   previewLead,
+  setWeeklyBudget,
   unlockLead,
 } from "@fundi/core"
 import {
@@ -20,7 +22,7 @@ import {
   readyRequest,
   vettedProvider,
 } from "@fundi/core/testing"
-import { Cause, Effect, Exit, Layer } from "effect"
+import { Cause, Effect, Exit, Layer, Result } from "effect"
 import { layerBackgroundCheckManual } from "../background-check/background-check.manual.ts"
 import { layerKnex } from "./layer.ts"
 import { offerChecksSuite } from "./offer-repository.suite.ts"
@@ -132,5 +134,67 @@ if (url === undefined) {
         60_000,
       )
     }
+  })
+
+  describe("one provider unlocking many leads at once under a weekly budget (server)", () => {
+    const LEADS = 8
+    const policy: MarketplacePolicy = {
+      ...creditsPreset,
+      dispatch: { strategy: "broadcast", broadcastSize: 1, offerTtlMinutes: 120 },
+    }
+
+    it.live(
+      `${LEADS} unlocks at once, each on its own connection: exactly as many as the budget holds`,
+      () =>
+        Effect.gen(function* () {
+          const db = yield* isolatedDatabase(url, { poolMax: LEADS + 4 })
+          const layer = Layer.mergeAll(
+            layerKnex(db.knex),
+            layerPolicy(policy),
+            layerBackgroundCheckManual,
+            layerObjectStoreInMemory.pipe(Layer.provide(layerInMemoryStore)),
+          )
+          yield* Effect.gen(function* () {
+            const customer = yield* homeowner()
+            const provider = yield* vettedProvider(1, { credits: 10_000 })
+            const offers = yield* Effect.forEach(
+              Array.from({ length: LEADS }, () => 0),
+              () =>
+                Effect.gen(function* () {
+                  const request = yield* readyRequest(customer.id)
+                  const { offered } = yield* dispatchRequest({ requestId: request.id })
+                  expect(offered.map((o) => o.providerId)).toEqual([provider.id])
+                  const input = { offerId: offered[0]!.id, providerId: provider.id }
+                  yield* previewLead(input)
+                  return { input, request }
+                }),
+            )
+            const price = Result.getOrThrow(
+              leadPrice(policy, offers[0]!.request.category, offers[0]!.request.urgency),
+            )
+            // Room for three and a half leads: three unlocks fit, the rest are refused.
+            yield* setWeeklyBudget({
+              partyId: provider.id,
+              weeklyCreditBudget: 3 * price + Math.floor(price / 2),
+            })
+            const exits = yield* Effect.forEach(
+              offers,
+              ({ input }) => Effect.exit(unlockLead(input)),
+              {
+                concurrency: "unbounded",
+              },
+            )
+            const tags = exits.map(failureTag)
+            expect(tags.filter((t) => t === undefined)).toHaveLength(3)
+            expect(tags.filter((t) => t !== undefined)).toEqual(
+              Array.from({ length: LEADS - 3 }, () => "WeeklyBudgetExceeded"),
+            )
+            const wallet = yield* getWallet({ partyId: provider.id })
+            expect(Number(wallet.credits)).toBe(10_000 - 3 * price)
+            expect((yield* checkLedger()).ok).toBe(true)
+          }).pipe(Effect.provide(layer))
+        }).pipe(Effect.scoped),
+      60_000,
+    )
   })
 }

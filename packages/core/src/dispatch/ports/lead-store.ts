@@ -34,9 +34,15 @@ export interface LockedLead {
 export class LeadStore extends Context.Service<
   LeadStore,
   {
-    /** Locks the offer's request, then the request's offers, and reads the lead; none if no such offer. */
+    /**
+     * Locks the offer's request, then the request's offers, then (with `lockProvider`) the
+     * offer's provider, and reads the lead; none if no such offer. Lock the provider to
+     * spend from its wallet: two spends by one provider (its weekly budget) are then decided
+     * one after the other, and its status cannot change under the decision.
+     */
     readonly lock: (
       offerId: OfferId,
+      options?: { readonly lockProvider?: boolean },
     ) => Effect.Effect<Option.Option<LockedLead>, PersistenceUnavailable>
     /**
      * Replaces the stored offers (and the request, when given) with these, in one write,

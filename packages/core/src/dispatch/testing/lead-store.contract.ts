@@ -3,6 +3,9 @@ import * as fc from "fast-check"
 import { describe, expect, it } from "vitest"
 import { AuditLog } from "../../audit/ports/audit-log.ts"
 import { arbAuditEntry } from "../../audit/testing/audit.arbitraries.ts"
+import { SecureLinks } from "../../links/ports/secure-links.ts"
+import { Outbox } from "../../notifications/ports/outbox.ts"
+import { arbOutboxMessage } from "../../notifications/testing/outbox.arbitraries.ts"
 import {
   type ContractOptions,
   defaultNumRuns,
@@ -10,6 +13,7 @@ import {
   type MakeLayer,
   runFresh,
 } from "../../shared/testing/contract-kit.ts"
+import type { Instant } from "../../shared/time.ts"
 import { Transactions } from "../../shared/transactions.ts"
 import { openApplicationStates } from "../../vetting/domain/application.transitions.ts"
 import type { Application } from "../../vetting/domain/application.ts"
@@ -35,6 +39,8 @@ type Services =
   | ApplicationRepository
   | WalletSettings
   | AuditLog
+  | Outbox
+  | SecureLinks
 
 interface LeadWorld {
   readonly parties: ReadonlyArray<Party>
@@ -166,7 +172,8 @@ const leadFromRepositories = (offerId: Offer["id"]) =>
 /**
  * The contract every LeadStore adapter keeps: `lock` reads exactly what the separate
  * repositories hold (so a one-statement version cannot drift from them), and `save` writes
- * what they then read back, with the transaction's held audit entries, or nothing at all.
+ * what they then read back, with the transaction's held audit entries, outbox messages and
+ * links, or nothing at all.
  * `makeLayer` gives fresh, empty storage on every call, with the repositories `LeadStore`
  * reads.
  */
@@ -181,14 +188,14 @@ export const leadStoreContract = (
   describe(`LeadStore contract: ${name}`, () => {
     it("locks and reads every offer's lead as the repositories hold it; no lead for an unknown offer", async () => {
       await fc.assert(
-        fc.asyncProperty(arbLeadWorld, arbOfferId, (world, unknown) =>
+        fc.asyncProperty(arbLeadWorld, arbOfferId, fc.boolean(), (world, unknown, lockProvider) =>
           run(
             Effect.gen(function* () {
               yield* store(world)
               const leads = yield* LeadStore
               const tx = yield* Transactions
               for (const offer of world.offers) {
-                const locked = yield* tx.run(leads.lock(offer.id))
+                const locked = yield* tx.run(leads.lock(offer.id, { lockProvider }))
                 expect(Option.getOrUndefined(locked)).toEqual(yield* leadFromRepositories(offer.id))
               }
               if (!world.offers.some((o) => o.id === unknown)) {
@@ -201,44 +208,73 @@ export const leadStoreContract = (
       )
     })
 
-    it("saves offers and a request with the transaction's held audit entries, or none of it", async () => {
+    it("saves offers and a request with the transaction's held audit entries, messages and links, or none of it", async () => {
       await fc.assert(
         fc.asyncProperty(
           arbLeadWorld,
-          arbOffer(),
+          fc.array(arbOffer(), { minLength: 8, maxLength: 8 }),
           arbServiceRequest(),
-          arbAuditEntry,
+          fc.uniqueArray(arbAuditEntry, { maxLength: 3, selector: (e) => e.id }),
+          fc.uniqueArray(arbOutboxMessage, { maxLength: 3, selector: (m) => m.dedupeKey }),
           fc.boolean(),
-          (world, changes, requestChanges, entry, commit) =>
+          fc.boolean(),
+          (world, changes, requestChanges, entries, messages, link, commit) =>
             run(
               Effect.gen(function* () {
                 yield* store(world)
                 const target = world.offers[0]!
                 const request = world.requests.find((r) => r.id === target.requestId)
-                const offer = { ...changes, id: target.id, requestId: target.requestId }
+                // Every offer on the target's request changes, each to other contents.
+                const before = world.offers.filter((o) => o.requestId === target.requestId)
+                const after = before.map((o, i) => ({
+                  ...changes[i % changes.length]!,
+                  id: o.id,
+                  requestId: o.requestId,
+                }))
                 const newRequest =
                   request === undefined ? undefined : { ...requestChanges, id: request.id }
-                const save = Effect.andThen(
-                  (yield* AuditLog).record(entry),
-                  (yield* LeadStore).save({
-                    offers: [offer],
+                const outboxIds = new Set<string>()
+                const queued = messages.filter((m) => !outboxIds.has(m.id) && outboxIds.add(m.id))
+                const save = Effect.gen(function* () {
+                  for (const entry of entries) yield* (yield* AuditLog).record(entry)
+                  if (queued.length > 0) yield* (yield* Outbox).enqueue(queued)
+                  if (link) {
+                    yield* (yield* SecureLinks).issue({
+                      partyId: target.providerId,
+                      scope: "lead",
+                      objectId: target.id,
+                      expiresAt: (target.offeredAt + 86_400_000) as Instant,
+                    })
+                  }
+                  yield* (yield* LeadStore).save({
+                    offers: after,
                     ...(newRequest === undefined ? {} : { request: newRequest }),
-                  }),
-                )
+                  })
+                })
                 if (commit) yield* (yield* Transactions).run(save)
                 else yield* inFailingTransaction(save)
 
                 const offers = yield* OfferRepository
-                expect(Option.getOrUndefined(yield* offers.findById(target.id))).toEqual(
-                  commit ? offer : target,
-                )
+                for (const [i, offer] of before.entries()) {
+                  expect(Option.getOrUndefined(yield* offers.findById(offer.id))).toEqual(
+                    commit ? after[i] : offer,
+                  )
+                }
                 if (request !== undefined) {
                   expect(
                     Option.getOrUndefined(yield* (yield* RequestRepository).findById(request.id)),
                   ).toEqual(commit ? newRequest : request)
                 }
                 const logged = yield* (yield* AuditLog).list({})
-                expect(logged.map((e) => e.id)).toEqual(commit ? [entry.id] : [])
+                expect(logged.map((e) => e.id).sort()).toEqual(
+                  commit ? entries.map((e) => e.id).sort() : [],
+                )
+                const sent = yield* (yield* Outbox).list({})
+                expect(sent.map((m) => m.id).sort()).toEqual(
+                  commit ? queued.map((m) => m.id).sort() : [],
+                )
+                const links = yield* (yield* SecureLinks).listForParty(target.providerId)
+                expect(links.map((l) => l.objectId)).toEqual(commit && link ? [target.id] : [])
               }),
             ),
         ),

@@ -25,7 +25,7 @@ export const layerLeadStoreFromRepositories: Layer.Layer<
     const applications = yield* ApplicationRepository
     const wallets = yield* WalletSettings
     return LeadStore.of({
-      lock: (offerId) =>
+      lock: (offerId, options = {}) =>
         Effect.gen(function* () {
           const seen = yield* offers.findById(offerId)
           if (Option.isNone(seen)) return Option.none()
@@ -35,6 +35,9 @@ export const layerLeadStoreFromRepositories: Layer.Layer<
           const all = yield* offers.listForRequest(request.value.id, { forUpdate: true })
           const offer = all.find((o) => o.id === offerId)
           if (offer === undefined) return Option.none()
+          if (options.lockProvider === true) {
+            yield* partyRepository.findById(offer.providerId, { forUpdate: true })
+          }
           const ids = new Set<PartyId>([request.value.customerId, ...all.map((o) => o.providerId)])
           const parties = new Map<PartyId, Party>()
           for (const id of ids) {

@@ -252,27 +252,35 @@ export const lockOfferForHomeowner = (
 const lockLeadWith = <E>(
   offerId: OfferId,
   check: (lead: LockedLead) => Effect.Effect<void, E>,
+  options: { readonly lockProvider?: boolean } = {},
 ): Effect.Effect<LockedLead, E | OfferNotFound | PersistenceUnavailable, LeadStore> =>
   Effect.gen(function* () {
-    const found = yield* (yield* LeadStore).lock(offerId)
+    const found = yield* (yield* LeadStore).lock(offerId, options)
     if (Option.isNone(found)) return yield* new OfferNotFound({ offerId })
     yield* check(found.value)
     return found.value
   })
 
-/** Locks an offer's lead for the offer's provider to act on. */
+/**
+ * Locks an offer's lead for the offer's provider to act on; with `lockProvider`, the
+ * provider's row too (to spend from its wallet, see `LeadStore.lock`).
+ */
 export const lockLead = (
   offerId: OfferId,
   providerId: PartyId,
+  options: { readonly lockProvider?: boolean } = {},
 ): Effect.Effect<
   LockedLead,
   OfferNotFound | NotOfferProvider | PersistenceUnavailable,
   LeadStore
 > =>
-  lockLeadWith(offerId, ({ offer }) =>
-    offer.providerId === providerId
-      ? Effect.void
-      : Effect.fail(new NotOfferProvider({ offerId, partyId: providerId })),
+  lockLeadWith(
+    offerId,
+    ({ offer }) =>
+      offer.providerId === providerId
+        ? Effect.void
+        : Effect.fail(new NotOfferProvider({ offerId, partyId: providerId })),
+    options,
   )
 
 /** Locks an offer's lead for the request's homeowner to act on (proposed times). */

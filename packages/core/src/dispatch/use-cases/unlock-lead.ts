@@ -64,7 +64,8 @@ export const unlockLead: (
     Effect.gen(function* () {
       const policy = yield* Policy
       if (policy.model !== "credits") return yield* new LeadsNotSold({ model: policy.model })
-      const lead = yield* lockLead(input.offerId, input.providerId)
+      // The provider's row too: its spends (the weekly budget) are decided one at a time.
+      const lead = yield* lockLead(input.offerId, input.providerId, { lockProvider: true })
       const { request, offer } = lead
       if (request.state !== "dispatching") {
         return yield* new RequestNotDispatching({ requestId: request.id, state: request.state })
@@ -117,7 +118,7 @@ export const unlockLead: (
           leadId: offer.id,
           requestId: request.id,
         },
-        { provider, settings: lead.wallet, newTransfer: true },
+        { lockedProvider: provider, settings: lead.wallet, newTransfer: true },
       )
       return view
     }),

@@ -37,37 +37,36 @@ export interface CreditCharge {
 
 /**
  * The step of spending credits, for use cases that spend as part of something bigger
- * (unlocking a lead) inside their own transaction and audit entry: refuses past the weekly
- * budget (WeeklyBudgetExceeded) and past the balance (InsufficientFunds), and moves the
- * credits to platform revenue. Where a weekly budget is set, the provider's row is locked
- * first, so two spends by one provider are decided one after the other. The same
- * transferId never spends twice: a retry gets the first transfer back, whatever the budget
- * says now.
+ * (unlocking a lead) inside their own transaction and audit entry: locks the provider
+ * (unless the caller passes the provider row it has locked already in this transaction),
+ * so two spends by one provider are decided one after the other; then refuses past the
+ * weekly budget (WeeklyBudgetExceeded) and past the balance (InsufficientFunds), and moves
+ * the credits to platform revenue. The same transferId never spends twice: a retry gets
+ * the first transfer back, whatever the budget says now.
  *
- * A caller that has read the provider and its wallet settings in this transaction passes
- * them (`provider`, `settings`); one that knows the transfer id is new (an offer is
- * unlocked once) says so (`newTransfer`), and the replay read is skipped: the transfer
- * itself still replays or refuses a reused id.
+ * A caller that read the provider's wallet settings after locking it passes them
+ * (`settings`); one that knows the transfer id is new (an offer is unlocked once) says so
+ * (`newTransfer`), and the replay read is skipped: the transfer itself still replays or
+ * refuses a reused id.
  */
 export const chargeCredits = (
   input: typeof SpendCreditsInput.Type,
   options: {
-    readonly provider?: Party
+    readonly lockedProvider?: Party
     readonly settings?: WalletSettingsRecord
     readonly newTransfer?: boolean
   } = {},
 ): Effect.Effect<CreditCharge, SpendCreditsError, WalletServices> =>
   Effect.gen(function* () {
-    const given = options.provider
-    const { weeklyCreditBudget } =
-      options.settings?.partyId === input.partyId
-        ? options.settings
-        : yield* (yield* WalletSettings).get(input.partyId)
-    // The budget is decided from this week's spends: they are serialised on the provider's row.
     const party =
-      given?.id === input.partyId && given.kind === "provider" && weeklyCreditBudget === undefined
-        ? given
+      options.lockedProvider?.id === input.partyId && options.lockedProvider.kind === "provider"
+        ? options.lockedProvider
         : yield* loadProvider(input.partyId, { forUpdate: true })
+    // Read under the provider's lock, so a budget set meanwhile is seen.
+    const { weeklyCreditBudget } =
+      options.settings?.partyId === party.id
+        ? options.settings
+        : yield* (yield* WalletSettings).get(party.id)
     const at = yield* now
     const request: TransferRequest = {
       id: input.transferId,
