@@ -1131,6 +1131,17 @@ const matchingTriggerSkipsNoChange: Migration = {
   ),
 }
 
+/**
+ * A due subscription the scheduler failed to move is left out of `listDue` until
+ * `due_retry_at`, so that as many failing ones as a run takes cannot hold back the rest
+ * for ever. Any update of the subscription clears it.
+ */
+const subscriptionDueRetry: Migration = {
+  name: "0017_subscription_due_retry",
+  up: sql("alter table subscriptions add column due_retry_at timestamptz"),
+  down: sql("alter table subscriptions drop column due_retry_at"),
+}
+
 export const migrations: ReadonlyArray<Migration> = [
   vettingFoundation,
   ledgerAndWallet,
@@ -1148,6 +1159,7 @@ export const migrations: ReadonlyArray<Migration> = [
   subscriptions,
   leadLock,
   matchingTriggerSkipsNoChange,
+  subscriptionDueRetry,
 ]
 
 /** Knex's migration source interface over the in-code list. */

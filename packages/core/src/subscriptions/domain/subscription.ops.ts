@@ -264,3 +264,13 @@ export const paymentEventRetryAt = (
   at - event.receivedAt >= paymentEventGiveUpMs
     ? undefined
     : ((at + retryDelayMs(event.attempts, paymentEventRetries)) as Instant)
+
+/**
+ * How long the scheduler leaves a due subscription it failed to move before trying it
+ * again: long enough that the same failure does not fill every run, short enough that a
+ * passing outage (the database, a bug fixed by a deploy) delays a renewal by minutes.
+ */
+export const dueRetryDelayMs = 15 * 60_000
+
+/** When the scheduler tries a due subscription again after failing to move it at `at`. */
+export const dueRetryAt = (at: Instant): Instant => (at + dueRetryDelayMs) as Instant

@@ -29,12 +29,21 @@ export class SubscriptionRepository extends Context.Service<
     ) => Effect.Effect<ReadonlyArray<Subscription>, PersistenceUnavailable>
     /**
      * Subscriptions whose timer has passed at `at`: active with currentPeriodEnd <= at, or
-     * pending_payment / past_due with payBy <= at. Earliest due first, at most `limit`.
+     * pending_payment / past_due with payBy <= at; not one postponed past `at`. Earliest
+     * due first, at most `limit`.
      */
     readonly listDue: (
       at: Instant,
       limit: number,
     ) => Effect.Effect<ReadonlyArray<Subscription>, PersistenceUnavailable>
+    /**
+     * Leaves a due subscription out of `listDue` until `until` (the scheduler failed to
+     * move it, so the ones behind it go first). `update` clears it; an unknown id: nothing.
+     */
+    readonly postponeDue: (
+      id: SubscriptionId,
+      until: Instant,
+    ) => Effect.Effect<void, PersistenceUnavailable>
 
     readonly insertPayment: (payment: Payment) => Effect.Effect<void, PersistenceUnavailable>
     readonly updatePayment: (payment: Payment) => Effect.Effect<void, PersistenceUnavailable>

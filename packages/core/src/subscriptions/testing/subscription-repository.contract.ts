@@ -282,6 +282,35 @@ export const subscriptionRepositoryContract = (
       )
     })
 
+    it("postponeDue leaves a due subscription out of listDue until its time; an update ends that", async () => {
+      await fc.assert(
+        fc.asyncProperty(
+          arbSubscriptions(8),
+          arbInstant,
+          fc.nat(),
+          fc.integer({ min: 1, max: 3 * 3_600_000 }),
+          (subscriptions, at, pick, delay) =>
+            run(
+              Effect.gen(function* () {
+                yield* seedCustomers
+                yield* insertAll(subscriptions)
+                const repo = yield* SubscriptionRepository
+                const due = yield* repo.listDue(at, 100)
+                const target = due[pick % Math.max(1, due.length)]
+                if (target === undefined) return
+                const until = (at + delay) as Instant
+                yield* repo.postponeDue(target.id, until)
+                expect(yield* repo.listDue(at, 100)).toEqual(due.filter((s) => s !== target))
+                expect((yield* repo.listDue(until, 100)).map((s) => s.id)).toContain(target.id)
+                yield* repo.update(target)
+                expect(yield* repo.listDue(at, 100)).toEqual(due)
+              }),
+            ),
+        ),
+        { numRuns },
+      )
+    })
+
     it("keeps one pending and one active-or-past-due subscription per customer", async () => {
       await fc.assert(
         fc.asyncProperty(

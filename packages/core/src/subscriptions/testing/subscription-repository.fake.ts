@@ -1,11 +1,14 @@
 import { Effect, Layer, Option } from "effect"
 import { compareText, InMemoryStore, page } from "../../shared/testing/in-memory-store.ts"
+import type { Instant } from "../../shared/time.ts"
 import { subscriptionDueAt } from "../domain/subscription.ops.ts"
 import type { Payment, Subscription } from "../domain/subscription.ts"
 import { SubscriptionRepository } from "../ports/subscription-repository.ts"
 
 export const subscriptionsTable = "subscriptions"
 export const subscriptionPaymentsTable = "subscription_payments"
+/** Subscription id -> until when `listDue` leaves it out (`postponeDue`). */
+export const subscriptionsPostponedTable = "subscriptions_postponed"
 
 /** Newest first, equal creation times by id: the order of `list`. */
 export const subscriptionListOrder = (a: Subscription, b: Subscription): number =>
@@ -49,6 +52,7 @@ export const layerSubscriptionRepositoryInMemory: Layer.Layer<
     const store = yield* InMemoryStore
     const subscriptions = () => store.table<Subscription>(subscriptionsTable)
     const payments = () => store.table<Payment>(subscriptionPaymentsTable)
+    const postponed = () => store.table<Instant>(subscriptionsPostponedTable)
     const reading = <A>(f: () => A) => Effect.andThen(store.read, Effect.sync(f))
     const writing = (f: () => void) => Effect.andThen(store.write, Effect.sync(f))
     return SubscriptionRepository.of({
@@ -66,6 +70,7 @@ export const layerSubscriptionRepositoryInMemory: Layer.Layer<
           if (!subscriptions().has(subscription.id)) return
           checkOneOpen(subscriptions().values(), subscription)
           subscriptions().set(subscription.id, subscription)
+          postponed().delete(subscription.id)
         }),
       findById: (id) => reading(() => Option.fromUndefinedOr(subscriptions().get(id))),
       list: (filter) =>
@@ -86,12 +91,19 @@ export const layerSubscriptionRepositoryInMemory: Layer.Layer<
           [...subscriptions().values()]
             .flatMap((s) => {
               const due = subscriptionDueAt(s)
-              return due !== undefined && due <= at ? [{ s, due }] : []
+              const until = postponed().get(s.id)
+              return due !== undefined && due <= at && (until === undefined || until <= at)
+                ? [{ s, due }]
+                : []
             })
             .sort((a, b) => a.due - b.due || compareText(a.s.id, b.s.id))
             .slice(0, Math.max(0, limit))
             .map(({ s }) => s),
         ),
+      postponeDue: (id, until) =>
+        writing(() => {
+          if (subscriptions().has(id)) postponed().set(id, until)
+        }),
       insertPayment: (payment) =>
         writing(() => {
           for (const other of payments().values()) {

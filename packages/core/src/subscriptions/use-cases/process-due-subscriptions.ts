@@ -3,7 +3,11 @@ import { Policy } from "../../policy/policy-service.ts"
 import type { PersistenceUnavailable } from "../../shared/errors.ts"
 import { now } from "../../shared/time.ts"
 import { expiredMessage, renewalDueMessage } from "../domain/subscription.messages.ts"
-import { subscriptionDueAt, transitionSubscription } from "../domain/subscription.ops.ts"
+import {
+  dueRetryAt,
+  subscriptionDueAt,
+  transitionSubscription,
+} from "../domain/subscription.ops.ts"
 import type { Subscription } from "../domain/subscription.ts"
 import { SubscriptionRepository } from "../ports/subscription-repository.ts"
 import type { SubscriptionServices } from "./services.ts"
@@ -95,7 +99,9 @@ const step = (listed: Subscription): Effect.Effect<Moved, unknown, SubscriptionS
  * The subscription scheduler: periods that ended become past due with a renewal payment,
  * a link and a message (grace `graceDays`, default 7); unpaid new subscriptions and unpaid
  * renewals expire when their deadline passes, with a message. Each subscription moves in
- * its own transaction, so one that fails (reported in `failed`) does not hold back the rest.
+ * its own transaction, so one that fails (reported in `failed`) does not hold back the rest;
+ * it is left out of the runs of the next `dueRetryDelayMs` (then tried again), so even as
+ * many failing ones as a run takes cannot keep the others waiting.
  */
 export const processDueSubscriptions: (input: {
   readonly limit: number
@@ -115,8 +121,14 @@ export const processDueSubscriptions: (input: {
     }
     const error = Cause.pretty(outcome.cause).split("\n")[0] ?? "unknown failure"
     failed.push({ subscriptionId: subscription.id, error })
+    // Left out of the next runs for a while, so that the ones behind it are not held back by
+    // it; if even that fails (the database is down), the next run tries it again anyway.
+    const retryAt = dueRetryAt(yield* now)
+    yield* (yield* SubscriptionRepository)
+      .postponeDue(subscription.id, retryAt)
+      .pipe(Effect.catch(() => Effect.void))
     yield* Effect.logWarning("due subscription not moved").pipe(
-      Effect.annotateLogs({ subscriptionId: subscription.id, error }),
+      Effect.annotateLogs({ subscriptionId: subscription.id, error, retryAt }),
     )
   }
   return { due: due.length, pastDue, expired, failed }

@@ -11,6 +11,7 @@ import type { Instant } from "../../shared/time.ts"
 import { PartyRepository } from "../../vetting/ports/party-repository.ts"
 import { layerInMemory } from "../../vetting/testing/layer-in-memory.ts"
 import { subscriptionTemplates } from "../domain/subscription.messages.ts"
+import { dueRetryDelayMs } from "../domain/subscription.ops.ts"
 import { SubscriptionRepository } from "../ports/subscription-repository.ts"
 import { InMemoryPaymentGateway } from "../testing/payment-gateway.fake.ts"
 import { cancelSubscription } from "./cancel-subscription.ts"
@@ -389,5 +390,37 @@ describe("the subscription scheduler", () => {
       const repo = yield* SubscriptionRepository
       expect(Option.getOrThrow(yield* repo.findById(chosen.subscription.id)).state).toBe("expired")
     }).pipe(inMemory),
+  )
+
+  it.effect(
+    "a run as small as the failing rows still gets past them: a failed one waits its retry time",
+    () =>
+      Effect.gen(function* () {
+        yield* seed()
+        const chosen = yield* choose("premium")
+        // Due first, and failing every time (its customer is gone).
+        yield* (yield* SubscriptionRepository).insert({
+          ...chosen.subscription,
+          id: "sub_00000000000000000001" as SubscriptionId,
+          customerId: "pty_00000000000000000404" as PartyId,
+          payBy: (start + 1) as Instant,
+        })
+        yield* TestClock.adjust(8 * 86_400_000)
+        const first = yield* processDueSubscriptions({ limit: 1 })
+        expect(first).toMatchObject({ due: 1, expired: 0 })
+        expect(first.failed.map((f) => f.subscriptionId)).toEqual(["sub_00000000000000000001"])
+        // The next run, at once, moves the one behind it.
+        const second = yield* processDueSubscriptions({ limit: 1 })
+        expect(second).toMatchObject({ due: 1, expired: 1, failed: [] })
+        const repo = yield* SubscriptionRepository
+        expect(Option.getOrThrow(yield* repo.findById(chosen.subscription.id)).state).toBe(
+          "expired",
+        )
+        // Once its retry time has come, the failing one is tried again.
+        expect(yield* processDueSubscriptions({ limit: 1 })).toMatchObject({ due: 0 })
+        yield* TestClock.adjust(dueRetryDelayMs)
+        const again = yield* processDueSubscriptions({ limit: 1 })
+        expect(again.failed.map((f) => f.subscriptionId)).toEqual(["sub_00000000000000000001"])
+      }).pipe(inMemory),
   )
 })
