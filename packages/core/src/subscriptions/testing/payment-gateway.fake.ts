@@ -38,6 +38,8 @@ export interface InMemoryPaymentGatewayShape {
   readonly refuseNext: (code?: string, detail?: string) => Effect.Effect<void>
   /** How many times `verify` was called, to show that a decision did not ask again. */
   readonly verifications: Effect.Effect<number>
+  /** The next checkout runs `gate` before it answers, once: a slow gateway, held by a test. */
+  readonly holdNext: (gate: Effect.Effect<void>) => Effect.Effect<void>
 }
 
 /** The test hooks of the in-memory gateway that `layerPaymentGatewayInMemory` provides. */
@@ -61,6 +63,7 @@ export const layerPaymentGatewayInMemory: Layer.Layer<PaymentGateway | InMemoryP
       let refusal: { readonly code: string; readonly detail: string } | undefined
       let verifications = 0
       let counter = 0
+      let held: Effect.Effect<void> | undefined
       const unavailable = Effect.suspend(() => {
         if (failure === undefined) return Effect.void
         const detail = failure
@@ -70,6 +73,9 @@ export const layerPaymentGatewayInMemory: Layer.Layer<PaymentGateway | InMemoryP
       const gateway = PaymentGateway.of({
         initializeCheckout: (request) =>
           Effect.gen(function* () {
+            const gate = held
+            held = undefined
+            if (gate !== undefined) yield* gate
             yield* unavailable
             if (refusal !== undefined) {
               const refused = refusal
@@ -134,6 +140,10 @@ export const layerPaymentGatewayInMemory: Layer.Layer<PaymentGateway | InMemoryP
         failNext: (detail = "gateway timed out") =>
           Effect.sync(() => {
             failure = detail
+          }),
+        holdNext: (gate) =>
+          Effect.sync(() => {
+            held = gate
           }),
         refuseNext: (code = "invalid_email", detail = "Invalid Email Address Passed") =>
           Effect.sync(() => {

@@ -54,9 +54,12 @@ export const payerEmail = (party: Party, fallbackDomain: string): string =>
 /**
  * The homeowner opens their payment link: on to the gateway's checkout. The first opening
  * asks the gateway for a checkout and keeps its URL (a gateway initializes a reference
- * once); later openings go to the same checkout. The payment row stays locked while the
- * gateway answers, so two taps on the link open one checkout; only openings of this one
- * payment wait on it. A payment that is no longer pending has nothing to pay: PaymentClosed.
+ * once); later openings go to the same checkout. The gateway is asked outside any
+ * transaction, so a slow gateway holds no lock (on the embedded database an open
+ * transaction holds the whole session); then, with the payment locked, the URL is kept
+ * unless another opening kept one first, and everyone goes to the one kept. A checkout that
+ * is not kept is never shown, so nobody pays it. A payment that is no longer pending has
+ * nothing to pay: PaymentClosed.
  */
 export const openPaymentCheckout: (
   input: unknown,
@@ -68,47 +71,54 @@ export const openPaymentCheckout: (
   const input = yield* decodeInput(PaymentLinkInput)(raw)
   const link = yield* (yield* SecureLinks).resolve(input.token, { scope: "payment" })
   const settings = yield* PaymentSettings
+  const seen = yield* paymentBehind(link)
+  if (seen.state !== "pending") {
+    return yield* new PaymentClosed({ reference: seen.reference, state: seen.state })
+  }
+  if (seen.checkoutUrl !== undefined) return { payment: seen, checkoutUrl: seen.checkoutUrl }
+  const subscription = yield* subscriptionOf(seen)
+  const party = yield* customerOf(subscription)
+  const gateway = yield* PaymentGateway
+  const initialize = (reference: string) =>
+    gateway.initializeCheckout({
+      reference,
+      amountMinor: seen.amountMinor,
+      currency: seen.currency,
+      email: payerEmail(party, settings.payerEmailDomain),
+      callbackUrl: `${settings.publicUrl.replace(/\/+$/, "")}${linkPath("payment", input.token)}/return`,
+      metadata: {
+        paymentId: seen.id,
+        subscriptionId: subscription.id,
+        planId: subscription.planId,
+        customerId: party.id,
+      },
+    })
+  // The gateway knows the reference but we kept no URL for it: an opening initialized it
+  // and then rolled back, or is keeping its URL right now (then that one is used below).
+  // Nobody can have paid it (nobody was sent to it), so a fresh reference is initialized.
+  const initialized = yield* initialize(seen.reference).pipe(
+    Effect.map(({ checkoutUrl }) => ({ reference: seen.reference, checkoutUrl })),
+    Effect.catchTag("PaymentGatewayRefused", (refused) =>
+      refused.code === duplicateReference
+        ? Effect.gen(function* () {
+            const fresh = yield* freshReference
+            const { checkoutUrl } = yield* initialize(fresh)
+            return { reference: fresh, checkoutUrl }
+          })
+        : Effect.fail(refused),
+    ),
+  )
   return yield* inTransaction(
     Effect.gen(function* () {
       const payment = yield* paymentBehind(link, { forUpdate: true })
       if (payment.state !== "pending") {
         return yield* new PaymentClosed({ reference: payment.reference, state: payment.state })
       }
+      // Another opening kept its checkout first: everyone goes there; ours is never shown.
       if (payment.checkoutUrl !== undefined) {
         return { payment, checkoutUrl: payment.checkoutUrl }
       }
-      const subscription = yield* subscriptionOf(payment)
-      const party = yield* customerOf(subscription)
-      const gateway = yield* PaymentGateway
-      const initialize = (reference: string) =>
-        gateway.initializeCheckout({
-          reference,
-          amountMinor: payment.amountMinor,
-          currency: payment.currency,
-          email: payerEmail(party, settings.payerEmailDomain),
-          callbackUrl: `${settings.publicUrl.replace(/\/+$/, "")}${linkPath("payment", input.token)}/return`,
-          metadata: {
-            paymentId: payment.id,
-            subscriptionId: subscription.id,
-            planId: subscription.planId,
-            customerId: party.id,
-          },
-        })
-      // The gateway knows the reference but we kept no URL for it: an earlier opening was
-      // initialized there and then rolled back here. Nobody can have paid it (nobody was
-      // sent to it), so the payment takes a fresh reference and initializes that once.
-      const { reference, checkoutUrl } = yield* initialize(payment.reference).pipe(
-        Effect.map(({ checkoutUrl }) => ({ reference: payment.reference, checkoutUrl })),
-        Effect.catchTag("PaymentGatewayRefused", (refused) =>
-          refused.code === duplicateReference
-            ? Effect.gen(function* () {
-                const fresh = yield* freshReference
-                const { checkoutUrl } = yield* initialize(fresh)
-                return { reference: fresh, checkoutUrl }
-              })
-            : Effect.fail(refused),
-        ),
-      )
+      const { reference, checkoutUrl } = initialized
       const opened: Payment = { ...payment, reference, checkoutUrl, updatedAt: yield* now }
       yield* (yield* SubscriptionRepository).updatePayment(opened)
       yield* audit({

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "@effect/vitest"
-import { Effect, Option } from "effect"
+import { Deferred, Effect, Fiber, Option } from "effect"
 import { TestClock } from "effect/testing"
 import { AuditLog } from "../../audit/ports/audit-log.ts"
 import { Outbox } from "../../notifications/ports/outbox.ts"
@@ -147,6 +147,22 @@ describe("choosing a plan", () => {
   )
 })
 
+/**
+ * `effect`, which must not wait for a gateway call held until `release`: after 5 real
+ * seconds it fails the test instead, letting the call go so that nothing is left waiting.
+ */
+const notWaitingOn = <A, E, R>(release: Deferred.Deferred<void>, effect: Effect.Effect<A, E, R>) =>
+  Effect.raceFirst(
+    effect,
+    Effect.andThen(
+      TestClock.withLive(Effect.sleep("5 seconds")),
+      Effect.andThen(
+        Deferred.succeed(release, undefined),
+        Effect.die("it waited on the gateway call: a lock was held over it"),
+      ),
+    ),
+  )
+
 describe("the checkout and the gateway's verdict", () => {
   it.effect("a refused checkout changes nothing and is not retried under another reference", () =>
     Effect.gen(function* () {
@@ -202,6 +218,62 @@ describe("the checkout and the gateway's verdict", () => {
       yield* gateway.settle(opened.payment.reference, { status: "success" })
       const confirmed = yield* confirmPayment({ reference: opened.payment.reference })
       expect(confirmed.subscription.state).toBe("active")
+    }).pipe(inMemory),
+  )
+
+  it.effect(
+    "a slow gateway holds no lock: the payment can close meanwhile, and then nothing is kept",
+    () =>
+      Effect.gen(function* () {
+        yield* seed()
+        const chosen = yield* choose("elite")
+        const gateway = yield* InMemoryPaymentGateway
+        const asked = yield* Deferred.make<void>()
+        const release = yield* Deferred.make<void>()
+        yield* gateway.holdNext(
+          Effect.andThen(Deferred.succeed(asked, undefined), Deferred.await(release)),
+        )
+        const opening = yield* Effect.forkChild(openPaymentCheckout({ token: chosen.link!.token }))
+        yield* Deferred.await(asked)
+        // While the gateway answers, an operator's transaction goes through (with the payment
+        // locked over the call, it would wait for the gateway: given up after 5 real seconds).
+        yield* notWaitingOn(
+          release,
+          cancelSubscription({
+            subscriptionId: chosen.subscription.id,
+            operator: "thandi",
+            reason: "asked to stop",
+          }),
+        )
+        yield* Deferred.succeed(release, undefined)
+        expect((yield* Effect.flip(Fiber.join(opening)))._tag).toBe("PaymentClosed")
+        const repo = yield* SubscriptionRepository
+        expect(
+          Option.getOrThrow(yield* repo.findPaymentById(chosen.payment!.id)).checkoutUrl,
+        ).toBeUndefined()
+      }).pipe(inMemory),
+  )
+
+  it.effect("two openings at once both go to the one checkout that was kept", () =>
+    Effect.gen(function* () {
+      yield* seed()
+      const chosen = yield* choose("elite")
+      const gateway = yield* InMemoryPaymentGateway
+      const asked = yield* Deferred.make<void>()
+      const release = yield* Deferred.make<void>()
+      yield* gateway.holdNext(
+        Effect.andThen(Deferred.succeed(asked, undefined), Deferred.await(release)),
+      )
+      const slow = yield* Effect.forkChild(openPaymentCheckout({ token: chosen.link!.token }))
+      yield* Deferred.await(asked)
+      const fast = yield* notWaitingOn(release, openPaymentCheckout({ token: chosen.link!.token }))
+      yield* Deferred.succeed(release, undefined)
+      // The slow one found the reference taken, opened a checkout under a fresh one, then
+      // found the fast one's kept: it goes there too, and its own is never shown.
+      const late = yield* Fiber.join(slow)
+      expect(late.checkoutUrl).toBe(fast.checkoutUrl)
+      expect(late.payment.reference).toBe(chosen.payment!.reference)
+      expect((yield* gateway.checkouts).map((c) => c.reference)).toHaveLength(2)
     }).pipe(inMemory),
   )
 
