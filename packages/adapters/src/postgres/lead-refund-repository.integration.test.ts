@@ -8,7 +8,6 @@ import {
   getWallet,
   LeadRefundRepository,
   Ledger,
-  layerPolicy,
   type MarketplacePolicy,
   previewLead,
   refundTransferId,
@@ -17,17 +16,13 @@ import {
 } from "@fundi/core"
 import {
   homeowner,
-  layerInMemoryStore,
-  layerObjectStoreInMemory,
   leadRefundRepositoryContract,
   readyRequest,
   vettedProvider,
 } from "@fundi/core/testing"
-import { Cause, Effect, Exit, Layer } from "effect"
-import { layerBackgroundCheckManual } from "../background-check/background-check.manual.ts"
-import { layerKnex } from "./layer.ts"
+import { Cause, Effect, Exit } from "effect"
 import { leadRefundChecksSuite } from "./lead-refund-repository.suite.ts"
-import { isolatedDatabase, layerPostgresTest, testDatabaseUrl } from "./testing.ts"
+import { isolatedDatabase, layerPostgresTest, layerUseCasesOn, testDatabaseUrl } from "./testing.ts"
 
 const url = testDatabaseUrl()
 
@@ -60,12 +55,7 @@ if (url === undefined) {
       () =>
         Effect.gen(function* () {
           const db = yield* isolatedDatabase(url, { poolMax: APPROVERS + 4 })
-          const layer = Layer.mergeAll(
-            layerKnex(db.knex),
-            layerPolicy(policy),
-            layerBackgroundCheckManual,
-            layerObjectStoreInMemory.pipe(Layer.provide(layerInMemoryStore)),
-          )
+          const layer = layerUseCasesOn(db.knex, policy)
           yield* Effect.gen(function* () {
             const customer = yield* homeowner()
             const winner = yield* vettedProvider(1, { credits: CREDITS })

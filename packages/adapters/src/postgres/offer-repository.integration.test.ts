@@ -6,7 +6,6 @@ import {
   dispatchRequest,
   getRequest,
   getWallet,
-  layerPolicy,
   leadPrice,
   type MarketplacePolicy,
   OfferRepository,
@@ -16,17 +15,13 @@ import {
 } from "@fundi/core"
 import {
   homeowner,
-  layerInMemoryStore,
-  layerObjectStoreInMemory,
   offerRepositoryContract,
   readyRequest,
   vettedProvider,
 } from "@fundi/core/testing"
-import { Cause, Effect, Exit, Layer, Result } from "effect"
-import { layerBackgroundCheckManual } from "../background-check/background-check.manual.ts"
-import { layerKnex } from "./layer.ts"
+import { Cause, Effect, Exit, Result } from "effect"
 import { offerChecksSuite } from "./offer-repository.suite.ts"
-import { isolatedDatabase, layerPostgresTest, testDatabaseUrl } from "./testing.ts"
+import { isolatedDatabase, layerPostgresTest, layerUseCasesOn, testDatabaseUrl } from "./testing.ts"
 
 const url = testDatabaseUrl()
 
@@ -61,12 +56,7 @@ if (url === undefined) {
         () =>
           Effect.gen(function* () {
             const db = yield* isolatedDatabase(url, { poolMax: 2 * PROVIDERS + 4 })
-            const layer = Layer.mergeAll(
-              layerKnex(db.knex),
-              layerPolicy(policy),
-              layerBackgroundCheckManual,
-              layerObjectStoreInMemory.pipe(Layer.provide(layerInMemoryStore)),
-            )
+            const layer = layerUseCasesOn(db.knex, policy)
             yield* Effect.gen(function* () {
               const customer = yield* homeowner()
               yield* Effect.forEach(
@@ -148,12 +138,7 @@ if (url === undefined) {
       () =>
         Effect.gen(function* () {
           const db = yield* isolatedDatabase(url, { poolMax: LEADS + 4 })
-          const layer = Layer.mergeAll(
-            layerKnex(db.knex),
-            layerPolicy(policy),
-            layerBackgroundCheckManual,
-            layerObjectStoreInMemory.pipe(Layer.provide(layerInMemoryStore)),
-          )
+          const layer = layerUseCasesOn(db.knex, policy)
           yield* Effect.gen(function* () {
             const customer = yield* homeowner()
             const provider = yield* vettedProvider(1, { credits: 10_000 })

@@ -1,4 +1,8 @@
+import { layerPolicy, type MarketplacePolicy } from "@fundi/core"
+import { layerInMemoryStore, layerObjectStoreInMemory } from "@fundi/core/testing"
 import { Effect, Layer, type Scope } from "effect"
+import type { Knex } from "knex"
+import { layerBackgroundCheckManual } from "../background-check/background-check.manual.ts"
 import { type IsolatedDatabase, openIsolatedDatabase } from "./database.ts"
 import { layerKnex, type PostgresServices } from "./layer.ts"
 import { migrateLatest } from "./migrations.ts"
@@ -95,3 +99,15 @@ export const layerPostgresTest = (
   options: { readonly poolMax?: number } = {},
 ): Layer.Layer<PostgresServices> =>
   Layer.unwrap(Effect.map(isolatedDatabase(url, options), (db) => layerKnex(db.knex)))
+
+/**
+ * What the use cases need, on a test database: every Postgres adapter, the policy, the
+ * manual background check, and files in memory (no server test is about files).
+ */
+export const layerUseCasesOn = (knex: Knex, policy: MarketplacePolicy) =>
+  Layer.mergeAll(
+    layerKnex(knex),
+    layerPolicy(policy),
+    layerBackgroundCheckManual,
+    layerObjectStoreInMemory.pipe(Layer.provide(layerInMemoryStore)),
+  )

@@ -4,21 +4,12 @@ import {
   creditsPreset,
   dispatchRequest,
   expireDueOffers,
-  layerPolicy,
   type MarketplacePolicy,
   OfferRepository,
 } from "@fundi/core"
-import {
-  homeowner,
-  layerInMemoryStore,
-  layerObjectStoreInMemory,
-  readyRequest,
-  vettedProvider,
-} from "@fundi/core/testing"
-import { Clock, Effect, Layer } from "effect"
-import { layerBackgroundCheckManual } from "../background-check/background-check.manual.ts"
-import { layerKnex } from "../postgres/layer.ts"
-import { isolatedDatabase, testDatabaseUrl } from "../postgres/testing.ts"
+import { homeowner, readyRequest, vettedProvider } from "@fundi/core/testing"
+import { Clock, Effect } from "effect"
+import { isolatedDatabase, layerUseCasesOn, testDatabaseUrl } from "../postgres/testing.ts"
 import { stoppedAt } from "./stopped-clock.ts"
 
 const url = testDatabaseUrl()
@@ -43,12 +34,7 @@ if (url === undefined) {
       () =>
         Effect.gen(function* () {
           const db = yield* isolatedDatabase(url, { poolMax: 2 * SWEEPERS + 4 })
-          const layer = Layer.mergeAll(
-            layerKnex(db.knex),
-            layerPolicy(policy),
-            layerBackgroundCheckManual,
-            layerObjectStoreInMemory.pipe(Layer.provide(layerInMemoryStore)),
-          )
+          const layer = layerUseCasesOn(db.knex, policy)
           yield* Effect.gen(function* () {
             const customer = yield* homeowner()
             yield* vettedProvider(1)
