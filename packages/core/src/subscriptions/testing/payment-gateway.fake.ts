@@ -38,8 +38,15 @@ export interface InMemoryPaymentGatewayShape {
   readonly refuseNext: (code?: string, detail?: string) => Effect.Effect<void>
   /** How many times `verify` was called, to show that a decision did not ask again. */
   readonly verifications: Effect.Effect<number>
-  /** The next checkout runs `gate` before it answers, once: a slow gateway, held by a test. */
-  readonly holdNext: (gate: Effect.Effect<void>) => Effect.Effect<void>
+  /**
+   * The next checkout runs `gate` before it answers, once: a slow gateway, held by a test.
+   * With `registered`, the gateway has recorded the reference before it waits (as a slow
+   * answer from a gateway that did the work would); without, it has not yet.
+   */
+  readonly holdNext: (
+    gate: Effect.Effect<void>,
+    options?: { readonly registered?: boolean },
+  ) => Effect.Effect<void>
 }
 
 /** The test hooks of the in-memory gateway that `layerPaymentGatewayInMemory` provides. */
@@ -63,7 +70,7 @@ export const layerPaymentGatewayInMemory: Layer.Layer<PaymentGateway | InMemoryP
       let refusal: { readonly code: string; readonly detail: string } | undefined
       let verifications = 0
       let counter = 0
-      let held: Effect.Effect<void> | undefined
+      let held: { readonly gate: Effect.Effect<void>; readonly registered: boolean } | undefined
       const unavailable = Effect.suspend(() => {
         if (failure === undefined) return Effect.void
         const detail = failure
@@ -73,9 +80,9 @@ export const layerPaymentGatewayInMemory: Layer.Layer<PaymentGateway | InMemoryP
       const gateway = PaymentGateway.of({
         initializeCheckout: (request) =>
           Effect.gen(function* () {
-            const gate = held
+            const hold = held
             held = undefined
-            if (gate !== undefined) yield* gate
+            if (hold !== undefined && !hold.registered) yield* hold.gate
             yield* unavailable
             if (refusal !== undefined) {
               const refused = refusal
@@ -101,6 +108,7 @@ export const layerPaymentGatewayInMemory: Layer.Layer<PaymentGateway | InMemoryP
               },
             })
             opened.push({ ...request, checkoutUrl })
+            if (hold?.registered === true) yield* hold.gate
             return { checkoutUrl }
           }),
         verify: (reference) =>
@@ -141,9 +149,9 @@ export const layerPaymentGatewayInMemory: Layer.Layer<PaymentGateway | InMemoryP
           Effect.sync(() => {
             failure = detail
           }),
-        holdNext: (gate) =>
+        holdNext: (gate, options = {}) =>
           Effect.sync(() => {
-            held = gate
+            held = { gate, registered: options.registered === true }
           }),
         refuseNext: (code = "invalid_email", detail = "Invalid Email Address Passed") =>
           Effect.sync(() => {

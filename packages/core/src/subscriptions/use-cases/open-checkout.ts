@@ -1,4 +1,4 @@
-import { Effect, Option, Schema } from "effect"
+import { Effect, Option, Result, Schema } from "effect"
 import type { LinkInvalid } from "../../links/domain/links.errors.ts"
 import type { LinkCheckError } from "../../links/domain/secure-link.ops.ts"
 import { linkPath, type SecureLink } from "../../links/domain/secure-link.ts"
@@ -93,21 +93,37 @@ export const openPaymentCheckout: (
         customerId: party.id,
       },
     })
-  // The gateway knows the reference but we kept no URL for it: an opening initialized it
-  // and then rolled back, or is keeping its URL right now (then that one is used below).
-  // Nobody can have paid it (nobody was sent to it), so a fresh reference is initialized.
-  const initialized = yield* initialize(seen.reference).pipe(
-    Effect.map(({ checkoutUrl }) => ({ reference: seen.reference, checkoutUrl })),
-    Effect.catchTag("PaymentGatewayRefused", (refused) =>
-      refused.code === duplicateReference
-        ? Effect.gen(function* () {
-            const fresh = yield* freshReference
-            const { checkoutUrl } = yield* initialize(fresh)
-            return { reference: fresh, checkoutUrl }
-          })
-        : Effect.fail(refused),
-    ),
+  // A checkout another opening kept while we asked the gateway: everyone goes there.
+  const keptMeanwhile = Effect.map(paymentBehind(link), (payment) =>
+    payment.state === "pending" && payment.checkoutUrl !== undefined
+      ? { payment, checkoutUrl: payment.checkoutUrl }
+      : undefined,
   )
+  const asked = yield* Effect.result(initialize(seen.reference))
+  let initialized: { readonly reference: string; readonly checkoutUrl: string }
+  if (Result.isSuccess(asked)) {
+    initialized = { reference: seen.reference, checkoutUrl: asked.success.checkoutUrl }
+  } else {
+    const kept = yield* keptMeanwhile
+    if (kept !== undefined) return kept
+    if (
+      asked.failure._tag !== "PaymentGatewayRefused" ||
+      asked.failure.code !== duplicateReference
+    ) {
+      return yield* asked.failure
+    }
+    // The gateway knows the reference but we kept no URL for it: an opening initialized it
+    // and then rolled back, or is about to keep its URL. Nobody was sent to it, so nobody
+    // can have paid it: a fresh reference is initialized.
+    const fresh = yield* freshReference
+    const retried = yield* Effect.result(initialize(fresh))
+    if (Result.isFailure(retried)) {
+      const keptNow = yield* keptMeanwhile
+      if (keptNow !== undefined) return keptNow
+      return yield* retried.failure
+    }
+    initialized = { reference: fresh, checkoutUrl: retried.success.checkoutUrl }
+  }
   return yield* inTransaction(
     Effect.gen(function* () {
       const payment = yield* paymentBehind(link, { forUpdate: true })

@@ -148,6 +148,23 @@ describe("choosing a plan", () => {
 })
 
 /**
+ * An opening of the payment link, forked, that the gateway holds while it answers; it goes
+ * on once `release` is done.
+ */
+const openingHeldAtTheGateway = (token: string, options: { readonly registered?: boolean } = {}) =>
+  Effect.gen(function* () {
+    const asked = yield* Deferred.make<void>()
+    const release = yield* Deferred.make<void>()
+    yield* (yield* InMemoryPaymentGateway).holdNext(
+      Effect.andThen(Deferred.succeed(asked, undefined), Deferred.await(release)),
+      options,
+    )
+    const opening = yield* Effect.forkChild(openPaymentCheckout({ token }))
+    yield* Deferred.await(asked)
+    return { opening, release }
+  })
+
+/**
  * `effect`, which must not wait for a gateway call held until `release`: after 5 real
  * seconds it fails the test instead, letting the call go so that nothing is left waiting.
  */
@@ -227,14 +244,7 @@ describe("the checkout and the gateway's verdict", () => {
       Effect.gen(function* () {
         yield* seed()
         const chosen = yield* choose("elite")
-        const gateway = yield* InMemoryPaymentGateway
-        const asked = yield* Deferred.make<void>()
-        const release = yield* Deferred.make<void>()
-        yield* gateway.holdNext(
-          Effect.andThen(Deferred.succeed(asked, undefined), Deferred.await(release)),
-        )
-        const opening = yield* Effect.forkChild(openPaymentCheckout({ token: chosen.link!.token }))
-        yield* Deferred.await(asked)
+        const { opening, release } = yield* openingHeldAtTheGateway(chosen.link!.token)
         // While the gateway answers, an operator's transaction goes through (with the payment
         // locked over the call, it would wait for the gateway: given up after 5 real seconds).
         yield* notWaitingOn(
@@ -258,22 +268,41 @@ describe("the checkout and the gateway's verdict", () => {
     Effect.gen(function* () {
       yield* seed()
       const chosen = yield* choose("elite")
-      const gateway = yield* InMemoryPaymentGateway
-      const asked = yield* Deferred.make<void>()
-      const release = yield* Deferred.make<void>()
-      yield* gateway.holdNext(
-        Effect.andThen(Deferred.succeed(asked, undefined), Deferred.await(release)),
-      )
-      const slow = yield* Effect.forkChild(openPaymentCheckout({ token: chosen.link!.token }))
-      yield* Deferred.await(asked)
+      // The slow one has not reached the gateway yet when the fast one opens and keeps R.
+      const { opening: slow, release } = yield* openingHeldAtTheGateway(chosen.link!.token)
       const fast = yield* notWaitingOn(release, openPaymentCheckout({ token: chosen.link!.token }))
       yield* Deferred.succeed(release, undefined)
-      // The slow one found the reference taken, opened a checkout under a fresh one, then
-      // found the fast one's kept: it goes there too, and its own is never shown.
+      // The slow one then finds R taken at the gateway, and the fast one's checkout kept: it
+      // goes there too, without asking the gateway again.
       const late = yield* Fiber.join(slow)
       expect(late.checkoutUrl).toBe(fast.checkoutUrl)
       expect(late.payment.reference).toBe(chosen.payment!.reference)
-      expect((yield* gateway.checkouts).map((c) => c.reference)).toHaveLength(2)
+      expect((yield* (yield* InMemoryPaymentGateway).checkouts).map((c) => c.reference)).toEqual([
+        chosen.payment!.reference,
+      ])
+    }).pipe(inMemory),
+  )
+
+  it.effect("a slow gateway that took the reference first: both go to the fresh one kept", () =>
+    Effect.gen(function* () {
+      yield* seed()
+      const chosen = yield* choose("elite")
+      // The gateway has recorded R for the slow one, and is slow to answer it.
+      const { opening: slow, release } = yield* openingHeldAtTheGateway(chosen.link!.token, {
+        registered: true,
+      })
+      // The fast one finds R taken and nothing kept: a fresh reference, kept.
+      const fast = yield* notWaitingOn(release, openPaymentCheckout({ token: chosen.link!.token }))
+      expect(fast.payment.reference).not.toBe(chosen.payment!.reference)
+      yield* Deferred.succeed(release, undefined)
+      const late = yield* Fiber.join(slow)
+      expect(late.checkoutUrl).toBe(fast.checkoutUrl)
+      expect(late.payment.reference).toBe(fast.payment.reference)
+      const repo = yield* SubscriptionRepository
+      expect(Option.getOrThrow(yield* repo.findPaymentById(chosen.payment!.id))).toMatchObject({
+        reference: fast.payment.reference,
+        checkoutUrl: fast.checkoutUrl,
+      })
     }).pipe(inMemory),
   )
 
