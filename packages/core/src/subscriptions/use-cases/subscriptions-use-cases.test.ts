@@ -467,19 +467,27 @@ describe("ops", () => {
   )
 })
 
+/**
+ * Premium chosen and left unpaid, and due first a row that fails every time (its customer
+ * is gone, which Postgres's foreign key forbids: a bug to report); a week later, both due.
+ */
+const behindAFailingRow = Effect.gen(function* () {
+  yield* seed()
+  const chosen = yield* choose("premium")
+  yield* (yield* SubscriptionRepository).insert({
+    ...chosen.subscription,
+    id: "sub_00000000000000000001" as SubscriptionId,
+    customerId: "pty_00000000000000000404" as PartyId,
+    payBy: (start + 1) as Instant,
+  })
+  yield* TestClock.adjust(8 * 86_400_000)
+  return chosen
+})
+
 describe("the subscription scheduler", () => {
   it.effect("one subscription that cannot move is reported and does not hold back the rest", () =>
     Effect.gen(function* () {
-      yield* seed()
-      const chosen = yield* choose("premium")
-      // A row whose customer is gone (Postgres's foreign key forbids it): a bug to report.
-      yield* (yield* SubscriptionRepository).insert({
-        ...chosen.subscription,
-        id: "sub_00000000000000000001" as SubscriptionId,
-        customerId: "pty_00000000000000000404" as PartyId,
-        payBy: (start + 1) as Instant,
-      })
-      yield* TestClock.adjust(8 * 86_400_000)
+      const chosen = yield* behindAFailingRow
       const run = yield* processDueSubscriptions({ limit: 10 })
       expect(run).toMatchObject({ due: 2, expired: 1 })
       expect(run.failed).toEqual([
@@ -497,16 +505,7 @@ describe("the subscription scheduler", () => {
     "a run as small as the failing rows still gets past them: a failed one waits its retry time",
     () =>
       Effect.gen(function* () {
-        yield* seed()
-        const chosen = yield* choose("premium")
-        // Due first, and failing every time (its customer is gone).
-        yield* (yield* SubscriptionRepository).insert({
-          ...chosen.subscription,
-          id: "sub_00000000000000000001" as SubscriptionId,
-          customerId: "pty_00000000000000000404" as PartyId,
-          payBy: (start + 1) as Instant,
-        })
-        yield* TestClock.adjust(8 * 86_400_000)
+        const chosen = yield* behindAFailingRow
         const first = yield* processDueSubscriptions({ limit: 1 })
         expect(first).toMatchObject({ due: 1, expired: 0 })
         expect(first.failed.map((f) => f.subscriptionId)).toEqual(["sub_00000000000000000001"])
