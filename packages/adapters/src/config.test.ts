@@ -5,17 +5,8 @@ import { creditsPreset, subscriptionPreset } from "@fundi/core"
 import { Redacted } from "effect"
 import fc from "fast-check"
 import { describe, expect, it } from "vitest"
-import { ConfigError, DEFAULT_DATABASE_URL, loadConfig } from "./config.ts"
-
-const problemsOf = (env: Record<string, string>, cwd?: string): ReadonlyArray<string> => {
-  try {
-    loadConfig(env, cwd)
-  } catch (e) {
-    if (e instanceof ConfigError) return e.problems
-    throw e
-  }
-  return []
-}
+import { configProblems } from "./config.testing.ts"
+import { DEFAULT_DATABASE_URL, loadConfig } from "./config.ts"
 
 describe("loadConfig", () => {
   it("defaults to the embedded database, port 3000, the subscription preset and no API key", () => {
@@ -49,7 +40,7 @@ describe("loadConfig", () => {
   })
 
   it("names every bad variable at once", () => {
-    const problems = problemsOf({
+    const problems = configProblems({
       FUNDI_DATABASE_URL: "mysql://x",
       PORT: "http",
       FUNDI_POLICY: "nonsense",
@@ -73,7 +64,7 @@ describe("loadConfig", () => {
         (port) => {
           fc.pre(!/^\s*\d+\s*$/.test(port) || Number(port) > 65535)
           fc.pre(port.trim() !== "")
-          expect(problemsOf({ PORT: port }).some((p) => p.startsWith("PORT:"))).toBe(true)
+          expect(configProblems({ PORT: port }).some((p) => p.startsWith("PORT:"))).toBe(true)
         },
       ),
     )
@@ -106,7 +97,7 @@ describe("loadConfig", () => {
         timeZone: "Mars/Olympus_Mons",
       }),
     )
-    const problems = problemsOf({ FUNDI_POLICY: "bad.json" }, dir)
+    const problems = configProblems({ FUNDI_POLICY: "bad.json" }, dir)
     expect(problems.some((p) => p.includes("vetting.reapplyCooldownDays"))).toBe(true)
     expect(problems.some((p) => p.includes("currency"))).toBe(true)
     expect(problems.some((p) => p.includes("timeZone: must be an IANA time zone"))).toBe(true)
@@ -119,7 +110,7 @@ describe("loadConfig", () => {
     expect(config.port).toBe(5000)
     expect(config.policy.model).toBe("credits")
     writeFileSync(join(dir, "typo.json"), JSON.stringify({ PROT: 4000 }))
-    expect(problemsOf({ FUNDI_CONFIG: "typo.json" }, dir)[0]).toMatch(/unknown keys PROT/)
+    expect(configProblems({ FUNDI_CONFIG: "typo.json" }, dir)[0]).toMatch(/unknown keys PROT/)
   })
 })
 
@@ -131,7 +122,7 @@ describe("FUNDI_SCHEDULER_POLL_MS", () => {
 
   it("names the variable when the value is not a whole number in range", () => {
     for (const bad of ["0", "49", "600001", "fast", "1.5", "-100"]) {
-      expect(problemsOf({ FUNDI_SCHEDULER_POLL_MS: bad })).toEqual([
+      expect(configProblems({ FUNDI_SCHEDULER_POLL_MS: bad })).toEqual([
         `FUNDI_SCHEDULER_POLL_MS: "${bad}" must be a whole number from 50 to 600000`,
       ])
     }

@@ -1,16 +1,7 @@
 import { Redacted } from "effect"
 import { describe, expect, it } from "vitest"
-import { ConfigError, loadConfig } from "../config.ts"
-
-const problemsOf = (env: Record<string, string>): ReadonlyArray<string> => {
-  try {
-    loadConfig(env)
-    return []
-  } catch (e) {
-    if (e instanceof ConfigError) return e.problems
-    throw e
-  }
-}
+import { configProblems } from "../config.testing.ts"
+import { loadConfig } from "../config.ts"
 
 const SECRET = "0123456789abcdef0123456789abcdef"
 
@@ -32,13 +23,13 @@ describe("secure link configuration", () => {
   })
 
   it("requires the secret with a PostgreSQL server, and names each bad value", () => {
-    expect(problemsOf({ FUNDI_DATABASE_URL: "postgres://u@h/db" })).toEqual([
+    expect(configProblems({ FUNDI_DATABASE_URL: "postgres://u@h/db" })).toEqual([
       expect.stringMatching(/^FUNDI_LINK_SECRET: is required with a PostgreSQL server/),
     ])
     expect(
-      problemsOf({ FUNDI_DATABASE_URL: "postgres://u@h/db", FUNDI_LINK_SECRET: SECRET }),
+      configProblems({ FUNDI_DATABASE_URL: "postgres://u@h/db", FUNDI_LINK_SECRET: SECRET }),
     ).toEqual([])
-    const problems = problemsOf({
+    const problems = configProblems({
       FUNDI_LINK_SECRET: "short",
       FUNDI_PUBLIC_URL: "fundi.example.com",
     })
@@ -47,7 +38,7 @@ describe("secure link configuration", () => {
       expect.stringMatching(/^FUNDI_PUBLIC_URL: "fundi.example.com" must be the http\(s\) origin/),
     ])
     for (const bad of ["ftp://x", "https://", "https://a b", "https://x/?q=1"]) {
-      expect(problemsOf({ FUNDI_PUBLIC_URL: bad }), bad).toHaveLength(1)
+      expect(configProblems({ FUNDI_PUBLIC_URL: bad }), bad).toHaveLength(1)
     }
   })
 })

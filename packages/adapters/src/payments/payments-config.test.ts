@@ -6,28 +6,10 @@ import { Effect, Redacted } from "effect"
 import fc from "fast-check"
 import { afterEach, describe, expect, it } from "vitest"
 import { paymentsFor } from "../composition-root.ts"
-import {
-  ConfigError,
-  FALLBACK_PAYER_EMAIL_DOMAIN,
-  loadConfig,
-  payerEmailDomainFor,
-} from "../config.ts"
+import { configProblems, serverEnv } from "../config.testing.ts"
+import { FALLBACK_PAYER_EMAIL_DOMAIN, loadConfig, payerEmailDomainFor } from "../config.ts"
 import { PAYMENTS_NOT_CONFIGURED } from "./payment-gateway.paystack.ts"
 
-const problemsOf = (env: Record<string, string>): ReadonlyArray<string> => {
-  try {
-    loadConfig(env)
-    return []
-  } catch (e) {
-    if (e instanceof ConfigError) return e.problems
-    throw e
-  }
-}
-
-const SERVER = {
-  FUNDI_DATABASE_URL: "postgres://u@h/db",
-  FUNDI_LINK_SECRET: "0123456789abcdef0123456789abcdef",
-}
 const KEY = "sk_test_0123456789abcdef0123456789abcdef"
 
 const dirs: Array<string> = []
@@ -76,7 +58,7 @@ describe("payments configuration", () => {
   })
 
   it("a server database, no key: not configured, every payment call says so, no webhook", async () => {
-    const config = loadConfig(SERVER)
+    const config = loadConfig(serverEnv)
     expect(config.payments.mode).toBe("not_configured")
     const wiring = paymentsFor(config)
     expect(wiring.paystack).toBeUndefined()
@@ -89,7 +71,7 @@ describe("payments configuration", () => {
   })
 
   it("a key, on either database: Paystack at its URL (or the one set), the key signs webhooks", () => {
-    for (const env of [{ PAYSTACK_SECRET_KEY: KEY }, { ...SERVER, PAYSTACK_SECRET_KEY: KEY }]) {
+    for (const env of [{ PAYSTACK_SECRET_KEY: KEY }, { ...serverEnv, PAYSTACK_SECRET_KEY: KEY }]) {
       const config = loadConfig(env)
       expect(config.payments.mode).toBe("paystack")
       expect(config.payments.baseUrl).toBe("https://api.paystack.co")
@@ -112,17 +94,17 @@ describe("payments configuration", () => {
   })
 
   it("names each bad payments variable", () => {
-    expect(problemsOf({ PAYSTACK_SECRET_KEY: "pk_test_abc" })).toEqual([
+    expect(configProblems({ PAYSTACK_SECRET_KEY: "pk_test_abc" })).toEqual([
       expect.stringMatching(/^PAYSTACK_SECRET_KEY: must be a Paystack secret key/),
     ])
-    expect(problemsOf({ PAYSTACK_SECRET_KEY: KEY, PAYSTACK_BASE_URL: "api.paystack.co" })).toEqual([
-      'PAYSTACK_BASE_URL: "api.paystack.co" must be an http(s) URL',
-    ])
-    expect(problemsOf({ PAYSTACK_BASE_URL: "https://api.paystack.co" })).toEqual([
+    expect(
+      configProblems({ PAYSTACK_SECRET_KEY: KEY, PAYSTACK_BASE_URL: "api.paystack.co" }),
+    ).toEqual(['PAYSTACK_BASE_URL: "api.paystack.co" must be an http(s) URL'])
+    expect(configProblems({ PAYSTACK_BASE_URL: "https://api.paystack.co" })).toEqual([
       "PAYSTACK_BASE_URL: is set but PAYSTACK_SECRET_KEY is not (set both, or neither)",
     ])
     for (const bad of ["localhost", "-x.example.com", "a..b", "x@y.com", "example.123"]) {
-      expect(problemsOf({ PAYMENT_EMAIL_DOMAIN: bad }), bad).toEqual([
+      expect(configProblems({ PAYMENT_EMAIL_DOMAIN: bad }), bad).toEqual([
         `PAYMENT_EMAIL_DOMAIN: "${bad}" must be a domain name, e.g. customers.example.com`,
       ])
     }

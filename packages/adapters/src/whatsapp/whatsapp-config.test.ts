@@ -5,22 +5,8 @@ import { Redacted } from "effect"
 import fc from "fast-check"
 import { afterEach, describe, expect, it } from "vitest"
 import { makeContainer, Tokens, type WhatsAppWebhookSettings } from "../composition-root.ts"
-import { ConfigError, DEFAULT_WHATSAPP_GRAPH_URL, loadConfig } from "../config.ts"
-
-const problemsOf = (env: Record<string, string>): ReadonlyArray<string> => {
-  try {
-    loadConfig(env)
-    return []
-  } catch (e) {
-    if (e instanceof ConfigError) return e.problems
-    throw e
-  }
-}
-
-const SERVER = {
-  FUNDI_DATABASE_URL: "postgres://u@h/db",
-  FUNDI_LINK_SECRET: "0123456789abcdef0123456789abcdef",
-}
+import { configProblems, serverEnv } from "../config.testing.ts"
+import { DEFAULT_WHATSAPP_GRAPH_URL, loadConfig } from "../config.ts"
 
 const dirs: Array<string> = []
 afterEach(() => {
@@ -47,7 +33,7 @@ describe("WhatsApp configuration", () => {
     fc.assert(
       fc.property(fc.boolean(), fc.boolean(), fc.boolean(), (server, withToken, withSecret) => {
         const env: Record<string, string> = {
-          ...(server ? SERVER : {}),
+          ...(server ? serverEnv : {}),
           ...(withToken
             ? {
                 WHATSAPP_ACCESS_TOKEN: "EAAG-token",
@@ -66,7 +52,7 @@ describe("WhatsApp configuration", () => {
 
   it("reads every variable, keeps the secrets redacted, and leaves the simulator with a token", () => {
     const wa = loadConfig({
-      ...SERVER,
+      ...serverEnv,
       WHATSAPP_APP_SECRET: "app-secret-value",
       WHATSAPP_VERIFY_TOKEN: "verify-token-value",
       WHATSAPP_ACCESS_TOKEN: "EAAG-access-token",
@@ -89,26 +75,28 @@ describe("WhatsApp configuration", () => {
   })
 
   it("with a server and an access token, requires the app secret, verify token and number id by name", () => {
-    expect(problemsOf({ ...SERVER, WHATSAPP_ACCESS_TOKEN: "EAAG" })).toEqual([
+    expect(configProblems({ ...serverEnv, WHATSAPP_ACCESS_TOKEN: "EAAG" })).toEqual([
       expect.stringMatching(/^WHATSAPP_APP_SECRET: is required with a PostgreSQL server/),
       expect.stringMatching(/^WHATSAPP_VERIFY_TOKEN: is required with a PostgreSQL server/),
       expect.stringMatching(/^WHATSAPP_PHONE_NUMBER_ID: is required with WHATSAPP_ACCESS_TOKEN/),
     ])
     // A server without Meta (the simulator) and the embedded database need none of them.
-    expect(problemsOf(SERVER)).toEqual([])
-    expect(problemsOf({ WHATSAPP_ACCESS_TOKEN: "EAAG", WHATSAPP_PHONE_NUMBER_ID: "1" })).toEqual([])
+    expect(configProblems(serverEnv)).toEqual([])
+    expect(
+      configProblems({ WHATSAPP_ACCESS_TOKEN: "EAAG", WHATSAPP_PHONE_NUMBER_ID: "1" }),
+    ).toEqual([])
   })
 
   it("names each bad value", () => {
     for (const mps of ["0", "1001", "fast", "8.5"]) {
-      expect(problemsOf({ WHATSAPP_MPS: mps }), mps).toEqual([
+      expect(configProblems({ WHATSAPP_MPS: mps }), mps).toEqual([
         expect.stringMatching(/^WHATSAPP_MPS: .* must be a whole number from 1 to 1000/),
       ])
     }
-    expect(problemsOf({ WHATSAPP_GRAPH_URL: "graph.facebook.com" })).toEqual([
+    expect(configProblems({ WHATSAPP_GRAPH_URL: "graph.facebook.com" })).toEqual([
       expect.stringMatching(/^WHATSAPP_GRAPH_URL:/),
     ])
-    expect(problemsOf({ WHATSAPP_PHONE_NUMBER_ID: "+1 555" })).toEqual([
+    expect(configProblems({ WHATSAPP_PHONE_NUMBER_ID: "+1 555" })).toEqual([
       expect.stringMatching(/^WHATSAPP_PHONE_NUMBER_ID:/),
     ])
   })
