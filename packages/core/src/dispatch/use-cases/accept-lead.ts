@@ -10,7 +10,6 @@ import type {
   RequestNotDispatching,
 } from "../domain/dispatch.errors.ts"
 import type { OfferTransitionError } from "../domain/offer.ops.ts"
-import type { RequestNotFound } from "../domain/service-request.ops.ts"
 import { OfferActionInput } from "./offer-inputs.ts"
 import { handOver, lockLead } from "./offer-support.ts"
 import type { DispatchServices } from "./services.ts"
@@ -31,7 +30,6 @@ export const acceptLead: (
   | PersistenceUnavailable
   | OfferNotFound
   | NotOfferProvider
-  | RequestNotFound
   | LeadAlreadyAssigned
   | RequestNotDispatching
   | OfferTransitionError,

@@ -9,7 +9,7 @@ import type {
 } from "../domain/dispatch.errors.ts"
 import type { OfferTransitionError } from "../domain/offer.ops.ts"
 import type { Offer } from "../domain/offer.ts"
-import type { NotRequestOwner, RequestNotFound } from "../domain/service-request.ops.ts"
+import type { NotRequestOwner } from "../domain/service-request.ops.ts"
 import type { ServiceRequest } from "../domain/service-request.ts"
 import { ChooseProposedTimeInput } from "./offer-inputs.ts"
 import { handOver, lockLeadForHomeowner } from "./offer-support.ts"
@@ -37,7 +37,6 @@ export const chooseProposedTime: (
   | PersistenceUnavailable
   | OfferNotFound
   | NotRequestOwner
-  | RequestNotFound
   | LeadAlreadyAssigned
   | RequestNotDispatching
   | OfferTransitionError,

@@ -20,7 +20,6 @@ import {
 } from "../domain/dispatch.errors.ts"
 import { checkUnlockCap, leadPrice } from "../domain/dispatch.ops.ts"
 import { type OfferTransitionError, transitionOffer } from "../domain/offer.ops.ts"
-import type { RequestNotFound } from "../domain/service-request.ops.ts"
 import { LeadStore } from "../ports/lead-store.ts"
 import { OfferActionInput } from "./offer-inputs.ts"
 import { lockLead, partyIn } from "./offer-support.ts"
@@ -45,7 +44,6 @@ export const unlockLead: (
   | PersistenceUnavailable
   | OfferNotFound
   | NotOfferProvider
-  | RequestNotFound
   | RequestNotDispatching
   | ProviderIneligible
   | UnlockCapReached
