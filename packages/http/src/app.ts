@@ -5,7 +5,9 @@ import {
   httpError,
   internalErrorResponse,
   logToConsole,
+  pathForLog,
   sendError,
+  withoutTokens,
 } from "./error-response.ts"
 import { bearerAuth } from "./middleware/bearer-auth.ts"
 import { buildOpenApiDocument } from "./openapi.ts"
@@ -54,7 +56,10 @@ export interface MakeAppOptions {
 
 /** The HTTP application: health, the versioned JSON API and its OpenAPI document. */
 export const makeApp = (options: MakeAppOptions): Hono => {
-  const deps: RouteDeps = { runtime: options.runtime, logError: options.logError ?? logToConsole }
+  const deps: RouteDeps = {
+    runtime: options.runtime,
+    logError: withoutTokens(options.logError ?? logToConsole),
+  }
   const apiKey = Redacted.isRedacted(options.apiKey)
     ? Redacted.value(options.apiKey)
     : options.apiKey
@@ -105,7 +110,10 @@ export const makeApp = (options: MakeAppOptions): Hono => {
   app.route("/api/v1", api)
 
   app.notFound((c) =>
-    sendError(c, httpError(404, "not_found", `no route for ${c.req.method} ${c.req.path}`)),
+    sendError(
+      c,
+      httpError(404, "not_found", `no route for ${c.req.method} ${pathForLog(c.req.path)}`),
+    ),
   )
   app.onError((err, c) => {
     const errorId = crypto.randomUUID()

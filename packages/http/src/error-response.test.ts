@@ -36,13 +36,16 @@ import {
   WeeklyBudgetExceeded,
 } from "@fundi/core"
 import { Cause } from "effect"
+import * as fc from "fast-check"
 import { describe, expect, it } from "vitest"
 import {
   causeResponse,
   type DomainError,
   domainErrorResponse,
   errorCode,
+  pathForLog,
   type UnexpectedError,
+  withoutTokens,
 } from "./error-response.ts"
 
 const request = { method: "POST", path: "/api/v1/parties" }
@@ -307,5 +310,40 @@ describe("causeResponse", () => {
     const { logged, log } = collect()
     expect(causeResponse(Cause.interrupt(), request, log).status).toBe(503)
     expect(logged).toEqual([])
+  })
+})
+
+describe("pathForLog", () => {
+  it("leaves the bearer token of a link path out of what is logged, and keeps the rest", () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom("l", "h", "p"),
+        fc.stringMatching(/^[A-Za-z0-9_.~-]{1,300}$/),
+        fc.constantFrom("", "/unlock", "/return", "/choose-time"),
+        (kind, token, rest) => {
+          const logged = pathForLog(`/${kind}/${token}${rest}`)
+          expect(logged).toBe(`/${kind}/[token]${rest}`)
+          const entries: Array<UnexpectedError> = []
+          withoutTokens((e) => void entries.push(e))({
+            errorId: "e1",
+            method: "POST",
+            path: `/${kind}/${token}${rest}`,
+            detail: "boom",
+          })
+          expect(entries.map((e) => e.path)).toEqual([logged])
+        },
+      ),
+    )
+  })
+
+  it("changes no other path", () => {
+    fc.assert(
+      fc.property(
+        fc.stringMatching(/^\/[a-z0-9/_-]{0,60}$/).filter((p) => !/^\/(l|h|p)\/[^/]/.test(p)),
+        (path) => {
+          expect(pathForLog(path)).toBe(path)
+        },
+      ),
+    )
   })
 })

@@ -495,6 +495,18 @@ export interface UnexpectedError {
 
 export type ErrorLogger = (entry: UnexpectedError) => void
 
+/**
+ * A request path as it may be logged or echoed: the bearer token of a link path (`/l/…`,
+ * `/h/…`, `/p/…`) left out, since whoever reads a log must not be able to open the page.
+ */
+export const pathForLog = (path: string): string => path.replace(/^\/(l|h|p)\/[^/]+/, "/$1/[token]")
+
+/** `log` with every entry's path passed through `pathForLog`. */
+export const withoutTokens =
+  (log: ErrorLogger): ErrorLogger =>
+  (entry) =>
+    log({ ...entry, path: pathForLog(entry.path) })
+
 export const logToConsole: ErrorLogger = (entry) => {
   console.error(
     `[fundi http] unexpected error ${entry.errorId} on ${entry.method} ${entry.path}\n${entry.detail}`,

@@ -40,7 +40,7 @@ interface ErrorPage {
   readonly text: string
 }
 
-const gone = (text: string): ErrorPage => ({ status: 410, title: "This link has expired", text })
+const gone = (title: string, text: string): ErrorPage => ({ status: 410, title, text })
 const notFound: ErrorPage = {
   status: 404,
   title: "This link does not work",
@@ -52,6 +52,14 @@ const closedLead = conflict(
   "It was already decided, closed, or its time ran out before your answer reached us.",
 )
 const badTimes = (text: string): ErrorPage => ({ status: 400, title: "Check the times", text })
+const unlockFirst = conflict(
+  "Unlock this lead first",
+  "Unlock the lead to see the whole job; then you can accept it or propose other times.",
+)
+const homeownerChoosing = conflict(
+  "The homeowner is choosing a time",
+  "You proposed three times. We will tell you which one they pick, or if none suits them.",
+)
 
 /**
  * The page for each error, typed as a total map over the tags so a use case that gains
@@ -67,8 +75,14 @@ export const pageErrors: { readonly [K in PageError["_tag"]]: ErrorPage } = {
   },
   LinkInvalid: notFound,
   LinkScopeMismatch: notFound,
-  LinkExpired: gone("Links last a limited time. Reply to your message and we will send a new one."),
-  LinkRevoked: gone("This link was switched off. Reply to your message if you still need help."),
+  LinkExpired: gone(
+    "This link has expired",
+    "Links last a limited time. Reply to your message and we will send a new one.",
+  ),
+  LinkRevoked: gone(
+    "This link was switched off",
+    "It no longer opens anything. Reply to your message if you still need help.",
+  ),
   OfferNotFound: notFound,
   NotOfferProvider: notFound,
   RequestNotFound: notFound,
@@ -143,6 +157,23 @@ export const pageErrors: { readonly [K in PageError["_tag"]]: ErrorPage } = {
     "There is a problem with this payment",
     "What the payment provider reports does not match what you owe. Our team has been told and will contact you.",
   ),
+}
+
+/**
+ * The page for an error: its tag's, or a more specific one where the error says more (an
+ * offer not unlocked yet, or one whose times the homeowner is still choosing from, is not
+ * a lead that has moved on).
+ */
+export const pageFor = (e: PageError): ErrorPage => {
+  if (e._tag === "OfferTransitionNotAllowed") {
+    if ((e.from === "offered" || e.from === "previewed") && e.allowedFrom.includes("unlocked")) {
+      return unlockFirst
+    }
+    if (e.from === "times_proposed" && (e.command === "Accept" || e.command === "ProposeTimes")) {
+      return homeownerChoosing
+    }
+  }
+  return pageErrors[e._tag]
 }
 
 /** Which form field a rule error is about, so the page can name it. */

@@ -25,7 +25,14 @@ import type { Html } from "./layout.ts"
 import { styleSource } from "./layout.ts"
 import { type LeadFlash, leadFlash, leadPage } from "./lead.page.ts"
 import { parseLocalDateTime } from "./local-time.ts"
-import { type ErrorView, errorPage, fieldOf, type PageError, pageErrors } from "./page-errors.ts"
+import {
+  type ErrorView,
+  errorPage,
+  fieldOf,
+  type PageError,
+  pageErrors,
+  pageFor,
+} from "./page-errors.ts"
 
 export interface PageRouteOptions {
   /**
@@ -77,7 +84,7 @@ export const runPage = async <A, E extends PageError>(
   const failure = Cause.findErrorOption(exit.cause)
   if (failure._tag === "Some" && isPageError(failure.value) && !Cause.hasDies(exit.cause)) {
     const e = failure.value
-    const page = pageErrors[e._tag]
+    const page = pageFor(e)
     const field = fieldOf(e)
     const issues =
       e._tag === "InvalidInput"
@@ -147,6 +154,10 @@ const slotsFromForm = (form: Record<string, string>) =>
     return slots
   })
 
+/** Whether `e` refuses `command` because the offer is already in one of `states`. */
+const refusedFrom = (e: PageError, command: string, states: ReadonlyArray<string>): boolean =>
+  e._tag === "OfferTransitionNotAllowed" && e.command === command && states.includes(e.from)
+
 /**
  * The secure link pages: `/l/:token` (a provider's lead) and `/h/:token` (a homeowner's
  * request), server-rendered HTML with plain forms. Every action re-resolves the token and
@@ -154,6 +165,8 @@ const slotsFromForm = (form: Record<string, string>) =>
  */
 export const pageRoutes = (deps: RouteDeps, options: PageRouteOptions = {}): Hono => {
   const app = new Hono()
+  /** The forms' addresses, as `l/unlock`: opening one as a page gets a 405, not a 404. */
+  const formPaths = new Set<string>()
   const publicOrigin =
     options.publicUrl === undefined ? undefined : new URL(options.publicUrl).origin
   const guard = csrf({
@@ -175,7 +188,18 @@ export const pageRoutes = (deps: RouteDeps, options: PageRouteOptions = {}): Hon
         })
       }
     })
-    app.use(path, bodyLimit({ maxSize: 16 * 1024 }))
+    app.use(
+      path,
+      bodyLimit({
+        maxSize: 16 * 1024,
+        onError: (c) =>
+          pageError(c, {
+            status: 413,
+            title: "This form is too long",
+            text: "What you sent is more than these forms take. Shorten it and try again.",
+          }),
+      }),
+    )
   }
 
   app.get("/l/:token", (c) => {
@@ -208,7 +232,10 @@ export const pageRoutes = (deps: RouteDeps, options: PageRouteOptions = {}): Hon
       form: Record<string, string>,
       token: string,
     ) => Effect.Effect<unknown, PageError, ApiServices>,
-  ) =>
+    /** A refusal that only says this was done already (a double tap, a form sent again). */
+    doneAlready: (e: PageError, providerId: string) => boolean = () => false,
+  ) => {
+    formPaths.add(`l/${path}`)
     app.post(`/l/:token/${path}`, async (c) => {
       const token = c.req.param("token")
       const form = await formOf(c)
@@ -217,21 +244,41 @@ export const pageRoutes = (deps: RouteDeps, options: PageRouteOptions = {}): Hon
         deps,
         Effect.gen(function* () {
           const link = yield* openLink({ token, scope: "lead" })
-          yield* act({ offerId: link.objectId, providerId: link.partyId }, form, token)
+          yield* act({ offerId: link.objectId, providerId: link.partyId }, form, token).pipe(
+            // Then the page shows what was done, as it did the first time.
+            Effect.catchIf(
+              (e) => doneAlready(e, link.partyId),
+              () => Effect.void,
+            ),
+          )
         }),
         () => c.redirect(`${leadPath(token)}?done=${done}`, 303),
         leadPath(token),
       )
     })
+  }
 
   // Unlocking straight from a stale page (or a bookmarked form) first records the preview
   // the provider had seen: the offer must be previewed before it can be unlocked.
-  leadAction("unlock", "unlocked", (ref, _form, token) =>
-    Effect.andThen(openLeadLink({ token }), unlockLead(ref)),
+  leadAction(
+    "unlock",
+    "unlocked",
+    (ref, _form, token) => Effect.andThen(openLeadLink({ token }), unlockLead(ref)),
+    (e) => refusedFrom(e, "Unlock", ["unlocked", "times_proposed", "accepted"]),
   )
-  leadAction("accept", "accepted", (ref) => acceptLead(ref))
-  leadAction("decline", "declined", (ref, form) =>
-    declineLead(form.reason?.trim() ? { ...ref, reason: form.reason.trim() } : ref),
+  leadAction(
+    "accept",
+    "accepted",
+    (ref) => acceptLead(ref),
+    (e, providerId) =>
+      refusedFrom(e, "Accept", ["accepted"]) ||
+      (e._tag === "LeadAlreadyAssigned" && e.assignedProviderId === providerId),
+  )
+  leadAction(
+    "decline",
+    "declined",
+    (ref, form) => declineLead(form.reason?.trim() ? { ...ref, reason: form.reason.trim() } : ref),
+    (e) => refusedFrom(e, "Decline", ["declined"]),
   )
   leadAction("propose-times", "proposed", (ref, form) =>
     Effect.flatMap(slotsFromForm(form), (slots) => proposeTimes({ ...ref, slots })),
@@ -265,7 +312,10 @@ export const pageRoutes = (deps: RouteDeps, options: PageRouteOptions = {}): Hon
       ref: { readonly offerId: string; readonly customerId: string },
       form: Record<string, string>,
     ) => Effect.Effect<unknown, PageError, ApiServices>,
-  ) =>
+    /** A refusal that only says this was done already (a form sent again). */
+    doneAlready: (e: PageError, offer: { readonly providerId: string }) => boolean,
+  ) => {
+    formPaths.add(`h/${path}`)
     app.post(`/h/:token/${path}`, async (c) => {
       const token = c.req.param("token")
       const form = await formOf(c)
@@ -275,24 +325,75 @@ export const pageRoutes = (deps: RouteDeps, options: PageRouteOptions = {}): Hon
         Effect.gen(function* () {
           const link = yield* openLink({ token, scope: "handover" })
           const offerId = form.offerId ?? ""
-          // The link opens one request: an offer on any other (even the same homeowner's)
-          // is answered as unknown.
-          const offer = yield* getOffer({ offerId })
+          // The link opens one request: an offer on any other (even the same homeowner's),
+          // or a field that is no offer id at all (the form's hidden field was changed), is
+          // answered as unknown.
+          const offer = yield* getOffer({ offerId }).pipe(
+            Effect.catchTag("InvalidInput", () => Effect.fail(new OfferNotFound({ offerId }))),
+          )
           if (offer.requestId !== link.objectId) return yield* new OfferNotFound({ offerId })
-          yield* act({ offerId, customerId: link.partyId }, form)
+          yield* act({ offerId, customerId: link.partyId }, form).pipe(
+            Effect.catchIf(
+              (e) => doneAlready(e, offer),
+              () => Effect.void,
+            ),
+          )
         }),
         () => c.redirect(`${handoverPath(token)}?done=${done}`, 303),
         handoverPath(token),
       )
     })
+  }
 
-  handoverAction("choose-time", "chosen", (ref, form) =>
-    chooseProposedTime({
-      ...ref,
-      slot: /^[0-9]$/.test(form.slot ?? "") ? Number(form.slot) : form.slot,
-    }),
+  handoverAction(
+    "choose-time",
+    "chosen",
+    (ref, form) =>
+      /^[0-9]$/.test(form.slot ?? "")
+        ? chooseProposedTime({ ...ref, slot: Number(form.slot) })
+        : Effect.fail(
+            new InvalidInput({
+              issues: [{ path: "slot", message: "choose one of the times, then press the button" }],
+            }),
+          ),
+    (e, offer) =>
+      refusedFrom(e, "ChooseTime", ["accepted"]) ||
+      (e._tag === "LeadAlreadyAssigned" && e.assignedProviderId === offer.providerId),
   )
-  handoverAction("reject-times", "rejected", (ref) => rejectProposedTimes(ref))
+  handoverAction(
+    "reject-times",
+    "rejected",
+    (ref) => rejectProposedTimes(ref),
+    (e) => refusedFrom(e, "RejectTimes", ["declined"]),
+  )
+
+  // Anything else under a link: a page by another method, or a form's address opened as a
+  // page (a bookmark, a refresh after a failed post), is answered in HTML, token unechoed.
+  for (const kind of ["l", "h"]) {
+    app.all(`/${kind}/:token`, (c) =>
+      notAllowed(c, "GET", `/${kind}/${encodeURIComponent(c.req.param("token"))}`),
+    )
+    app.all(`/${kind}/:token/:form`, (c) => {
+      const page = `/${kind}/${encodeURIComponent(c.req.param("token"))}`
+      return formPaths.has(`${kind}/${c.req.param("form")}`)
+        ? notAllowed(c, "POST", page)
+        : pageError(c, pageErrors.OfferNotFound)
+    })
+  }
 
   return app
+}
+
+/** 405 for a link page or form asked with a method it does not take, with the way back. */
+const notAllowed = (c: Context, allow: "GET" | "POST", page: string) => {
+  c.header("Allow", allow)
+  return pageError(c, {
+    status: 405,
+    title: allow === "GET" ? "Open this link in your browser" : "Use the buttons on the page",
+    text:
+      allow === "GET"
+        ? "This address is a page to open, nothing else."
+        : "This address only takes the page's form. Go back to the page and press the button there.",
+    back: page,
+  })
 }

@@ -37,6 +37,9 @@ const slotFields = (hoursAhead = 24) => {
   return fields
 }
 
+const walletOf = (s: Scene, i: number) =>
+  s.api.runtime.runPromise(getWallet({ partyId: s.providerIds[i]! }))
+
 const expectPage = async (res: Response, status: number) => {
   expect(res.status).toBe(status)
   expect(res.headers.get("Content-Type")).toMatch(/^text\/html/)
@@ -209,15 +212,16 @@ describe("link page errors are friendly HTML with the right status", () => {
     )
   })
 
-  it("409 when the state moved on: unlocking twice, accepting a lead someone else took, too few credits", async () => {
+  it("409 when the state moved on or is not there yet: a lead someone else took, accepting before unlocking, too few credits", async () => {
     const s = await open({ providers: 2 })
+    const early = await expectPage(await post(s.api, `${s.leadPaths[0]}/accept`), 409)
+    expect(early).toContain("Unlock this lead first")
+    expect(early).toContain("Back")
     await post(s.api, `${s.leadPaths[0]}/unlock`)
-    const twice = await expectPage(await post(s.api, `${s.leadPaths[0]}/unlock`), 409)
-    expect(twice).toContain("Back")
     await post(s.api, `${s.leadPaths[1]}/unlock`)
     await post(s.api, `${s.leadPaths[0]}/accept`)
-    expect(await expectPage(await post(s.api, `${s.leadPaths[1]}/accept`), 409)).toMatch(
-      /moved on|Already taken/,
+    expect(await expectPage(await post(s.api, `${s.leadPaths[1]}/accept`), 409)).toContain(
+      "Already taken",
     )
 
     const poor = await scene({ credits: 3 })
@@ -227,6 +231,79 @@ describe("link page errors are friendly HTML with the right status", () => {
     } finally {
       await poor.api.dispose()
     }
+  })
+
+  it("a form sent again (a double tap, a refresh) shows what the first one did: once, paid once", async () => {
+    const s = await open({ credits: 50 })
+    const price = 50 - Number((await walletOf(s, 0)).credits)
+    expect(price).toBe(0)
+    for (const action of ["unlock", "unlock", "accept", "accept"] as const) {
+      const res = await post(s.api, `${s.leadPaths[0]}/${action}`)
+      expect(res.status).toBe(303)
+      expect(res.headers.get("Location")).toBe(`${s.leadPaths[0]}?done=${action}ed`)
+    }
+    expect((await offerOf(s)).state).toBe("accepted")
+    const debited = 50 - Number((await walletOf(s, 0)).credits)
+    expect(debited).toBe((await offerOf(s)).creditsCharged)
+
+    const other = await scene({ providers: 1 })
+    try {
+      await post(other.api, `${other.leadPaths[0]}/decline`)
+      const again = await post(other.api, `${other.leadPaths[0]}/decline`)
+      expect(again.headers.get("Location")).toBe(`${other.leadPaths[0]}?done=declined`)
+    } finally {
+      await other.api.dispose()
+    }
+  })
+
+  it("a homeowner choosing again sees the booking; a choice that is no time is asked for plainly", async () => {
+    const s = await open()
+    await post(s.api, `${s.leadPaths[0]}/unlock`)
+    await post(s.api, `${s.leadPaths[0]}/propose-times`, slotFields())
+    const handover = await linkPathIn(s.api, s.customerId, "lead.times_proposed")
+    const offerId = (await offerOf(s)).id
+    const none = await expectPage(await post(s.api, `${handover}/choose-time`, { offerId }), 400)
+    expect(none).toContain("slot: choose one of the times")
+    const garbled = await expectPage(
+      await post(s.api, `${handover}/choose-time`, { offerId: "12", slot: "0" }),
+      404,
+    )
+    expect(garbled).toContain("This link does not work")
+    for (const slot of ["0", "2"]) {
+      const res = await post(s.api, `${handover}/choose-time`, { offerId, slot })
+      expect(res.status).toBe(303)
+      expect(res.headers.get("Location")).toBe(`${handover}?done=chosen`)
+    }
+    // The first choice stands.
+    const booked = await offerOf(s)
+    expect(booked.chosenSlot).toEqual(booked.proposedTimes?.[0])
+  })
+
+  it("413 as a page for a form too long to read; nothing changes", async () => {
+    const s = await open()
+    await post(s.api, `${s.leadPaths[0]}/unlock`)
+    const res = await post(s.api, `${s.leadPaths[0]}/decline`, { reason: "x".repeat(17_000) })
+    expect(await expectPage(res, 413)).toContain("This form is too long")
+    expect((await offerOf(s)).state).toBe("unlocked")
+  })
+
+  it("a form's address opened as a page, or a page asked with another method, is a page too (405, 404)", async () => {
+    const s = await open()
+    const path = s.leadPaths[0]!
+    const asPage = await get(s.api, `${path}/unlock`)
+    expect(await expectPage(asPage, 405)).toContain("Use the buttons on the page")
+    expect(asPage.headers.get("Allow")).toBe("POST")
+    const put = await s.api.app.request(path, {
+      method: "PUT",
+      headers: { Origin: "http://localhost" },
+    })
+    expect(await expectPage(put, 405)).toContain("Open this link in your browser")
+    expect(put.headers.get("Allow")).toBe("GET")
+    const unknown = await get(s.api, `${path}/nothing-here`)
+    const text = await expectPage(unknown, 404)
+    expect(text).toContain("This link does not work")
+    expect(text).not.toContain(path.slice(3))
+    expect((await offerOf(s)).state).toBe("offered")
   })
 
   it("400 naming the bad form field: a missing or unreadable time, a past time, a slot out of range", async () => {

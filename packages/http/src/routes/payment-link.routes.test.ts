@@ -159,7 +159,7 @@ describe("GET /p/:token: the homeowner's payment link", () => {
     await c.runtime.runPromise(
       revokeLink({ linkId: c.linkId, operator: "ops", reason: "sent to the wrong number" }),
     )
-    expect(await expectPage(await get(c, c.path), 410)).toContain("This link has expired")
+    expect(await expectPage(await get(c, c.path), 410)).toContain("This link was switched off")
     expect((await get(c, `${c.path}/return`)).status).toBe(410)
     expect(await gateway(c, (g) => g.checkouts)).toHaveLength(0)
   })
