@@ -12,6 +12,7 @@ import { offerTemplates } from "../domain/offer.notifications.ts"
 import { OfferRepository } from "../ports/offer-repository.ts"
 import { homeowner, readyRequest, vettedProvider } from "../testing/offer-fixtures.ts"
 import { acceptLead } from "./accept-lead.ts"
+import { cancelRequest } from "./cancel-request.ts"
 import { declineLead } from "./decline-lead.ts"
 import { dispatchRequest } from "./dispatch-request.ts"
 import { previewLead } from "./preview-lead.ts"
@@ -160,6 +161,36 @@ describe("a lead from dispatch to handover (credits model)", () => {
       const step = yield* dispatchRequest({ requestId: request.id, operator: "thandi" })
       expect(step.decision._tag).toBe("Unfulfilled")
       expect((yield* getRequest({ requestId: request.id })).state).toBe("unfulfilled")
+    }).pipe(inMemory()),
+  )
+
+  it.effect("a cancelled request closes its open offers: each provider told, none can unlock", () =>
+    Effect.gen(function* () {
+      const customer = yield* homeowner()
+      const a = yield* vettedProvider(1, { credits: 50 })
+      const b = yield* vettedProvider(2, { credits: 50 })
+      const request = yield* readyRequest(customer.id)
+      const { offered } = yield* dispatchRequest({ requestId: request.id, operator: "thandi" })
+      const ofA = offered.find((o) => o.providerId === a.id)!
+      yield* previewLead({ offerId: ofA.id, providerId: a.id })
+      yield* unlockLead({ offerId: ofA.id, providerId: a.id })
+
+      yield* cancelRequest({ requestId: request.id, operator: "thandi", reason: "found help" })
+      const offers = yield* (yield* OfferRepository).listForRequest(request.id)
+      expect(offers.map((o) => [o.state, o.expiryCause])).toEqual([
+        ["expired", "withdrawn"],
+        ["expired", "withdrawn"],
+      ])
+      for (const provider of [a, b]) {
+        expect(yield* bodies(provider.id, offerTemplates.leadWithdrawn)).toHaveLength(1)
+      }
+      const ofB = offered.find((o) => o.providerId === b.id)!
+      const late = yield* Effect.flip(previewLead({ offerId: ofB.id, providerId: b.id }))
+      expect(late._tag).toMatch(/RequestNotDispatching|OfferTransitionNotAllowed/)
+      const withdrawals = (yield* (yield* AuditLog).list({ subjectId: ofA.id })).filter(
+        (e) => e.action === "offer.withdraw",
+      )
+      expect(withdrawals.map((e) => e.reason)).toEqual(["request cancelled"])
     }).pipe(inMemory()),
   )
 

@@ -297,6 +297,56 @@ export const partyIn = (lead: LockedLead, partyId: PartyId): Effect.Effect<Party
 }
 
 /**
+ * Closes each of `offers` still open (Withdraw, one audit entry each): the offers to save,
+ * and one "no longer available" notice per provider. The caller holds the request's lock
+ * and the offers' (every offer writer takes the request's first), and saves and notifies.
+ */
+export const withdrawOpenOffers = (
+  offers: ReadonlyArray<Offer>,
+  context: {
+    readonly request: ServiceRequest
+    readonly actor: Actor
+    readonly reason: string
+    readonly partyOf: (
+      partyId: PartyId,
+    ) => Effect.Effect<Party, PersistenceUnavailable, DispatchServices>
+  },
+): Effect.Effect<
+  { readonly withdrawn: ReadonlyArray<Offer>; readonly notices: ReadonlyArray<OfferNotice> },
+  PersistenceUnavailable,
+  DispatchServices
+> =>
+  Effect.gen(function* () {
+    const { request, actor, reason } = context
+    const policy = yield* Policy
+    const at = yield* now
+    const withdrawn: Array<Offer> = []
+    const notices: Array<OfferNotice> = []
+    for (const other of offers) {
+      if (!openOfferStates.includes(other.state)) continue
+      const moved = transitionOffer(other, { _tag: "Withdraw", reason }, policy, at)
+      // Every open state allows Withdraw, so nothing is skipped unless the table changes.
+      if (Result.isFailure(moved)) continue
+      const after = moved.success[0]
+      yield* audit({
+        actor,
+        action: "offer.withdraw",
+        subjectType: "offer",
+        subjectId: after.id,
+        reason,
+        details: { requestId: request.id, providerId: after.providerId, from: other.state },
+      })
+      withdrawn.push(after)
+      notices.push({
+        _tag: "LeadWithdrawn",
+        provider: yield* context.partyOf(after.providerId),
+        category: request.category,
+      })
+    }
+    return { withdrawn, notices }
+  })
+
+/**
  * The acceptance handover gate, however the offer is accepted (the provider accepts, or
  * the homeowner chooses one of the proposed times), on a locked lead: the assignment is
  * made only if the request is still unassigned; the other open offers are withdrawn (each
@@ -345,30 +395,15 @@ export const handOver = (
       },
     })
     // The other open offers close: the request is assigned.
-    const reason = "assigned to another provider"
-    const withdrawn: Array<Offer> = []
-    const notices: Array<OfferNotice> = []
-    for (const other of lead.offers) {
-      if (other.id === offer.id || !openOfferStates.includes(other.state)) continue
-      const moved = transitionOffer(other, { _tag: "Withdraw", reason }, policy, at)
-      // Every open state allows Withdraw, so nothing is skipped unless the table changes.
-      if (Result.isFailure(moved)) continue
-      const after = moved.success[0]
-      yield* audit({
+    const { withdrawn, notices } = yield* withdrawOpenOffers(
+      lead.offers.filter((other) => other.id !== offer.id),
+      {
+        request,
         actor,
-        action: "offer.withdraw",
-        subjectType: "offer",
-        subjectId: after.id,
-        reason,
-        details: { requestId: request.id, providerId: after.providerId, from: other.state },
-      })
-      withdrawn.push(after)
-      notices.push({
-        _tag: "LeadWithdrawn",
-        provider: yield* partyIn(lead, after.providerId),
-        category: request.category,
-      })
-    }
+        reason: "assigned to another provider",
+        partyOf: (id) => partyIn(lead, id),
+      },
+    )
     const customer = yield* partyIn(lead, request.customerId)
     const provider = yield* partyIn(lead, offer.providerId)
     const view = discloseLead(assigned, customer, "assigned", accepted.creditsCharged)

@@ -12,12 +12,14 @@ import type { Party } from "../../vetting/domain/party.ts"
 import { PartyRepository } from "../../vetting/ports/party-repository.ts"
 import { layerInMemory } from "../../vetting/testing/layer-in-memory.ts"
 import { disclosureStages, type LeadView, stageOf } from "../domain/disclosure.ops.ts"
+import { openOfferStates } from "../domain/offer.transitions.ts"
 import type { Offer } from "../domain/offer.ts"
 import type { ServiceRequest } from "../domain/service-request.ts"
 import { OfferRepository } from "../ports/offer-repository.ts"
 import { RequestRepository } from "../ports/request-repository.ts"
 import { homeowner, readyRequest, vettedProvider } from "../testing/offer-fixtures.ts"
 import { acceptLead } from "./accept-lead.ts"
+import { cancelRequest } from "./cancel-request.ts"
 import { declineLead } from "./decline-lead.ts"
 import { dispatchRequest } from "./dispatch-request.ts"
 import { previewLead } from "./preview-lead.ts"
@@ -141,6 +143,8 @@ describe("offer use cases: properties", () => {
     | { readonly op: "preview" | "unlock" | "accept" | "decline"; readonly who: number }
     | { readonly op: "propose"; readonly who: number; readonly valid: boolean }
     | { readonly op: "dispatch" }
+    /** Ops cancel the request: its open offers must close with it. */
+    | { readonly op: "cancel" }
     | { readonly op: "wait"; readonly minutes: number }
     | { readonly op: "suspend"; readonly who: number }
     /** The provider's natural next move on its offer: preview, then unlock, then accept. */
@@ -156,6 +160,7 @@ describe("offer use cases: properties", () => {
       { arbitrary: fc.record({ op: fc.constant("decline"), who }), weight: 2 },
       { arbitrary: fc.record({ op: fc.constant("propose"), who, valid: fc.boolean() }), weight: 1 },
       { arbitrary: fc.constant({ op: "dispatch" } as const), weight: 1 },
+      { arbitrary: fc.constant({ op: "cancel" } as const), weight: 1 },
       {
         arbitrary: fc.record({
           op: fc.constant("wait"),
@@ -182,7 +187,7 @@ describe("offer use cases: properties", () => {
     commands: [...commands],
   })
 
-  it("through any sequence: no view shows a stage early, a decline moves dispatch on, at most one assignment, failures write nothing", async () => {
+  it("through any sequence: no view shows a stage early, a decline moves dispatch on, at most one assignment, a cancel leaves no offer open, failures write nothing", async () => {
     const arbCase = fc
       .record({
         providers: fc.integer({ min: 1, max: 4 }),
@@ -265,6 +270,12 @@ describe("offer use cases: properties", () => {
                   switch (command.op) {
                     case "dispatch":
                       return dispatchRequest({ requestId: request.id })
+                    case "cancel":
+                      return cancelRequest({
+                        requestId: request.id,
+                        operator: "thandi",
+                        reason: "homeowner phoned",
+                      })
                     case "preview":
                       return Effect.tap(previewLead(ref!), (v) => checkView(v, command.who))
                     case "unlock":
@@ -312,6 +323,10 @@ describe("offer use cases: properties", () => {
               }
               const now = yield* offersOf(request)
               expect(now.filter((o) => o.state === "accepted").length).toBeLessThanOrEqual(1)
+              // A cancelled request leaves no offer open: nobody can unlock or accept it.
+              if ((yield* requestNow(request)).state === "cancelled") {
+                expect(now.filter((o) => openOfferStates.includes(o.state))).toEqual([])
+              }
             }
             const final = yield* requestNow(request)
             const offers = yield* offersOf(request)
@@ -338,6 +353,7 @@ describe("offer use cases: properties", () => {
               { op: "step", who: 0, propose: false },
               { op: "step", who: 0, propose: false },
               { op: "dispatch" },
+              { op: "cancel" },
             ]),
           ],
           [
@@ -345,13 +361,14 @@ describe("offer use cases: properties", () => {
               { op: "step", who: 0, propose: false },
               { op: "step", who: 0, propose: false },
               { op: "step", who: 0, propose: true },
+              { op: "cancel" },
             ]),
           ],
         ],
       },
     )
     // The generator must reach every use case succeeding and failing, or it proves little.
-    for (const op of ["dispatch", "preview", "unlock", "accept", "decline", "propose"]) {
+    for (const op of ["dispatch", "preview", "unlock", "accept", "decline", "propose", "cancel"]) {
       expect(reached.get(`${op}:ok`) ?? 0, `${op} succeeded`).toBeGreaterThan(0)
       expect(reached.get(`${op}:failed`) ?? 0, `${op} failed`).toBeGreaterThan(0)
     }
