@@ -1,5 +1,6 @@
+import * as fc from "fast-check"
 import { describe, expect, it } from "vitest"
-import { writeFields, writeTable } from "./output.ts"
+import { escapingControls, terminalSafe, writeFields, writeTable } from "./output.ts"
 
 const buffer = () => {
   let text = ""
@@ -38,5 +39,49 @@ describe("tables", () => {
       ["id", "x"],
     ])
     expect(b.text()).toBe("reason:  first second\nid:      x\n")
+  })
+})
+
+describe("terminalSafe", () => {
+  const isControl = (c: number) =>
+    (c < 0x20 && c !== 0x09 && c !== 0x0a) || (c >= 0x7f && c <= 0x9f)
+
+  it("leaves no control character but line feed and tab, and shows each as \\xNN", () => {
+    fc.assert(
+      fc.property(fc.string({ unit: "binary", maxLength: 40 }), (text) => {
+        const safe = terminalSafe(text)
+        expect([...safe].filter((ch) => isControl(ch.codePointAt(0)!))).toEqual([])
+      }),
+    )
+  })
+
+  it("shows a control character as \\x and its two hex digits, wherever it is", () => {
+    const control = fc
+      .integer({ min: 0, max: 0x9f })
+      .filter(isControl)
+      .map((c) => String.fromCodePoint(c))
+    fc.assert(
+      fc.property(fc.string(), control, fc.string(), (before, c, after) => {
+        const hex = c.codePointAt(0)!.toString(16).padStart(2, "0")
+        expect(terminalSafe(`${before}${c}${after}`)).toBe(
+          `${terminalSafe(before)}\\x${hex}${terminalSafe(after)}`,
+        )
+      }),
+    )
+  })
+
+  it("changes nothing in text without control characters", () => {
+    fc.assert(
+      fc.property(fc.string({ unit: "grapheme", maxLength: 40 }), (text) => {
+        fc.pre(![...text].some((ch) => isControl(ch.codePointAt(0)!)))
+        expect(terminalSafe(text)).toBe(text)
+      }),
+    )
+  })
+
+  it("an escaping writer passes text on escaped", () => {
+    let written = ""
+    escapingControls({ write: (t) => (written += t) }).write("red \u001b[31mtext\u0007\n")
+    expect(written).toBe("red \\x1b[31mtext\\x07\n")
   })
 })

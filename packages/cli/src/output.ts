@@ -20,6 +20,23 @@ export interface Writer {
   write(text: string): unknown
 }
 
+/** C0 and C1 control characters but line feed and tab. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding them is the point.
+const controlCharacters = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/gu
+
+/**
+ * Text with every control character shown as `\xNN`: stored text from outside (a WhatsApp
+ * message, a provider's decline reason) reaches the operator's terminal as text, never as
+ * a terminal command (colours, cursor moves, a title change).
+ */
+export const terminalSafe = (text: string): string =>
+  text.replace(controlCharacters, (c) => `\\x${c.codePointAt(0)!.toString(16).padStart(2, "0")}`)
+
+/** `writer`, passing everything it is given through `terminalSafe`. */
+export const escapingControls = (writer: Writer): Writer => ({
+  write: (text) => writer.write(terminalSafe(text)),
+})
+
 /**
  * `--json` documents: plain data with a fixed set of keys in a fixed order. Absent values are
  * `null` rather than missing, and instants are ISO-8601 text, so scripts can rely on the shape

@@ -23,6 +23,15 @@ const capture = () => {
 }
 
 describe("the command line itself", () => {
+  it("prints what it is given as text: control characters arrive escaped, never as terminal commands", async () => {
+    const { out, io } = capture()
+    const code = await run(["ops", "\u001b]0;owned\u0007requests"], io())
+    expect(code).toBe(2)
+    expect(out.stderr).toContain("\\x1b]0;owned\\x07requests")
+    expect(out.stderr).not.toContain("\u001b")
+    expect(out.stderr).not.toContain("\u0007")
+  })
+
   it("--help prints the commands on stdout and exits 0", async () => {
     h = makeHarness()
     const result = await h.cli(["--help"])

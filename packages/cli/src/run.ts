@@ -20,6 +20,7 @@ import { registerSubscriptions } from "./commands/subscriptions.ts"
 import { registerTopUps } from "./commands/topups.ts"
 import { registerEarnings, registerWallet } from "./commands/wallet.ts"
 import { ExitCode, messageOf, report } from "./errors.ts"
+import { escapingControls } from "./output.ts"
 import { type Io, type Open, Session } from "./session.ts"
 
 export type { Io, Open } from "./session.ts"
@@ -84,14 +85,18 @@ export const run = async (
   io: Io,
   open: Open = openFundi,
 ): Promise<number> => {
-  const session = new Session(io, open)
+  // Whatever a command prints (user text included) reaches the terminal as text.
+  const session = new Session(
+    { ...io, stdout: escapingControls(io.stdout), stderr: escapingControls(io.stderr) },
+    open,
+  )
   try {
     await buildProgram(session).parseAsync([...argv], { from: "user" })
     return ExitCode.ok
   } catch (thrown) {
     if (thrown instanceof CommanderError) return commanderExit(thrown)
     const { lines, exitCode } = report(thrown, session.debug)
-    for (const line of lines) io.stderr.write(`${line}\n`)
+    for (const line of lines) session.io.stderr.write(`${line}\n`)
     return exitCode
   } finally {
     await session.close().catch((e: unknown) => {

@@ -25,9 +25,16 @@ export const withJson = (command: Command): Command =>
 export const opsCommand = (command: Command): Command =>
   withJson(command).option("--as <name>", "operator name for the audit log (or FUNDI_OPERATOR)")
 
-/** A change made by ops must say why: the reason is stored with the audit entry. */
+/**
+ * A change made by ops must say why: the reason is stored with the audit entry, and the
+ * message to the person concerned (a homeowner whose request is cancelled, a provider
+ * whose refund or top-up is refused...) quotes it, so the help says so.
+ */
 export const mutatingCommand = (command: Command): Command =>
-  opsCommand(command).requiredOption("--reason <text>", "why, for the audit log")
+  opsCommand(command).requiredOption(
+    "--reason <text>",
+    "why: kept in the audit log, and quoted in the message to the person concerned, if any",
+  )
 
 /** `--limit N`, the same range the use cases accept, checked while parsing the command line. */
 export const parseLimit = (value: string): number => {

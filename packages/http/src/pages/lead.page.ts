@@ -51,7 +51,7 @@ ${[0, 1, 2].map(
 
 const declineForm = (action: string) => html`<form method="post" action="${action}/decline">
 <label for="reason">Reason (optional)</label>
-<input id="reason" name="reason" maxlength="500">
+<input id="reason" name="reason" maxlength="1000">
 <button type="submit" class="secondary">Decline this lead</button>
 </form>`
 

@@ -1,6 +1,7 @@
 import { Schema } from "effect"
 import { Urgency } from "../../policy/policy.ts"
 import { PartyId, RequestId } from "../../shared/ids.ts"
+import { Text } from "../../shared/text.ts"
 import { Channel, Cohort } from "../../vetting/domain/party.ts"
 import { OperatorName, Reason } from "../../vetting/use-cases/inputs.ts"
 import { GeoPoint, RequestMode, RequestState } from "../domain/service-request.ts"
@@ -10,8 +11,6 @@ import { GeoPoint, RequestMode, RequestState } from "../domain/service-request.t
  * and the use cases decode with them again, so every entrance gets the same rules.
  */
 
-const Text = (min: number, max: number) =>
-  Schema.String.check(Schema.isMinLength(min), Schema.isMaxLength(max))
 const Slug = Schema.String.check(
   Schema.isPattern(/^[a-z0-9][a-z0-9-]{0,39}$/u, {
     message: "must be a lower-case slug such as plumbing",

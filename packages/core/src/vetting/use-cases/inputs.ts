@@ -1,6 +1,7 @@
 import { Schema } from "effect"
 import { ApplicationId, PartyId } from "../../shared/ids.ts"
 import { Email, PhoneInput } from "../../shared/phone.ts"
+import { Text as SharedText } from "../../shared/text.ts"
 import { ApplicationState, BackgroundCheckResult } from "../domain/application.ts"
 import { Channel, Cohort, PartyKind, PartyStatus } from "../domain/party.ts"
 
@@ -9,7 +10,7 @@ import { Channel, Cohort, PartyKind, PartyStatus } from "../domain/party.ts"
  * and the use cases decode with them again, so every entrance gets the same rules.
  */
 
-const Text = (max: number) => Schema.String.check(Schema.isMinLength(1), Schema.isMaxLength(max))
+const Text = (max: number) => SharedText(1, max)
 const Slug = Schema.String.check(
   Schema.isPattern(/^[a-z0-9][a-z0-9-]{0,39}$/u, {
     message: "must be a lower-case slug such as plumbing",

@@ -1,0 +1,50 @@
+import { Result, Schema } from "effect"
+import * as fc from "fast-check"
+import { describe, expect, it } from "vitest"
+import { Text } from "./text.ts"
+
+const decode = Schema.decodeUnknownResult(Text(1, 50))
+
+const controls = [
+  ...Array.from({ length: 0x20 }, (_, i) => i).filter((c) => ![0x09, 0x0a, 0x0d].includes(c)),
+  ...Array.from({ length: 0x21 }, (_, i) => 0x7f + i),
+].map((c) => String.fromCodePoint(c))
+
+describe("Text: what a person typed", () => {
+  it("takes any text with something but spaces in it, line breaks and tabs included", () => {
+    fc.assert(
+      fc.property(
+        fc.string({ unit: "grapheme", maxLength: 10 }),
+        fc.constantFrom("a", "é", "☃", "١"),
+        fc.constantFrom("", " ", "\n", "\t", "\r\n"),
+        (around, visible, space) => {
+          const printable = Array.from(around)
+            .filter((ch) => !controls.includes(ch))
+            .join("")
+          const text = `${space}${printable}${visible}${space}`
+          fc.pre(text.length <= 50)
+          expect(Result.isSuccess(decode(text))).toBe(true)
+        },
+      ),
+    )
+  })
+
+  it("refuses text of spaces only, and text with any control character in it", () => {
+    fc.assert(
+      fc.property(fc.stringMatching(/^[ \t\r\n]{1,20}$/), (blank) => {
+        expect(Result.isFailure(decode(blank))).toBe(true)
+      }),
+    )
+    fc.assert(
+      fc.property(
+        fc.string({ maxLength: 20 }),
+        fc.constantFrom(...controls),
+        fc.string({ maxLength: 20 }),
+        (before, control, after) => {
+          const result = decode(`${before}x${control}${after}`)
+          expect(Result.isFailure(result)).toBe(true)
+        },
+      ),
+    )
+  })
+})

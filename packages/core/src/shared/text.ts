@@ -1,0 +1,25 @@
+import { Schema } from "effect"
+
+/**
+ * C0 and C1 control characters but tab, line feed and carriage return: typed text never
+ * holds them, and printed in a terminal (the ops CLI) they are commands, not text.
+ */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching them is the point.
+const controlCharacter = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/u
+
+/**
+ * Free text a person typed (a reason, a question, a description): from `min` to `max`
+ * characters, not only spaces (a reason of spaces would be sent to someone as if it said
+ * something), and no control characters (line breaks and tabs are text).
+ */
+export const Text = (min: number, max: number) => {
+  const checked = Schema.String.check(
+    Schema.isMaxLength(max),
+    Schema.isPattern(/\S/u, { message: "must not be blank" }),
+    Schema.makeFilter((s: string) =>
+      controlCharacter.test(s) ? "must not contain control characters" : undefined,
+    ),
+  )
+  // Empty text is blank: one message for it, not two.
+  return min > 1 ? checked.check(Schema.isMinLength(min)) : checked
+}
