@@ -34,7 +34,15 @@ import {
   layerPaymentGatewayPaystack,
 } from "./payments/payment-gateway.paystack.ts"
 import { makePaystackSimulator } from "./payments/paystack-simulator.ts"
-import { isPgliteUrl, layerKnex, makeKnex, migrateLatest, pgliteDataDir } from "./postgres/index.ts"
+import {
+  isPgliteUrl,
+  layerKnex,
+  makeKnex,
+  migrateLatest,
+  pgliteDataDir,
+  pinPolicy,
+  type RecordedPolicy,
+} from "./postgres/index.ts"
 import { layerObjectStoreLocal } from "./storage/index.ts"
 import { layerMediaSourceGraph } from "./whatsapp/media-source.graph.ts"
 import { layerMediaSourceSimulator } from "./whatsapp/media-source.simulator.ts"
@@ -66,6 +74,8 @@ export interface Fundi {
   readonly database: string
   /** Migrations this open applied (empty when the schema was already current or migrate was off). */
   readonly migrationsApplied: ReadonlyArray<string>
+  /** The policy the database's marketplace ran before this open (none on a new database). */
+  readonly policyBefore: RecordedPolicy | undefined
   /** Which notifier adapters are in use, for people. */
   readonly notifications: string
   /** For `makeApp({ whatsapp })`: the webhook's secrets, configured or generated. */
@@ -91,6 +101,11 @@ export interface OpenOptions {
   readonly command?: string
   /** Connections in a server's pool (default 10); each concurrent client needs one. */
   readonly poolMax?: number
+  /**
+   * Make the configured policy the marketplace's (`fundi db policy --replace`); otherwise
+   * opening fails when the database's marketplace runs another (`pinPolicy`).
+   */
+  readonly replacePolicy?: boolean
 }
 
 /** The database could not be opened or migrated at start-up. */
@@ -338,6 +353,10 @@ export const openFundi = async (config: FundiConfig, options: OpenOptions = {}):
     } catch (e) {
       throw new DatabaseUnreachable(db.description, e)
     }
+    // Every process on the database runs the marketplace's one policy (a ConfigError if not).
+    const policyBefore = await pinPolicy(db.knex, config.policy, {
+      replace: options.replacePolicy === true,
+    })
     const payments = container.get<PaymentsWiring>(Tokens.Payments)
     const layer = L.mergeAll(
       layerKnex(db.knex, { links: container.get<LinkSigning>(Tokens.LinkSigning) }),
@@ -362,6 +381,7 @@ export const openFundi = async (config: FundiConfig, options: OpenOptions = {}):
       runtime,
       database: db.description,
       migrationsApplied,
+      policyBefore,
       whatsapp: container.get<WhatsAppWebhookSettings>(Tokens.WhatsAppWebhook),
       paystack: payments.paystack,
       payments: payments.description,

@@ -1142,6 +1142,22 @@ const subscriptionDueRetry: Migration = {
   down: sql("alter table subscriptions drop column due_retry_at"),
 }
 
+/**
+ * The marketplace's settings that every process on the database must share: the policy
+ * (its whole JSON), recorded by the first process to open the database and checked by
+ * every later one (`pinPolicy`), so a CLI started with another FUNDI_POLICY than the
+ * server's cannot dispatch or sell leads by other rules.
+ */
+const marketplaceSettings: Migration = {
+  name: "0018_marketplace_settings",
+  up: sql(`create table marketplace_settings (
+      name text primary key,
+      value jsonb not null,
+      updated_at timestamptz not null default now()
+    )`),
+  down: sql("drop table marketplace_settings"),
+}
+
 export const migrations: ReadonlyArray<Migration> = [
   vettingFoundation,
   ledgerAndWallet,
@@ -1160,6 +1176,7 @@ export const migrations: ReadonlyArray<Migration> = [
   leadLock,
   matchingTriggerSkipsNoChange,
   subscriptionDueRetry,
+  marketplaceSettings,
 ]
 
 /** Knex's migration source interface over the in-code list. */

@@ -34,4 +34,35 @@ export const registerDb = (program: Command, session: Session): void => {
         ["reachable", "yes"],
       ])
     })
+
+  withJson(db.command("policy"))
+    .description(
+      "the marketplace policy every process on this database runs (recorded by the first to open it); --replace makes FUNDI_POLICY's the marketplace's",
+    )
+    .option("--replace", "record this process's FUNDI_POLICY as the marketplace's policy")
+    .action(async (options: JsonOptions & { readonly replace?: boolean }) => {
+      const replace = options.replace === true
+      const fundi = await session.fundi({ replacePolicy: replace })
+      const { policy } = fundi.config
+      const before = fundi.policyBefore
+      if (options.json) {
+        writeJson(session.io.stdout, {
+          policy: policy.name,
+          model: policy.model,
+          replaced: replace && before !== undefined,
+          before: before === undefined ? null : { policy: before.name, model: before.model },
+        })
+        return
+      }
+      if (replace && before !== undefined) {
+        session.io.stdout.write(
+          `the marketplace now runs "${policy.name}" (was "${before.name}"): restart the server and workers so they run it too\n`,
+        )
+      }
+      writeFields(session.io.stdout, [
+        ["policy", policy.name],
+        ["model", policy.model],
+        ["brand", policy.brand],
+      ])
+    })
 }

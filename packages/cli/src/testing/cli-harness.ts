@@ -72,6 +72,7 @@ export const makeHarness = (options: HarnessOptions = {}) => {
       runtime,
       database: "in-memory (test)",
       migrationsApplied: [],
+      policyBefore: undefined,
       notifications: "collected (test)",
       whatsapp: {
         appSecret: "harness-whatsapp-app-secret",

@@ -1,0 +1,3 @@
+import { marketplacePolicySuite } from "./marketplace-policy.suite.ts"
+
+marketplacePolicySuite("PGlite in memory", "pglite://memory")

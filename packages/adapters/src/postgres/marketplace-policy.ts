@@ -1,0 +1,68 @@
+import type { MarketplacePolicy } from "@fundi/core"
+import type { Knex } from "knex"
+import { ConfigError } from "../config.ts"
+
+/** The policy a database's marketplace runs, as recorded (`marketplace_settings`). */
+export interface RecordedPolicy {
+  readonly name: string
+  readonly model: string
+  readonly updatedAt: number
+}
+
+/**
+ * Makes sure this process runs the policy the database's marketplace runs. The first
+ * process to open a database records its policy; every later one must bring the same
+ * (compared as JSON values, key order aside), or opening fails with a ConfigError that
+ * says both and how to change it. With `replace`, `policy` becomes the recorded one
+ * (`fundi db policy --replace`). Returns the policy recorded before the call, if any.
+ */
+export const pinPolicy = async (
+  knex: Knex,
+  policy: MarketplacePolicy,
+  options: { readonly replace?: boolean } = {},
+): Promise<RecordedPolicy | undefined> => {
+  const value = JSON.stringify(policy)
+  return knex.transaction(async (trx) => {
+    const before = await readRecorded(trx)
+    if (options.replace === true) {
+      await trx.raw(
+        `insert into marketplace_settings (name, value) values ('policy', ?::jsonb)
+         on conflict (name) do update set value = excluded.value, updated_at = now()`,
+        [value],
+      )
+      return before
+    }
+    // The first process records its policy; one starting at the same moment waits for that
+    // insert, then compares with what it committed, like any later process.
+    await trx.raw(
+      `insert into marketplace_settings (name, value) values ('policy', ?::jsonb)
+       on conflict (name) do nothing`,
+      [value],
+    )
+    const { rows } = await trx.raw<{ rows: Array<{ same: boolean }> }>(
+      "select value = ?::jsonb as same from marketplace_settings where name = 'policy'",
+      [value],
+    )
+    if (rows[0]?.same !== true) {
+      const recorded = (await readRecorded(trx))!
+      throw new ConfigError([
+        `FUNDI_POLICY: this database's marketplace runs the policy "${recorded.name}" (${recorded.model} model), but this process was given "${policy.name}" (${policy.model} model)${recorded.name === policy.name ? " with different settings" : ""}. Every process on one database runs one policy: start this one with the FUNDI_POLICY the server has, or make this one the marketplace's with \`fundi db policy --replace\` (then restart the server).`,
+      ])
+    }
+    return before
+  })
+}
+
+/** The recorded policy's name and model, if a process has recorded one. */
+export const readRecorded = async (knex: Knex): Promise<RecordedPolicy | undefined> => {
+  const { rows } = await knex.raw<{
+    rows: Array<{ name: string; model: string; updated_at: Date | string }>
+  }>(
+    `select value->>'name' as name, value->>'model' as model, updated_at
+     from marketplace_settings where name = 'policy'`,
+  )
+  const row = rows[0]
+  return row === undefined
+    ? undefined
+    : { name: row.name, model: row.model, updatedAt: new Date(row.updated_at).getTime() }
+}

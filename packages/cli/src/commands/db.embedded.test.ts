@@ -1,0 +1,53 @@
+import { mkdtempSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { describe, expect, it } from "vitest"
+import { run } from "../run.ts"
+
+/**
+ * One database, one marketplace policy, whatever each process's environment says: on the
+ * embedded database, through the real composition root, each command a separate `fundi`.
+ */
+describe("the marketplace's policy on the embedded database", () => {
+  it("the first process records its policy; a command with another is refused (exit 78) until ops replace it", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "fundi-policy-"))
+    const base = {
+      FUNDI_DATABASE_URL: `pglite://${join(dir, "db")}`,
+      FUNDI_FILES_DIR: join(dir, "files"),
+      FUNDI_OPERATOR: "alice",
+    }
+    const fundi = async (policy: string | undefined, ...args: string[]) => {
+      let stdout = ""
+      let stderr = ""
+      const code = await run(args, {
+        stdout: { write: (t: string) => (stdout += t) },
+        stderr: { write: (t: string) => (stderr += t) },
+        env: policy === undefined ? base : { ...base, FUNDI_POLICY: policy },
+      })
+      return { code, stdout, stderr }
+    }
+
+    const first = await fundi("credits", "db", "policy", "--json")
+    expect(first.code).toBe(0)
+    expect(JSON.parse(first.stdout)).toEqual({
+      policy: "credits",
+      model: "credits",
+      replaced: false,
+      before: null,
+    })
+    expect((await fundi("credits", "ops", "requests", "list")).code).toBe(0)
+
+    // FUNDI_POLICY unset means the subscription preset: not this marketplace's.
+    const refused = await fundi(undefined, "ops", "requests", "list")
+    expect(refused.code).toBe(78)
+    expect(refused.stdout).toBe("")
+    expect(refused.stderr).toContain(`runs the policy "credits" (credits model)`)
+    expect(refused.stderr).toContain("fundi db policy --replace")
+
+    const replaced = await fundi("subscription", "db", "policy", "--replace")
+    expect(replaced.code).toBe(0)
+    expect(replaced.stdout).toContain(`now runs "subscription" (was "credits")`)
+    expect((await fundi(undefined, "ops", "requests", "list")).code).toBe(0)
+    expect((await fundi("credits", "ops", "requests", "list")).code).toBe(78)
+  }, 60_000)
+})
