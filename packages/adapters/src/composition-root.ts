@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs"
 import {
   type BackgroundCheck,
   type ConversationStore,
@@ -106,6 +107,22 @@ export interface OpenOptions {
    * opening fails when the database's marketplace runs another (`pinPolicy`).
    */
   readonly replacePolicy?: boolean
+  /**
+   * Create the embedded database when its directory does not exist yet (default true). A
+   * CLI command that works on an existing marketplace passes false: run from another
+   * directory it is refused (`DatabaseMissing`) rather than handed a new, empty one.
+   */
+  readonly create?: boolean
+}
+
+/** The embedded database's directory does not exist, and this open may not create it. */
+export class DatabaseMissing extends Error {
+  readonly directory: string
+  constructor(directory: string) {
+    super(`there is no Fundi database in ${directory}`)
+    this.name = "DatabaseMissing"
+    this.directory = directory
+  }
 }
 
 /** The database could not be opened or migrated at start-up. */
@@ -254,6 +271,9 @@ const linkSigningFor = (config: FundiConfig): LinkSigning => {
 const openDatabase = async (config: FundiConfig, options: OpenOptions): Promise<DatabaseHandle> => {
   const url = config.databaseUrl
   if (isPgliteUrl(url) && pgliteDataDir(url) !== "memory") {
+    if (options.create === false && !existsSync(pgliteDataDir(url))) {
+      throw new DatabaseMissing(pgliteDataDir(url))
+    }
     return openEmbeddedDatabase(pgliteDataDir(url), {
       serve: options.serve ?? false,
       command: options.command ?? "fundi",

@@ -1,4 +1,4 @@
-import { ConfigError } from "@fundi/adapters"
+import { ConfigError, DatabaseMissing } from "@fundi/adapters"
 import {
   AccountNotFound,
   ContentTooLarge,
@@ -136,6 +136,15 @@ export const report = (thrown: unknown, debug: boolean): Report => {
   }
   if (thrown instanceof OpenFailure) {
     if (thrown.reason instanceof ConfigError) return report(thrown.reason, debug)
+    if (thrown.reason instanceof DatabaseMissing) {
+      return {
+        lines: [
+          `error: ${thrown.reason.message}`,
+          "hint: run fundi in the directory the server runs in (its .fundi holds the marketplace), or set FUNDI_DATABASE_URL; `fundi db migrate` starts a new one",
+        ],
+        exitCode: ExitCode.failed,
+      }
+    }
     return {
       lines: [
         `error: cannot open Fundi: ${thrown.message}`,

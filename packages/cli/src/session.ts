@@ -44,14 +44,18 @@ export class Session {
     return loadConfig(this.io.env)
   }
 
+  /**
+   * Opens Fundi once per invocation. Only commands that start a marketplace (`serve`,
+   * `db migrate`, `db policy`, `dev seed`) pass `create`: any other, run where there is no
+   * embedded database, is refused instead of working on a new, empty one.
+   */
   fundi(options: Omit<OpenOptions, "command"> = {}): Promise<Fundi> {
     if (this.#fundi === undefined) {
       const config = this.config()
-      this.#fundi = this.#open(config, { ...options, command: this.commandName }).catch(
-        (e: unknown) => {
-          throw new OpenFailure(e)
-        },
-      )
+      const opening = { create: false, ...options, command: this.commandName }
+      this.#fundi = this.#open(config, opening).catch((e: unknown) => {
+        throw new OpenFailure(e)
+      })
     }
     return this.#fundi
   }

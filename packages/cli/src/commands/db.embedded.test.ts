@@ -1,4 +1,4 @@
-import { mkdtempSync } from "node:fs"
+import { existsSync, mkdtempSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { describe, expect, it } from "vitest"
@@ -9,7 +9,7 @@ import { run } from "../run.ts"
  * embedded database, through the real composition root, each command a separate `fundi`.
  */
 describe("the marketplace's policy on the embedded database", () => {
-  it("the first process records its policy; a command with another is refused (exit 78) until ops replace it", async () => {
+  it("no database, no ops command; the first process records its policy; a command with another is refused (exit 78) until ops replace it", async () => {
     const dir = mkdtempSync(join(tmpdir(), "fundi-policy-"))
     const base = {
       FUNDI_DATABASE_URL: `pglite://${join(dir, "db")}`,
@@ -26,6 +26,13 @@ describe("the marketplace's policy on the embedded database", () => {
       })
       return { code, stdout, stderr }
     }
+
+    // Run where there is no database yet, an ops command is refused and creates nothing.
+    const nowhere = await fundi("credits", "ops", "requests", "list")
+    expect(nowhere.code).toBe(1)
+    expect(nowhere.stderr).toContain(`there is no Fundi database in ${join(dir, "db")}`)
+    expect(nowhere.stderr).toContain("hint: run fundi in the directory the server runs in")
+    expect(existsSync(join(dir, "db"))).toBe(false)
 
     const first = await fundi("credits", "db", "policy", "--json")
     expect(first.code).toBe(0)

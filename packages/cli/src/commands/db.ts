@@ -11,7 +11,7 @@ export const registerDb = (program: Command, session: Session): void => {
     .action(async (options: JsonOptions) => {
       // Opening applies every pending migration (in one transaction, under a lock), so a
       // successful open means the schema is current; the health check proves it answers.
-      const fundi = await session.fundi({ migrate: true })
+      const fundi = await session.fundi({ migrate: true, create: true })
       await session.execute(Health.use((health) => health.checkDatabase))
       if (options.json) {
         writeJson(session.io.stdout, {
@@ -42,7 +42,7 @@ export const registerDb = (program: Command, session: Session): void => {
     .option("--replace", "record this process's FUNDI_POLICY as the marketplace's policy")
     .action(async (options: JsonOptions & { readonly replace?: boolean }) => {
       const replace = options.replace === true
-      const fundi = await session.fundi({ replacePolicy: replace })
+      const fundi = await session.fundi({ replacePolicy: replace, create: true })
       const { policy } = fundi.config
       const before = fundi.policyBefore
       if (options.json) {

@@ -260,6 +260,8 @@ export const registerDev = (program: Command, session: Session): void => {
         .default("test"),
     )
     .action(async (options: SeedOptions) => {
+      // Seeding may start a marketplace: the embedded database is created if missing.
+      await session.fundi({ create: true })
       const outcomes = await session.execute(seed(options.cohort))
       if (options.json) {
         writeJson(session.io.stdout, { parties: outcomes.map(outcomeJson) })

@@ -107,7 +107,7 @@ export const serve = async (
   const out = session.io.stdout
   // Ask for the signal first: a Ctrl-C during start-up still shuts down cleanly.
   const stopping = deps.shutdownSignal()
-  const fundi = await session.fundi({ serve: true, migrate: true })
+  const fundi = await session.fundi({ serve: true, migrate: true, create: true })
   await session.execute(Health.use((health) => health.checkDatabase))
   const worker = deps.startOutboxWorker(fundi)
   const inbox = (deps.startInboxWorker ?? defaultServeDeps.startInboxWorker)?.(fundi)
