@@ -54,6 +54,9 @@ export const collectOneOf =
       .map((v) => v.trim())
       .filter((v) => v !== "")
     const isAllowed = (v: string): v is A => (allowed as ReadonlyArray<string>).includes(v)
+    // An empty filter would match nothing and look like an empty result.
+    if (values.length === 0)
+      throw new InvalidArgumentError(`give one or more of ${allowed.join(", ")}`)
     const bad = values.find((v) => !isAllowed(v))
     if (bad !== undefined) {
       throw new InvalidArgumentError(`"${bad}" is not one of ${allowed.join(", ")}`)

@@ -91,6 +91,27 @@ describe("fundi ops dispatch run / ops leads show", () => {
     expect(text.stdout).toMatch(/state:\s+offered/)
   })
 
+  it("requests show lists the request's offers, and after a cancel shows them withdrawn", async () => {
+    h = makeHarness()
+    const sipho = await h.provider("+27820003101", "Sipho Plumbing")
+    const request = await readyRequest()
+    const before = await h.cli(["ops", "requests", "show", request.id, ...as])
+    expect(before.stdout).toContain("offers: none yet")
+    await h.cli(["ops", "dispatch", "run", request.id, ...as, "--reason", "go"])
+
+    const shown = json<{ request: { state: string }; offers: Array<OfferDoc> }>(
+      await h.cli(["ops", "requests", "show", request.id, ...as, "--json"]),
+    )
+    expect(shown.request.state).toBe("dispatching")
+    expect(shown.offers.map((o) => [o.providerId, o.state])).toEqual([[sipho, "offered"]])
+    const text = await h.cli(["ops", "requests", "show", request.id, ...as])
+    expect(text.stdout).toMatch(new RegExp(`${shown.offers[0]!.id}\\s+${sipho}\\s+offered`))
+
+    await h.cli(["ops", "requests", "cancel", request.id, ...as, "--reason", "homeowner phoned"])
+    const after = await h.cli(["ops", "requests", "show", request.id, ...as])
+    expect(after.stdout).toMatch(new RegExp(`${sipho}\\s+expired \\(withdrawn\\)`))
+  })
+
   it("refuses an unknown request or offer, and a request not yet reviewed", async () => {
     h = makeHarness()
     const missing = await h.cli([

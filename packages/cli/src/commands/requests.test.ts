@@ -172,6 +172,11 @@ describe("fundi ops requests", () => {
     const state = await h.cli(["ops", "requests", "list", "--state", "open", ...as])
     expect(state.code).toBe(2)
     expect(state.stderr).toContain('"open" is not one of submitted')
+    for (const empty of ["", ",", " , "]) {
+      const none = await h.cli(["ops", "requests", "list", "--state", empty, ...as])
+      expect(none.code).toBe(2)
+      expect(none.stderr).toContain("give one or more of submitted")
+    }
 
     const anonymous = await h.cli(["ops", "requests", "list"])
     expect(anonymous.code).toBe(2)

@@ -5,8 +5,10 @@ import {
   cancelRequest,
   getRequest,
   type ListRequestsInput,
+  listRequestOffers,
   listRequests,
   markReady,
+  type Offer,
   RequestState,
   reviewQueueStates,
   type ServiceRequest,
@@ -24,6 +26,7 @@ import {
   opsCommand,
   parseLimit,
 } from "./common.ts"
+import { offerJson } from "./leads.ts"
 
 const iso = (at: number): string => new Date(at).toISOString()
 
@@ -85,6 +88,7 @@ export const requestFields = (r: ServiceRequest): Array<readonly [string, string
   ["photos", r.photos.length === 0 ? "-" : r.photos.join(", ")],
   ["channel", r.channel],
   ["cohort", r.cohort],
+  ...(r.assignedProviderId === undefined ? [] : [["assigned to", r.assignedProviderId] as const]),
   ...(r.clarificationQuestion === undefined
     ? []
     : [["question", r.clarificationQuestion] as const]),
@@ -109,6 +113,28 @@ const printRequest = (
   if (headline !== undefined) out.write(`${headline}\n`)
   writeFields(out, requestFields(request), headline === undefined ? "" : "  ")
 }
+
+/** A request's offers, for `requests show`: whom it went to, and where each offer stands. */
+const printOffers = (session: Session, offers: ReadonlyArray<Offer>): void =>
+  writeTable(
+    session.io.stdout,
+    offers,
+    [
+      { header: "OFFER", cell: (o) => o.id },
+      { header: "PROVIDER", cell: (o) => o.providerId },
+      {
+        header: "STATE",
+        cell: (o) => (o.expiryCause === undefined ? o.state : `${o.state} (${o.expiryCause})`),
+      },
+      { header: "OFFERED", cell: (o) => shortTime(o.offeredAt) },
+      {
+        header: "CREDITS",
+        cell: (o) => (o.creditsCharged === undefined ? "-" : String(o.creditsCharged)),
+        align: "right",
+      },
+    ],
+    "offers: none yet (the request has not been dispatched)",
+  )
 
 const printList = (
   session: Session,
@@ -184,7 +210,17 @@ export const registerRequests = (ops: Command, session: Session): void => {
     .action(async (id: string, options: OpsOptions) => {
       operatorName(options.as, session.io.env)
       const request = await session.execute(getRequest({ requestId: id }), requestLabels(id))
+      const offers = await session.execute(listRequestOffers({ requestId: id }), requestLabels(id))
+      if (options.json) {
+        writeJson(session.io.stdout, {
+          request: requestJson(request),
+          offers: offers.map(offerJson),
+        })
+        return
+      }
       printRequest(session, options, undefined, request)
+      session.io.stdout.write("\n")
+      printOffers(session, offers)
     })
 
   opsCommand(requests.command("clarify"))

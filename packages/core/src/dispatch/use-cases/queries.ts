@@ -23,6 +23,19 @@ export const getRequest: (
   return yield* loadRequest(requestId)
 })
 
+/** A request's offers (leads), oldest first: who was offered it and where each stands. */
+export const listRequestOffers: (
+  input: unknown,
+) => Effect.Effect<
+  ReadonlyArray<Offer>,
+  InvalidInput | PersistenceUnavailable | RequestNotFound,
+  DispatchServices
+> = Effect.fn("listRequestOffers")(function* (raw: unknown) {
+  const { requestId } = yield* decodeInput(RequestRef)(raw)
+  const request = yield* loadRequest(requestId)
+  return yield* (yield* OfferRepository).listForRequest(request.id)
+})
+
 /** The review queue order: oldest first. */
 export const listRequests: (
   input: unknown,
