@@ -145,6 +145,7 @@ ${row("Phone", lead.customerPhone === undefined ? undefined : html`<a href="tel:
 ${row("Address", lead.street === undefined ? (lead.stage === "assigned" ? lead.area : undefined) : `${lead.street}, ${lead.area}`)}
 </dl>
 ${lead.stage === "preview" ? html`<p class="note">Name, phone, address and photos are shared after you unlock and the job is yours.</p>` : ""}
+${lead.customerPhone === undefined ? "" : html`<a class="button" href="tel:${lead.customerPhone}">Call ${lead.customerName ?? "the homeowner"}</a>`}
 </div>`
   return layout({
     title: `${policy.brand}: ${title}`,

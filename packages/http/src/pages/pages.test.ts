@@ -92,6 +92,11 @@ describe("GET /l/:token: the provider's lead", () => {
     const text = await expectPage(await get(s.api, res.headers.get("Location")!), 200)
     expect(text).toContain("The job is yours")
     for (const shown of [HOMEOWNER_PHONE, "Lerato", "12 Vilakazi St"]) expect(text).toContain(shown)
+    // A full-width button to call, not only a small inline link.
+    const page = await (await get(s.api, s.leadPaths[0]!)).text()
+    expect(page).toMatch(
+      new RegExp(`<a class="button" href="tel:\\${HOMEOWNER_PHONE}">Call Lerato`),
+    )
     const request = await s.api.runtime.runPromise(getRequest({ requestId: s.request.id }))
     expect(request.state).toBe("assigned")
   })

@@ -1,3 +1,4 @@
+import { showWindow } from "../../conversation/domain/availability.ops.ts"
 import { leadOfferedIntent, timesProposedIntent } from "../../conversation/domain/offer.intents.ts"
 import { handoverLinkExpiresAt, leadLinkExpiresAt } from "../../links/domain/secure-link.ops.ts"
 import type { LinkGrant } from "../../links/domain/secure-link.ts"
@@ -9,7 +10,7 @@ import {
 } from "../../notifications/domain/party-messages.ts"
 import type { MarketplacePolicy } from "../../policy/policy.ts"
 import type { OfferId, RequestId } from "../../shared/ids.ts"
-import { type Instant, toIso } from "../../shared/time.ts"
+import type { Instant } from "../../shared/time.ts"
 import type { Party } from "../../vetting/domain/party.ts"
 import type { LeadView } from "./disclosure.ops.ts"
 import type { ExpiryCause, Offer } from "./offer.ts"
@@ -162,7 +163,8 @@ const render = (notice: OfferNotice, policy: MarketplacePolicy): RenderedMessage
     }
     case "TimesProposed": {
       const times = notice.slots
-        .map((slot, i) => `${i + 1}) ${toIso(slot.start)} to ${toIso(slot.end)}`)
+        // In the marketplace's time, as the homeowner reads a clock, not UTC.
+        .map((slot, i) => `${i + 1}) ${showWindow(slot, policy.timeZone)}`)
         .join("; ")
       return {
         template: offerTemplates.timesProposed,

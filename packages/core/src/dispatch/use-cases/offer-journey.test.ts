@@ -218,7 +218,9 @@ describe("a lead from dispatch to handover (credits model)", () => {
       expect(proposed.state).toBe("times_proposed")
       expect(proposed.proposedTimes).toHaveLength(3)
       const [message] = yield* bodies(customer.id, offerTemplates.timesProposed)
-      expect(message).toContain("2030-01-01T01:00:00.000Z")
+      // 01:00 UTC is 03:00 in Johannesburg, the preset's time zone: what the homeowner reads.
+      expect(message).toContain("1) Tue 1 Jan 03:00-04:00; 2) Tue 1 Jan 05:00-06:00")
+      expect(message).not.toMatch(/T\d{2}:\d{2}:\d{2}\.\d{3}Z/)
     }).pipe(inMemory()),
   )
 
