@@ -53,6 +53,7 @@ import {
   RequestNotWithdrawn,
   SlotEndsBeforeStart,
   SlotNotInFuture,
+  SlotTooFarAhead,
   SlotUnavailable,
   SubscriptionNotFound,
   TopUpNotFound,
@@ -128,6 +129,7 @@ export type DomainError =
   | RequestNotDispatching
   | SlotEndsBeforeStart
   | SlotNotInFuture
+  | SlotTooFarAhead
   | SlotUnavailable
   | WrongNumberOfSlots
   // Lead refund claims (a provider's, over HTTP) and their decisions (ops, from the CLI).
@@ -196,6 +198,7 @@ const domainErrorClasses = [
   RequestNotDispatching,
   SlotEndsBeforeStart,
   SlotNotInFuture,
+  SlotTooFarAhead,
   SlotUnavailable,
   WrongNumberOfSlots,
   ContactAlreadyReleased,
@@ -285,6 +288,7 @@ export const statusOf: { readonly [K in DomainError["_tag"]]: ContentfulStatusCo
   WrongNumberOfSlots: 422,
   SlotEndsBeforeStart: 422,
   SlotNotInFuture: 422,
+  SlotTooFarAhead: 422,
   DuplicateSlots: 422,
   OverlappingSlots: 422,
   // The policy, not the caller, is at fault: nobody can take the lead until ops fix it.
@@ -410,6 +414,8 @@ const detailsOf = (e: DomainError): Record<string, unknown> => {
     case "SlotEndsBeforeStart":
     case "SlotNotInFuture":
       return { index: e.index }
+    case "SlotTooFarAhead":
+      return { index: e.index, latest: new Date(e.latest).toISOString() }
     case "DuplicateSlots":
     case "OverlappingSlots":
       return { first: e.first, second: e.second }

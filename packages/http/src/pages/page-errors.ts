@@ -12,6 +12,7 @@ import type {
   rejectProposedTimes,
   unlockLead,
 } from "@fundi/core"
+import { proposeDaysAhead } from "@fundi/core"
 import type { Effect } from "effect"
 import { html } from "hono/html"
 import type { ContentfulStatusCode } from "hono/utils/http-status"
@@ -135,6 +136,7 @@ export const pageErrors: { readonly [K in PageError["_tag"]]: ErrorPage } = {
   WrongNumberOfSlots: badTimes("Propose exactly three times."),
   SlotEndsBeforeStart: badTimes("Each time must end after it starts."),
   SlotNotInFuture: badTimes("Each time must be in the future."),
+  SlotTooFarAhead: badTimes(`Each time must end within the next ${proposeDaysAhead} days.`),
   DuplicateSlots: badTimes("The three times must be different."),
   OverlappingSlots: badTimes("The three times must not overlap."),
   PaymentNotFound: notFound,
@@ -181,6 +183,7 @@ export const fieldOf = (e: PageError): string | undefined => {
   switch (e._tag) {
     case "SlotEndsBeforeStart":
     case "SlotNotInFuture":
+    case "SlotTooFarAhead":
       return `slot${e.index + 1}`
     case "DuplicateSlots":
     case "OverlappingSlots":

@@ -328,6 +328,12 @@ describe("link page errors are friendly HTML with the right status", () => {
     )
     expect(past).toContain("slot1")
     expect(past).toContain("Each time must be in the future.")
+    const far = await expectPage(
+      await post(s.api, `${s.leadPaths[0]}/propose-times`, slotFields(24 * 100)),
+      400,
+    )
+    expect(far).toContain("slot1")
+    expect(far).toContain("Each time must end within the next 90 days.")
 
     await post(s.api, `${s.leadPaths[0]}/propose-times`, slotFields())
     const handover = await linkPathIn(s.api, s.customerId, "lead.times_proposed")

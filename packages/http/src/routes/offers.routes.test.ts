@@ -6,8 +6,9 @@ import { bodyOf, makeTestApi, type TestApi } from "../test-support.ts"
 import { OfferAnswerResource } from "./offers.routes.ts"
 
 const HOUR = 3_600_000
-const year2100 = Date.UTC(2100, 0, 1)
-const slot = (h: number) => ({ start: year2100 + h * HOUR, end: year2100 + (h + 1) * HOUR })
+/** Tomorrow, on the hour: proposed times must be in the near future (proposeDaysAhead). */
+const tomorrow = Math.ceil(Date.now() / HOUR) * HOUR + 24 * HOUR
+const slot = (h: number) => ({ start: tomorrow + h * HOUR, end: tomorrow + (h + 1) * HOUR })
 
 const expectShape = (body: unknown) =>
   expect(() =>

@@ -452,6 +452,7 @@ const completions: Readonly<Record<string, Completion>> = {
             "WrongNumberOfSlots",
             "SlotEndsBeforeStart",
             "SlotNotInFuture",
+            "SlotTooFarAhead",
             "DuplicateSlots",
             "OverlappingSlots",
           ].includes(error._tag)

@@ -66,6 +66,17 @@ export class SlotNotInFuture extends Schema.TaggedError<SlotNotInFuture>()("Slot
   }
 }
 
+/** A proposed time ends further ahead than anyone plans a visit (`maxDaysAhead`). */
+export class SlotTooFarAhead extends Schema.TaggedError<SlotTooFarAhead>()("SlotTooFarAhead", {
+  index: Schema.Number,
+  end: Schema.Number,
+  latest: Schema.Number,
+}) {
+  override get message() {
+    return `proposed time ${this.index + 1} ends ${iso(this.end)}, after the latest allowed, ${iso(this.latest)}`
+  }
+}
+
 export class DuplicateSlots extends Schema.TaggedError<DuplicateSlots>()("DuplicateSlots", {
   first: Schema.Number,
   second: Schema.Number,
@@ -88,6 +99,7 @@ export type ProposedTimesInvalid =
   | WrongNumberOfSlots
   | SlotEndsBeforeStart
   | SlotNotInFuture
+  | SlotTooFarAhead
   | DuplicateSlots
   | OverlappingSlots
 

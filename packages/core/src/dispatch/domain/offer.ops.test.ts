@@ -15,6 +15,7 @@ import {
   makeOffer,
   offerDeadline,
   offerStatesAccepting,
+  proposeDaysAhead,
   transitionOffer,
   validateProposedTimes,
 } from "./offer.ops.ts"
@@ -48,6 +49,7 @@ const guardErrors: { readonly [C in OfferCommandTag]: ReadonlyArray<string> } = 
     "WrongNumberOfSlots",
     "SlotEndsBeforeStart",
     "SlotNotInFuture",
+    "SlotTooFarAhead",
     "DuplicateSlots",
     "OverlappingSlots",
   ],
@@ -234,6 +236,42 @@ describe("validateProposedTimes", () => {
         )
         expect(fail(past)).toMatchObject({ _tag: "SlotNotInFuture", index, start })
       }),
+    )
+  })
+
+  it("takes times that end within proposeDaysAhead days, and names the first that ends later", () => {
+    const latestOf = (now: Instant) => now + proposeDaysAhead * DAY
+    fc.assert(
+      fc.property(
+        arbValid,
+        arbIndex,
+        fc.integer({ min: 1, max: 400 * DAY }),
+        ([now, slots], index, beyond) => {
+          // Moved so that its end is exactly the latest allowed: still fine.
+          const atLimit = slots.map((s, i) =>
+            i === index
+              ? {
+                  start: (latestOf(now) - (s.end - s.start)) as Instant,
+                  end: latestOf(now) as Instant,
+                }
+              : s,
+          )
+          expect(Result.isSuccess(validateProposedTimes(atLimit, now))).toBe(true)
+          // A little or a lot later: refused, naming it.
+          const late = atLimit.map((s, i) =>
+            i === index
+              ? { start: (s.start + beyond) as Instant, end: (s.end + beyond) as Instant }
+              : s,
+          )
+          const refused = validateProposedTimes(late, now)
+          expect(Result.isFailure(refused) && refused.failure).toMatchObject({
+            _tag: "SlotTooFarAhead",
+            index,
+            end: late[index]!.end,
+            latest: latestOf(now),
+          })
+        },
+      ),
     )
   })
 

@@ -1,7 +1,7 @@
 import { Result } from "effect"
 import type { MarketplacePolicy } from "../../policy/policy.ts"
 import type { OfferId, PartyId } from "../../shared/ids.ts"
-import type { Instant } from "../../shared/time.ts"
+import { DAY_MS, type Instant } from "../../shared/time.ts"
 import {
   DuplicateSlots,
   OfferLapsed,
@@ -11,6 +11,7 @@ import {
   type ProposedTimesInvalid,
   SlotEndsBeforeStart,
   SlotNotInFuture,
+  SlotTooFarAhead,
   SlotUnavailable,
   WrongNumberOfSlots,
 } from "./dispatch.errors.ts"
@@ -97,6 +98,12 @@ export const offerDeadline = (offer: Offer): Instant | undefined => {
  * [start, end), so one may start exactly when another ends). Checked in that order, so the
  * error names the first thing to fix; duplicates are reported before the overlap they imply.
  */
+/**
+ * How far ahead a provider may propose a visit: each proposed time must end within this many
+ * days. Further out nobody can hold a plan (and the lead link would outlive its use).
+ */
+export const proposeDaysAhead = 90
+
 export const validateProposedTimes = (
   slots: ReadonlyArray<TimeWindow>,
   now: Instant,
@@ -105,6 +112,8 @@ export const validateProposedTimes = (
   for (const [index, slot] of slots.entries()) {
     if (slot.end <= slot.start) return Result.fail(new SlotEndsBeforeStart({ index }))
     if (slot.start <= now) return Result.fail(new SlotNotInFuture({ index, start: slot.start }))
+    const latest = now + proposeDaysAhead * DAY_MS
+    if (slot.end > latest) return Result.fail(new SlotTooFarAhead({ index, end: slot.end, latest }))
   }
   for (let first = 0; first < slots.length; first++) {
     for (let second = first + 1; second < slots.length; second++) {

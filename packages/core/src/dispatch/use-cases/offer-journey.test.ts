@@ -203,7 +203,8 @@ describe("a lead from dispatch to handover (credits model)", () => {
       const ref = { offerId: offer.id, providerId: a.id }
       yield* previewLead(ref)
       yield* unlockLead(ref)
-      const at = Date.UTC(2030, 0, 1)
+      // A day after the test clock's start (it starts at the epoch).
+      const at = Date.UTC(1970, 0, 2)
       const slot = (h: number) => ({ start: at + h * 3_600_000, end: at + (h + 1) * 3_600_000 })
       const two = yield* Effect.flip(proposeTimes({ ...ref, slots: [slot(1), slot(3)] }))
       expect(two._tag).toBe("WrongNumberOfSlots")
@@ -219,7 +220,7 @@ describe("a lead from dispatch to handover (credits model)", () => {
       expect(proposed.proposedTimes).toHaveLength(3)
       const [message] = yield* bodies(customer.id, offerTemplates.timesProposed)
       // 01:00 UTC is 03:00 in Johannesburg, the preset's time zone: what the homeowner reads.
-      expect(message).toContain("1) Tue 1 Jan 03:00-04:00; 2) Tue 1 Jan 05:00-06:00")
+      expect(message).toContain("1) Fri 2 Jan 03:00-04:00; 2) Fri 2 Jan 05:00-06:00")
       expect(message).not.toMatch(/T\d{2}:\d{2}:\d{2}\.\d{3}Z/)
     }).pipe(inMemory()),
   )

@@ -8,6 +8,7 @@ import { checkLedger } from "../../ledger/use-cases/check-ledger.ts"
 import type { MarketplacePolicy } from "../../policy/policy.ts"
 import { creditsPreset } from "../../policy/presets.ts"
 import { InMemoryStore } from "../../shared/testing/in-memory-store.ts"
+import { now as clockNow } from "../../shared/time.ts"
 import type { Party } from "../../vetting/domain/party.ts"
 import { PartyRepository } from "../../vetting/ports/party-repository.ts"
 import { layerInMemory } from "../../vetting/testing/layer-in-memory.ts"
@@ -260,7 +261,8 @@ describe("offer use cases: properties", () => {
                 offer === undefined
                   ? undefined
                   : { offerId: offer.id, providerId: offer.providerId }
-              const at = Date.UTC(2031, 0, 1)
+              // A day ahead of the test clock: proposed times are in the near future.
+              const at = (yield* clockNow) + 24 * 60 * MINUTE
               const slot = (h: number) => ({
                 start: at + h * 3_600_000,
                 end: at + (h + 1) * 3_600_000,
