@@ -11,6 +11,7 @@ import {
   OutboxMessageNotRetryable,
   RequestNotFound,
   TopUpNotFound,
+  TransitionNotAllowed,
   UnsupportedContent,
   WeeklyBudgetExceeded,
 } from "@fundi/core"
@@ -182,7 +183,30 @@ const reportFailure = (error: unknown, labels: FieldLabels): Report => {
   }
   const explained = explainWalletFailure(error)
   if (explained !== undefined) return { lines: explained, exitCode: ExitCode.failed }
-  return { lines: [`error: ${messageOf(error)}`], exitCode: ExitCode.failed }
+  const hint = requestStateHint(error)
+  return {
+    lines: [`error: ${messageOf(error)}`, ...(hint === undefined ? [] : [hint])],
+    exitCode: ExitCode.failed,
+  }
+}
+
+/** What to do next when a request is not in the state a command needs, where it is not obvious. */
+const requestStateHint = (error: unknown): string | undefined => {
+  if (!(error instanceof TransitionNotAllowed) || error.entity !== "request") return undefined
+  switch (error.from) {
+    case "needs_clarification":
+      return "hint: the request waits for the homeowner's answer to your question; it comes back for review (submitted) when they reply"
+    case "submitted":
+      return error.command === "StartDispatch"
+        ? "hint: review it first: `fundi ops requests ready ID --reason TEXT` releases it for dispatch"
+        : undefined
+    case "assigned":
+    case "unfulfilled":
+    case "cancelled":
+      return `hint: a request that is ${error.from} is closed for good; \`fundi ops requests show ID\` shows its offers`
+    default:
+      return undefined
+  }
 }
 
 /**

@@ -71,6 +71,10 @@ describe("fundi ops requests", () => {
       ["whatsapp", "request.clarification"],
     ])
     expect(sent[0]?.body).toContain("Is the water still running?")
+    // Not ready while it waits for the answer: the refusal says what it waits for.
+    const early = await h.cli(["ops", "requests", "ready", first.id, ...as])
+    expect(early.code).toBe(1)
+    expect(early.stderr).toContain("hint: the request waits for the homeowner's answer")
 
     const shown = json<{ request: RequestDoc }>(
       await h.cli(["ops", "requests", "show", second.id, ...as, "--json"]),
@@ -130,6 +134,7 @@ describe("fundi ops requests", () => {
     expect(again.stderr).toContain(
       `request ${r.id} is cancelled: MarkReady is allowed only from submitted`,
     )
+    expect(again.stderr).toContain("hint: a request that is cancelled is closed for good")
   })
 
   it("explains what to fix: unknown ids, bad ids, missing flags, unknown states", async () => {

@@ -3,7 +3,7 @@ import type { Actor } from "../../shared/actor.ts"
 import { decodeInput } from "../../shared/decode.ts"
 import type { InvalidInput, PersistenceUnavailable } from "../../shared/errors.ts"
 import { now } from "../../shared/time.ts"
-import type { TransitionNotAllowed } from "../../vetting/domain/vetting.errors.ts"
+import { TransitionNotAllowed } from "../../vetting/domain/vetting.errors.ts"
 import type { LeadPriceMissing, RequestNotDispatching } from "../domain/dispatch.errors.ts"
 import { type RequestNotFound, transitionRequest } from "../domain/service-request.ops.ts"
 import { RequestRepository } from "../ports/request-repository.ts"
@@ -41,6 +41,11 @@ export const dispatchRequest: (
       if (before.state === "dispatching") return yield* advanceDispatch(before, actor)
       const [after] = yield* Effect.fromResult(
         transitionRequest(before, { _tag: "StartDispatch" }, yield* now),
+      ).pipe(
+        // A dispatching request is advanced above, so the refusal names both states.
+        Effect.mapError(
+          (e) => new TransitionNotAllowed({ ...e, allowedFrom: [...e.allowedFrom, "dispatching"] }),
+        ),
       )
       yield* (yield* RequestRepository).update(after)
       yield* audit({

@@ -194,6 +194,28 @@ describe("a lead from dispatch to handover (credits model)", () => {
     }).pipe(inMemory()),
   )
 
+  it.effect("dispatching an assigned request is refused naming both states dispatch takes", () =>
+    Effect.gen(function* () {
+      const customer = yield* homeowner()
+      const a = yield* vettedProvider(1, { credits: 50 })
+      const request = yield* readyRequest(customer.id)
+      const { offered } = yield* dispatchRequest({ requestId: request.id, operator: "thandi" })
+      const ref = { offerId: offered[0]!.id, providerId: a.id }
+      yield* previewLead(ref)
+      yield* unlockLead(ref)
+      yield* acceptLead(ref)
+      const refused = yield* Effect.flip(dispatchRequest({ requestId: request.id }))
+      expect(refused).toMatchObject({
+        _tag: "TransitionNotAllowed",
+        from: "assigned",
+        allowedFrom: ["ready", "dispatching"],
+      })
+      expect(refused.message).toBe(
+        `request ${request.id} is assigned: StartDispatch is allowed only from ready or dispatching`,
+      )
+    }).pipe(inMemory()),
+  )
+
   it.effect("propose exactly three valid times; the homeowner is sent them", () =>
     Effect.gen(function* () {
       const customer = yield* homeowner()
