@@ -1,5 +1,6 @@
 import { type Command, InvalidArgumentError } from "commander"
 import type { FieldLabels } from "../errors.ts"
+import { truncate } from "../output.ts"
 
 /** Options every command understands. */
 export interface JsonOptions {
@@ -64,10 +65,13 @@ export const collectOneOf =
     return [...(previous ?? []), ...values.filter(isAllowed)]
   }
 
+/** The ID argument as messages name it: what was typed, cut short if it is long. */
+export const idLabel = (id: string): string => `ID "${truncate(id, 40)}"`
+
 /** Name the ID argument, with what was typed, when the use case rejects it. */
 export const idLabels = (id: string): FieldLabels => ({
-  applicationId: `ID "${id}"`,
-  partyId: `ID "${id}"`,
+  applicationId: idLabel(id),
+  partyId: idLabel(id),
 })
 
 /** `--credits N`: whole credits, in the range the wallet use cases accept. */
@@ -103,4 +107,4 @@ export const parseMinorUnits = (value: string): string => {
 export const providerLabels = (id: string): FieldLabels => ({ partyId: `PROVIDER "${id}"` })
 
 /** Name the top-up ID argument, with what was typed. */
-export const topUpLabels = (id: string): FieldLabels => ({ topUpId: `ID "${id}"` })
+export const topUpLabels = (id: string): FieldLabels => ({ topUpId: idLabel(id) })

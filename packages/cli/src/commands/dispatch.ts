@@ -3,11 +3,11 @@ import type { Command } from "commander"
 import type { FieldLabels } from "../errors.ts"
 import { shortTime, writeJson, writeTable } from "../output.ts"
 import { operatorName, type Session } from "../session.ts"
-import { type MutatingOptions, mutatingCommand } from "./common.ts"
+import { idLabel, type MutatingOptions, mutatingCommand } from "./common.ts"
 import { offerJson } from "./leads.ts"
 import { requestJson } from "./requests.ts"
 
-const requestLabels = (id: string): FieldLabels => ({ requestId: `ID "${id}"` })
+const requestLabels = (id: string): FieldLabels => ({ requestId: idLabel(id) })
 
 interface OverrideOptions extends MutatingOptions {
   readonly provider: string

@@ -253,10 +253,17 @@ describe("fundi ops leads refunds / refund-request / refund-approve / refund-rej
     expect(unknown.code).not.toBe(0)
     expect(unknown.stderr).toContain('REFUND "lrf_bad"')
 
-    const all = json<{ refunds: Array<RefundDoc> }>(
+    // The queue holds what waits for a decision; --all shows decided claims too.
+    const queue = json<{ refunds: Array<RefundDoc> }>(
       await h.cli(["ops", "leads", "refunds", ...as, "--json"]),
     )
+    expect(queue.refunds).toEqual([])
+    const all = json<{ refunds: Array<RefundDoc> }>(
+      await h.cli(["ops", "leads", "refunds", "--all", ...as, "--json"]),
+    )
     expect(all.refunds.map((r) => r.state)).toEqual(["rejected"])
+    const both = await h.cli(["ops", "leads", "refunds", "--all", "--state", "approved", ...as])
+    expect(both.code).toBe(2)
     expect(lost.providerId).toBe(loser)
   })
 })

@@ -14,7 +14,13 @@ import { type Command, Option } from "commander"
 import type { FieldLabels } from "../errors.ts"
 import { type Json, shortTime, truncate, writeFields, writeJson, writeTable } from "../output.ts"
 import { operatorName, type Session } from "../session.ts"
-import { type MutatingOptions, mutatingCommand, type OpsOptions, opsCommand } from "./common.ts"
+import {
+  idLabel,
+  type MutatingOptions,
+  mutatingCommand,
+  type OpsOptions,
+  opsCommand,
+} from "./common.ts"
 
 const iso = (at: number): string => new Date(at).toISOString()
 const isoOrNull = (at: number | undefined): string | null => (at === undefined ? null : iso(at))
@@ -72,7 +78,7 @@ export const offerFields = (o: Offer): Array<readonly [string, string]> => [
   ["updated", shortTime(o.updatedAt)],
 ]
 
-const offerLabels = (id: string): FieldLabels => ({ offerId: `ID "${id}"` })
+const offerLabels = (id: string): FieldLabels => ({ offerId: idLabel(id) })
 
 export const registerLeads = (ops: Command, session: Session): void => {
   const leads = ops.command("leads").description("leads (offers) made to providers")
@@ -149,36 +155,41 @@ const registerLeadRefunds = (leads: Command, session: Session): void => {
 
   opsCommand(leads.command("refunds"))
     .description(
-      "the refund queue: providers' claims to get an unlock's credits back, oldest first",
+      "the refund queue: providers' claims to get an unlock's credits back that wait for a decision (--all: decided ones too), oldest first",
     )
     .addOption(
       new Option("--state <state>", "only claims in this state").choices(LeadRefundState.literals),
     )
-    .action(async (options: OpsOptions & { readonly state?: LeadRefundState }) => {
-      operatorName(options.as, session.io.env)
-      const refunds = await session.execute(
-        listLeadRefunds(options.state === undefined ? {} : { state: options.state }),
-      )
-      if (options.json) {
-        writeJson(session.io.stdout, { refunds: refunds.map(leadRefundJson) })
-        return
-      }
-      writeTable(
-        session.io.stdout,
-        refunds,
-        [
-          { header: "REFUND", cell: (r) => r.id },
-          { header: "STATE", cell: (r) => r.state },
-          { header: "REASON", cell: (r) => r.reason },
-          { header: "CREDITS", cell: (r) => String(r.credits) },
-          { header: "PROVIDER", cell: (r) => r.providerId },
-          { header: "OFFER", cell: (r) => r.offerId },
-          { header: "REQUESTED", cell: (r) => shortTime(r.requestedAt) },
-          { header: "NOTE", cell: (r) => truncate(r.note ?? "", 40) },
-        ],
-        options.state === undefined ? "no refund claims" : `no ${options.state} refund claims`,
-      )
-    })
+    .addOption(new Option("--all", "every claim, decided or not").conflicts("state"))
+    .action(
+      async (
+        options: OpsOptions & { readonly state?: LeadRefundState; readonly all?: boolean },
+      ) => {
+        operatorName(options.as, session.io.env)
+        // The queue by default: what waits for ops.
+        const state = options.all === true ? undefined : (options.state ?? "requested")
+        const refunds = await session.execute(listLeadRefunds(state === undefined ? {} : { state }))
+        if (options.json) {
+          writeJson(session.io.stdout, { refunds: refunds.map(leadRefundJson) })
+          return
+        }
+        writeTable(
+          session.io.stdout,
+          refunds,
+          [
+            { header: "REFUND", cell: (r) => r.id },
+            { header: "STATE", cell: (r) => r.state },
+            { header: "REASON", cell: (r) => r.reason },
+            { header: "CREDITS", cell: (r) => String(r.credits) },
+            { header: "PROVIDER", cell: (r) => r.providerId },
+            { header: "OFFER", cell: (r) => r.offerId },
+            { header: "REQUESTED", cell: (r) => shortTime(r.requestedAt) },
+            { header: "NOTE", cell: (r) => truncate(r.note ?? "", 40) },
+          ],
+          state === undefined ? "no refund claims" : `no ${state} refund claims`,
+        )
+      },
+    )
 
   mutatingCommand(leads.command("refund-request"))
     .description("record a provider's refund claim on one of their unlocked leads (phoned in)")

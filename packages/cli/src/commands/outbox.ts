@@ -18,6 +18,7 @@ import {
 } from "../output.ts"
 import { operatorName, type Session } from "../session.ts"
 import {
+  idLabel,
   type MutatingOptions,
   mutatingCommand,
   type OpsOptions,
@@ -123,7 +124,7 @@ export const registerOutbox = (ops: Command, session: Session): void => {
       const operator = operatorName(options.as, session.io.env)
       const message = await session.execute(
         retryOutboxMessage({ messageId: id, operator, reason: options.reason }),
-        { messageId: `ID "${id}"` },
+        { messageId: idLabel(id) },
       )
       const out = session.io.stdout
       if (options.json) {

@@ -147,6 +147,11 @@ describe("fundi ops requests", () => {
     const bad = await h.cli(["ops", "requests", "show", "nope", ...as])
     expect(bad.code).toBe(1)
     expect(bad.stderr).toContain('ID "nope": must be a req_… id')
+    // A pasted wall of text is named by its start, not echoed back whole.
+    const huge = await h.cli(["ops", "requests", "show", `req_${"x".repeat(10_000)}`, ...as])
+    expect(huge.code).toBe(1)
+    expect(huge.stderr).toContain(`ID "req_${"x".repeat(35)}…"`)
+    expect(huge.stderr.length).toBeLessThan(300)
 
     const noQuestion = await h.cli([
       "ops",

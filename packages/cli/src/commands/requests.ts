@@ -20,6 +20,7 @@ import { type Json, shortTime, writeFields, writeJson, writeTable } from "../out
 import { operatorName, type Session } from "../session.ts"
 import {
   collectOneOf,
+  idLabel,
   type MutatingOptions,
   mutatingCommand,
   type OpsOptions,
@@ -164,7 +165,7 @@ const printList = (
 
 /** Name the ID argument, with what was typed, when the use case rejects it. */
 const requestLabels = (id: string): FieldLabels => ({
-  requestId: `ID "${id}"`,
+  requestId: idLabel(id),
   question: "--question",
 })
 

@@ -20,6 +20,7 @@ import {
 } from "../output.ts"
 import { operatorName, type Session } from "../session.ts"
 import {
+  idLabel,
   type MutatingOptions,
   mutatingCommand,
   type OpsOptions,
@@ -160,7 +161,7 @@ export const registerSubscriptions = (ops: Command, session: Session): void => {
       operatorName(options.as, session.io.env)
       const { subscription, payments } = await session.execute(
         showSubscription({ subscriptionId: id }),
-        { subscriptionId: `ID "${id}"` },
+        { subscriptionId: idLabel(id) },
       )
       const out = session.io.stdout
       if (options.json) {
@@ -198,7 +199,7 @@ export const registerSubscriptions = (ops: Command, session: Session): void => {
       const operator = operatorName(options.as, session.io.env)
       const subscription = await session.execute(
         cancelSubscription({ subscriptionId: id, operator, reason: options.reason }),
-        { subscriptionId: `ID "${id}"` },
+        { subscriptionId: idLabel(id) },
       )
       const out = session.io.stdout
       if (options.json) {
