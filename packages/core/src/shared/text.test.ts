@@ -1,7 +1,7 @@
 import { Result, Schema } from "effect"
 import * as fc from "fast-check"
 import { describe, expect, it } from "vitest"
-import { Text } from "./text.ts"
+import { Text, withoutControlCharacters } from "./text.ts"
 
 const decode = Schema.decodeUnknownResult(Text(1, 50))
 
@@ -43,6 +43,30 @@ describe("Text: what a person typed", () => {
         (before, control, after) => {
           const result = decode(`${before}x${control}${after}`)
           expect(Result.isFailure(result)).toBe(true)
+        },
+      ),
+    )
+  })
+})
+
+describe("withoutControlCharacters", () => {
+  it("drops exactly the control characters Text refuses, keeps everything else in order", () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.oneof(fc.string({ unit: "grapheme", maxLength: 8 }), fc.constantFrom(...controls)),
+          { maxLength: 8 },
+        ),
+        (parts) => {
+          const typed = parts.join("")
+          const kept = withoutControlCharacters(typed)
+          expect(kept).toBe(
+            Array.from(typed)
+              .filter((ch) => !controls.includes(ch))
+              .join(""),
+          )
+          fc.pre(/\S/u.test(kept) && kept.length <= 50)
+          expect(Result.isSuccess(decode(kept))).toBe(true)
         },
       ),
     )

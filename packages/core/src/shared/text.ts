@@ -6,6 +6,16 @@ import { Schema } from "effect"
  */
 // biome-ignore lint/suspicious/noControlCharactersInRegex: matching them is the point.
 const controlCharacter = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/u
+// biome-ignore lint/suspicious/noControlCharactersInRegex: as above.
+const controlCharacters = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/gu
+
+/**
+ * `text` without the control characters `Text` refuses: for text taken as typed from a
+ * channel (a WhatsApp message), where asking again for a stray invisible byte would only
+ * puzzle the person.
+ */
+export const withoutControlCharacters = (text: string): string =>
+  text.replace(controlCharacters, "")
 
 /**
  * Free text a person typed (a reason, a question, a description): from `min` to `max`

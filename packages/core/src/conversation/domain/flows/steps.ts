@@ -1,4 +1,5 @@
 import { Result } from "effect"
+import { withoutControlCharacters } from "../../../shared/text.ts"
 import { actionId, tappedId } from "../commands.ops.ts"
 import type { Step, StepContext, StepParse } from "../flow.ts"
 import type { InboundContent } from "../inbound.ts"
@@ -97,7 +98,7 @@ export const choiceStep = (spec: {
   },
 })
 
-/** Free text between `min` and `max` characters, trimmed. */
+/** Free text between `min` and `max` characters, trimmed, without control characters. */
 export const textStep = (spec: {
   readonly flow: string
   readonly id: string
@@ -114,7 +115,8 @@ export const textStep = (spec: {
   prompt: (context) => [textReply(stepTemplate(spec.flow, spec.id), spec.question(context))],
   parse: (content) => {
     if (content._tag !== "text") return Result.fail("Please type your answer as a message.")
-    const text = content.body.trim()
+    // Invisible control bytes some keyboards send are dropped: the use cases refuse them.
+    const text = withoutControlCharacters(content.body).trim()
     if (text.length < spec.min) return Result.fail(spec.tooShort)
     if (text.length > spec.max) return Result.fail(`Please keep it under ${spec.max} characters.`)
     return spec.check === undefined ? Result.succeed({ value: text }) : spec.check(text)
