@@ -1,8 +1,7 @@
-import { existsSync, mkdtempSync } from "node:fs"
-import { tmpdir } from "node:os"
+import { existsSync } from "node:fs"
 import { join } from "node:path"
 import { describe, expect, it } from "vitest"
-import { run } from "../run.ts"
+import { embeddedEnv, runCli } from "../testing/embedded-cli.ts"
 
 /**
  * One database, one marketplace policy, whatever each process's environment says: on the
@@ -10,22 +9,9 @@ import { run } from "../run.ts"
  */
 describe("the marketplace's policy on the embedded database", () => {
   it("no database, no ops command; the first process records its policy; a command with another is refused (exit 78) until ops replace it", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "fundi-policy-"))
-    const base = {
-      FUNDI_DATABASE_URL: `pglite://${join(dir, "db")}`,
-      FUNDI_FILES_DIR: join(dir, "files"),
-      FUNDI_OPERATOR: "alice",
-    }
-    const fundi = async (policy: string | undefined, ...args: string[]) => {
-      let stdout = ""
-      let stderr = ""
-      const code = await run(args, {
-        stdout: { write: (t: string) => (stdout += t) },
-        stderr: { write: (t: string) => (stderr += t) },
-        env: policy === undefined ? base : { ...base, FUNDI_POLICY: policy },
-      })
-      return { code, stdout, stderr }
-    }
+    const { dir, env: base } = embeddedEnv("fundi-policy-")
+    const fundi = (policy: string | undefined, ...args: string[]) =>
+      runCli(policy === undefined ? base : { ...base, FUNDI_POLICY: policy }, args)
 
     // Run where there is no database yet, an ops command is refused and creates nothing.
     const nowhere = await fundi("credits", "ops", "requests", "list")

@@ -1,12 +1,11 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from "node:fs"
-import { tmpdir } from "node:os"
+import { existsSync, readdirSync, readFileSync } from "node:fs"
 import { join } from "node:path"
 import { loadConfig, openFundi } from "@fundi/adapters"
 import { samplePdf } from "@fundi/adapters/testing"
 import { createTopUp, type PartyId, submitTopUpProof } from "@fundi/core"
 import { Effect } from "effect"
 import { describe, expect, it } from "vitest"
-import { run } from "../run.ts"
+import { embeddedEnv, runCli } from "../testing/embedded-cli.ts"
 
 /**
  * The top-up journey as ops live it: every command a separate `fundi` process would be,
@@ -16,22 +15,8 @@ import { run } from "../run.ts"
  */
 describe("the top-up journey on the embedded database", () => {
   it("seed, top-up with proof, list, open the proof, approve, see the credits, check the ledger", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "fundi-embedded-"))
-    const env = {
-      FUNDI_DATABASE_URL: `pglite://${join(dir, "db")}`,
-      FUNDI_FILES_DIR: join(dir, "files"),
-      FUNDI_OPERATOR: "alice",
-    }
-    const fundi = async (...args: string[]) => {
-      let stdout = ""
-      let stderr = ""
-      const code = await run(args, {
-        stdout: { write: (t: string) => (stdout += t) },
-        stderr: { write: (t: string) => (stderr += t) },
-        env,
-      })
-      return { code, stdout, stderr }
-    }
+    const { dir, env } = embeddedEnv("fundi-embedded-")
+    const fundi = (...args: string[]) => runCli(env, args)
 
     const seeded = await fundi("dev", "seed", "--json")
     expect(seeded.stderr).toBe("")
