@@ -34,6 +34,36 @@ describe("startServer", () => {
     expect(await res.json()).toEqual({ pong: true })
   })
 
+  it("answers a request whose headers are over Node's limit with a readable 431, not an empty one", async () => {
+    const app = new Hono()
+    app.get("/l/:token", (c) => c.text("page"))
+    const server = await start(app)
+    const res = await fetch(`${server.url}/l/${"t".repeat(20_000)}`)
+    expect(res.status).toBe(431)
+    expect(res.headers.get("content-type")).toBe("text/plain; charset=utf-8")
+    expect(await res.text()).toMatch(/too long\. Check the link you opened/)
+    // The server still serves the next request.
+    expect((await fetch(`${server.url}/l/short`)).status).toBe(200)
+  })
+
+  it("answers broken HTTP with a readable 400", async () => {
+    const server = await start(new Hono())
+    const { connect } = await import("node:net")
+    const answer = await new Promise<string>((resolve, reject) => {
+      const socket = connect(server.port, "127.0.0.1", () =>
+        socket.write("NOT HTTP AT ALL\r\n\r\n"),
+      )
+      let text = ""
+      socket.on("data", (chunk) => {
+        text += chunk.toString()
+      })
+      socket.on("end", () => resolve(text))
+      socket.on("error", reject)
+    })
+    expect(answer).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n/)
+    expect(answer).toMatch(/could not be read/)
+  })
+
   it("rejects when the port is taken", async () => {
     const first = await start(new Hono())
     await expect(

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http"
-import type { AddressInfo } from "node:net"
+import type { AddressInfo, Socket } from "node:net"
 import { serve } from "@hono/node-server"
 import { Hono } from "hono"
 import { type MakeAppOptions, makeApp } from "./app.ts"
@@ -26,6 +26,38 @@ const urlHost = (address: string): string => {
   return host.includes(":") ? `[${host}]` : host
 }
 
+/**
+ * What Node answers before the app sees a request it cannot parse (headers over its 16 KB
+ * limit, e.g. a pasted link with a huge token, or broken HTTP): a short plain-text reason
+ * instead of Node's empty 431 or 400, then the connection is closed.
+ */
+export const malformedRequestAnswer = (code: string | undefined): string => {
+  const [status, reason, text] =
+    code === "HPE_HEADER_OVERFLOW"
+      ? [
+          431,
+          "Request Header Fields Too Large",
+          "This address or its headers are too long. Check the link you opened.",
+        ]
+      : code === "HPE_URI_TOO_LONG"
+        ? [414, "URI Too Long", "This address is too long. Check the link you opened."]
+        : [400, "Bad Request", "This request could not be read."]
+  const body = `${text}\n`
+  return (
+    `HTTP/1.1 ${status} ${reason}\r\nContent-Type: text/plain; charset=utf-8\r\n` +
+    `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`
+  )
+}
+
+const answerMalformed = (error: Error & { code?: string }, socket: Socket) => {
+  // A reset or timed-out socket cannot take an answer; anything else gets one.
+  if (error.code !== "ECONNRESET" && socket.writable && !socket.writableEnded) {
+    socket.end(malformedRequestAnswer(error.code))
+  } else {
+    socket.destroy()
+  }
+}
+
 /** Serves an app (or builds one from `makeApp` options) on Node; resolves once listening. */
 export const startServer = (
   appOrOptions: Hono | MakeAppOptions,
@@ -41,6 +73,7 @@ export const startServer = (
     })
     const onError = (error: Error) => reject(error)
     server.once("error", onError)
+    server.on("clientError", answerMalformed)
     // Responses not yet started when close() begins are sent with Connection: close, so
     // their keep-alive sockets end with them instead of idling until the keep-alive timeout.
     const inFlight = new Set<ServerResponse>()
