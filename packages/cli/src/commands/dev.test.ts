@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest"
 import { type Harness, json, makeHarness } from "../testing/cli-harness.ts"
-import { demoParties } from "./dev.ts"
+import { demoParties, phoneIn } from "./dev.ts"
 
 interface Outcome {
   readonly name: string
@@ -88,5 +88,32 @@ describe("fundi dev seed", () => {
       "--json",
     ])
     expect(json(live)).toEqual({ providers: [] })
+  })
+
+  it("makes the live cohort's own demo parties after a test seed, and finds them on a second live run", async () => {
+    await h.cli(["dev", "seed"])
+    const live = await h.cli(["dev", "seed", "--cohort", "live"])
+    expect(live.stdout).toMatch(
+      new RegExp(`^made ${demoParties.length} demo parties \\(cohort live\\)$`, "m"),
+    )
+    expect(live.stdout).toMatch(/^NAME\s.*\sSEED$/m)
+    const providers = (cohort: string) =>
+      h.cli(["ops", "providers", "list", "--cohort", cohort, "--as", "a", "--json"])
+    const inLive = json<{ providers: ReadonlyArray<unknown> }>(await providers("live")).providers
+    const inTest = json<{ providers: ReadonlyArray<unknown> }>(await providers("test")).providers
+    expect(inLive).toHaveLength(6)
+    expect(inTest).toHaveLength(6)
+    const again = await h.cli(["dev", "seed", "--cohort", "live"])
+    expect(again.stdout).toMatch(/^the demo data is already there; nothing changed$/m)
+  })
+})
+
+describe("phoneIn", () => {
+  it("gives each cohort its own phones for the same demo people", () => {
+    const test = demoParties.map((d) => phoneIn(d.phone, "test"))
+    const live = demoParties.map((d) => phoneIn(d.phone, "live"))
+    expect(test).toEqual(demoParties.map((d) => d.phone))
+    expect(new Set([...test, ...live]).size).toBe(demoParties.length * 2)
+    for (const phone of live) expect(phone).toMatch(/^\+278255502\d\d$/)
   })
 })

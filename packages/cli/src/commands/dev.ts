@@ -63,8 +63,9 @@ const provider = (
 })
 
 /**
- * The demo marketplace. Phones are in the +27 82 555 01xx block so a demo database is
- * recognisable, and `dev seed` finds what an earlier run made by phone.
+ * The demo marketplace. Phones are in the +27 82 555 01xx block (the test cohort's; the live
+ * cohort's copies are in 02xx, see `phoneIn`) so a demo database is recognisable, and
+ * `dev seed` finds what an earlier run made by phone.
  */
 export const demoParties: ReadonlyArray<DemoParty> = [
   provider(
@@ -157,9 +158,18 @@ export interface SeedOutcome {
 const OPERATOR = "fundi dev seed"
 const REASON = "demo data"
 
+/**
+ * A demo phone in the block of `cohort`: the test cohort's parties keep the 01xx numbers, the
+ * live cohort's are the same people at 02xx. A phone belongs to one party, so a live seed after
+ * a test seed makes its own parties instead of finding the test ones.
+ */
+export const phoneIn = (phone: string, cohort: Cohort): string =>
+  cohort === "test" ? phone : phone.replace(/01(\d\d)$/, "02$1")
+
 /** Takes one demo party through the use cases to its stage; every step is audited as usual. */
-const seedOne = (demo: DemoParty, cohort: Cohort) =>
-  Effect.gen(function* () {
+const seedOne = (template: DemoParty, cohort: Cohort) => {
+  const demo = { ...template, phone: phoneIn(template.phone, cohort) }
+  return Effect.gen(function* () {
     const party: Party = yield* signUp({
       kind: demo.kind,
       phone: demo.phone,
@@ -226,6 +236,7 @@ const seedOne = (demo: DemoParty, cohort: Cohort) =>
       })),
     ),
   )
+}
 
 export const seed = (cohort: Cohort) => Effect.forEach(demoParties, (demo) => seedOne(demo, cohort))
 
@@ -291,7 +302,7 @@ export const registerDev = (program: Command, session: Session): void => {
                   ? o.application.state
                   : `${o.application.state} (re-apply from ${new Date(o.application.reapplyAfter).toISOString().slice(0, 10)})`,
           },
-          { header: "", cell: (o) => (o.created ? "new" : "already there") },
+          { header: "SEED", cell: (o) => (o.created ? "new" : "already there") },
         ],
         "no demo parties",
       )
