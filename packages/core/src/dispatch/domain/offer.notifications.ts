@@ -1,6 +1,6 @@
 import { showWindow } from "../../conversation/domain/availability.ops.ts"
 import { leadOfferedIntent, timesProposedIntent } from "../../conversation/domain/offer.intents.ts"
-import { handoverLinkExpiresAt, leadLinkExpiresAt } from "../../links/domain/secure-link.ops.ts"
+import { leadLinkExpiresAt, visitLinkExpiresAt } from "../../links/domain/secure-link.ops.ts"
 import type { LinkGrant } from "../../links/domain/secure-link.ts"
 import type { MessageDraft } from "../../notifications/domain/outbox-message.ts"
 import {
@@ -14,7 +14,7 @@ import type { Instant } from "../../shared/time.ts"
 import type { Party } from "../../vetting/domain/party.ts"
 import type { LeadView } from "./disclosure.ops.ts"
 import type { ExpiryCause, Offer } from "./offer.ts"
-import type { TimeWindow } from "./service-request.ts"
+import type { Availability, TimeWindow } from "./service-request.ts"
 
 /** The templates the offer notification policy renders. */
 export const offerTemplates = {
@@ -50,9 +50,19 @@ export type OfferNotice =
       readonly customer: Party
       readonly provider: Party
       readonly category: string
+      /** The visit's last possible moment, if known: the handover link outlasts it. */
+      readonly visitEndsAt?: Instant
     }
   /** Handover, provider side: the homeowner's details (the assigned view). */
-  | { readonly _tag: "CustomerHandover"; readonly provider: Party; readonly assigned: LeadView }
+  | {
+      readonly _tag: "CustomerHandover"
+      readonly provider: Party
+      readonly assigned: LeadView
+      /** The accepted offer: the provider's job link opens it. */
+      readonly offerId: OfferId
+      /** The visit's last possible moment, if known: the job link outlasts it. */
+      readonly visitEndsAt?: Instant
+    }
   /** The provider proposed three other times; the homeowner picks one or none. */
   | {
       readonly _tag: "TimesProposed"
@@ -84,9 +94,26 @@ const expiryText: Record<Exclude<ExpiryCause, "withdrawn">, string> = {
 const nameOf = (party: Party, fallback: string) => party.profile.displayName ?? fallback
 
 /**
+ * The last moment a visit can take place: the time the homeowner chose, else the end of
+ * the request's latest window; none for `now` (the handover link's own days cover it).
+ */
+export const visitEndsAt = (
+  availability: Availability,
+  chosenSlot: TimeWindow | undefined,
+): Instant | undefined => {
+  if (chosenSlot !== undefined) return chosenSlot.end
+  if (availability._tag === "now" || availability.windows.length === 0) return undefined
+  return Math.max(...availability.windows.map((w) => w.end)) as Instant
+}
+
+const latestEnd = (slots: ReadonlyArray<TimeWindow>): Instant | undefined =>
+  slots.length === 0 ? undefined : (Math.max(...slots.map((s) => s.end)) as Instant)
+
+/**
  * The secure link a notice's message carries, if any: the provider's lead link with a new
- * lead, the homeowner's handover link with proposed times and with the assigned provider.
- * (The provider's own handover message already holds the homeowner's contact.)
+ * lead; the homeowner's handover link with proposed times and with the assigned provider;
+ * the assigned provider's job link (the lead page, details and a call button) with the
+ * homeowner's contact. A link about a visit lasts past the visit (`visitLinkExpiresAt`).
  */
 export const linkGrantFor = (notice: OfferNotice, now: Instant): LinkGrant | undefined => {
   switch (notice._tag) {
@@ -98,12 +125,26 @@ export const linkGrantFor = (notice: OfferNotice, now: Instant): LinkGrant | und
         expiresAt: leadLinkExpiresAt(notice.offer.expiresAt),
       }
     case "ProviderAssigned":
+      return {
+        partyId: notice.customer.id,
+        scope: "handover",
+        objectId: notice.requestId,
+        expiresAt: visitLinkExpiresAt(now, notice.visitEndsAt),
+      }
     case "TimesProposed":
       return {
         partyId: notice.customer.id,
         scope: "handover",
         objectId: notice.requestId,
-        expiresAt: handoverLinkExpiresAt(now),
+        // The homeowner may choose any of the times up to its start, so up to its end.
+        expiresAt: visitLinkExpiresAt(now, latestEnd(notice.slots)),
+      }
+    case "CustomerHandover":
+      return {
+        partyId: notice.provider.id,
+        scope: "lead",
+        objectId: notice.offerId,
+        expiresAt: visitLinkExpiresAt(now, notice.visitEndsAt),
       }
     default:
       return undefined
@@ -115,6 +156,7 @@ const linkLabel: Partial<Record<OfferNotice["_tag"], string>> = {
   LeadOffered: "Your lead:",
   TimesProposed: "Or choose on your page:",
   ProviderAssigned: "Your request:",
+  CustomerHandover: "Your job:",
 }
 
 const withLink = (

@@ -35,6 +35,7 @@ import {
   linkGrantFor,
   type OfferNotice,
   offerNotifications,
+  visitEndsAt,
 } from "../domain/offer.notifications.ts"
 import { makeOffer, type OfferTransitionError, transitionOffer } from "../domain/offer.ops.ts"
 import { openOfferStates } from "../domain/offer.transitions.ts"
@@ -407,6 +408,8 @@ export const handOver = (
     const customer = yield* partyIn(lead, request.customerId)
     const provider = yield* partyIn(lead, offer.providerId)
     const view = discloseLead(assigned, customer, "assigned", accepted.creditsCharged)
+    const visitEnd = visitEndsAt(assigned.availability, accepted.chosenSlot)
+    const visit = visitEnd === undefined ? {} : { visitEndsAt: visitEnd }
     yield* notify([
       ...notices,
       {
@@ -415,8 +418,9 @@ export const handOver = (
         customer,
         provider,
         category: assigned.category,
+        ...visit,
       },
-      { _tag: "CustomerHandover", provider, assigned: view },
+      { _tag: "CustomerHandover", provider, assigned: view, offerId: accepted.id, ...visit },
     ])
     yield* (yield* LeadStore).save({ offers: [accepted, ...withdrawn], request: assigned })
     return { view, request: assigned, offer: accepted }

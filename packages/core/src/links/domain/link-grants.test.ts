@@ -5,13 +5,29 @@ import {
   linkGrantFor,
   type OfferNotice,
   offerNotifications,
+  visitEndsAt,
 } from "../../dispatch/domain/offer.notifications.ts"
+import { arbOfferId, arbProposedSlots } from "../../dispatch/testing/dispatch.arbitraries.ts"
 import { arbOffer } from "../../dispatch/testing/offer-repository.arbitraries.ts"
-import { arbRequestId } from "../../dispatch/testing/request-repository.arbitraries.ts"
+import {
+  arbAvailability,
+  arbRequestId,
+} from "../../dispatch/testing/request-repository.arbitraries.ts"
 import { creditsPreset } from "../../policy/presets.ts"
-import { arbInstant } from "../../shared/testing/shared.arbitraries.ts"
+import type { Instant } from "../../shared/time.ts"
 import { arbParty } from "../../vetting/testing/vetting.arbitraries.ts"
-import { handoverLinkExpiresAt, leadLinkExpiresAt } from "./secure-link.ops.ts"
+import {
+  handoverLinkExpiresAt,
+  leadLinkExpiresAt,
+  leadLinkGraceDays,
+  visitLinkExpiresAt,
+} from "./secure-link.ops.ts"
+
+const DAY = 86_400_000
+/** A visit end up to 90 days after the arbitrary instant (or none). */
+const arbVisitEnd = fc.option(fc.integer({ min: -DAY, max: 90 * DAY }), { nil: undefined })
+const visit = (base: Instant, offset: number | undefined) =>
+  offset === undefined ? {} : { visitEndsAt: (base + offset) as Instant }
 
 const preview = (requestId: string): LeadView =>
   ({
@@ -24,6 +40,10 @@ const preview = (requestId: string): LeadView =>
     mode: "in_person",
   }) as LeadView
 
+/** Notices are made around this instant; `now` is drawn from a day before to a day after. */
+const BASE = 1_800_000_000_000 as Instant
+const arbNow = fc.integer({ min: BASE - DAY, max: BASE + DAY }).map((ms) => ms as Instant)
+
 const arbNotice: fc.Arbitrary<OfferNotice> = fc.oneof(
   fc.tuple(arbParty(), arbOffer()).map(
     ([provider, offer]): OfferNotice => ({
@@ -33,30 +53,33 @@ const arbNotice: fc.Arbitrary<OfferNotice> = fc.oneof(
       preview: preview(offer.requestId),
     }),
   ),
-  fc.tuple(arbParty(), arbParty(), arbRequestId).map(
-    ([customer, provider, requestId]): OfferNotice => ({
+  fc.tuple(arbParty(), arbParty(), arbRequestId, arbVisitEnd).map(
+    ([customer, provider, requestId, end]): OfferNotice => ({
       _tag: "ProviderAssigned",
       requestId,
       customer,
       provider,
       category: "plumbing",
+      ...visit(BASE, end),
     }),
   ),
-  fc.tuple(arbParty(), arbParty(), arbRequestId).map(
-    ([customer, provider, requestId]): OfferNotice => ({
+  fc.tuple(arbParty(), arbParty(), arbRequestId, arbProposedSlots(BASE)).map(
+    ([customer, provider, requestId, slots]): OfferNotice => ({
       _tag: "TimesProposed",
       requestId,
       customer,
       provider,
       category: "plumbing",
-      slots: [],
+      slots,
     }),
   ),
-  fc.tuple(arbParty(), arbRequestId).map(
-    ([provider, requestId]): OfferNotice => ({
+  fc.tuple(arbParty(), arbRequestId, arbOfferId, arbVisitEnd).map(
+    ([provider, requestId, offerId, end]): OfferNotice => ({
       _tag: "CustomerHandover",
       provider,
       assigned: { ...preview(requestId), stage: "assigned" },
+      offerId,
+      ...visit(BASE, end),
     }),
   ),
   arbParty().map(
@@ -69,9 +92,9 @@ const arbNotice: fc.Arbitrary<OfferNotice> = fc.oneof(
 )
 
 describe("linkGrantFor: which secure link a notice's message carries", () => {
-  it("a lead link to the offered provider for its offer; a handover link to the homeowner for the request; none otherwise", () => {
+  it("a lead link to the offered provider for its offer; a handover link to the homeowner for the request; a job link to the assigned provider for the offer; none otherwise", () => {
     fc.assert(
-      fc.property(arbNotice, arbInstant, (notice, now) => {
+      fc.property(arbNotice, arbNow, (notice, now) => {
         const grant = linkGrantFor(notice, now)
         switch (notice._tag) {
           case "LeadOffered":
@@ -84,11 +107,17 @@ describe("linkGrantFor: which secure link a notice's message carries", () => {
             break
           case "ProviderAssigned":
           case "TimesProposed":
-            expect(grant).toEqual({
+            expect(grant).toMatchObject({
               partyId: notice.customer.id,
               scope: "handover",
               objectId: notice.requestId,
-              expiresAt: handoverLinkExpiresAt(now),
+            })
+            break
+          case "CustomerHandover":
+            expect(grant).toMatchObject({
+              partyId: notice.provider.id,
+              scope: "lead",
+              objectId: notice.offerId,
             })
             break
           default:
@@ -98,9 +127,55 @@ describe("linkGrantFor: which secure link a notice's message carries", () => {
     )
   })
 
+  it("a link about a visit lasts its usual days, and at least the grace days past the visit's last moment (a chosen time, the latest window, the latest proposed time)", () => {
+    fc.assert(
+      fc.property(arbNotice, arbNow, (notice, now) => {
+        const grant = linkGrantFor(notice, now)
+        const last =
+          notice._tag === "TimesProposed"
+            ? Math.max(...notice.slots.map((slot) => slot.end))
+            : notice._tag === "ProviderAssigned" || notice._tag === "CustomerHandover"
+              ? notice.visitEndsAt
+              : undefined
+        if (notice._tag === "LeadOffered" || grant === undefined) return
+        expect(grant.expiresAt).toBeGreaterThanOrEqual(handoverLinkExpiresAt(now))
+        if (last !== undefined) {
+          expect(grant.expiresAt).toBeGreaterThanOrEqual(last + leadLinkGraceDays * DAY)
+        }
+        expect(grant.expiresAt).toBe(
+          Math.max(
+            handoverLinkExpiresAt(now),
+            last === undefined ? 0 : leadLinkExpiresAt(last as Instant),
+          ),
+        )
+      }),
+    )
+  })
+
+  it("the visit's last moment is the chosen time, else the latest window's end, else none", () => {
+    fc.assert(
+      fc.property(
+        arbAvailability,
+        fc.option(arbProposedSlots(BASE), { nil: undefined }),
+        (availability, slots) => {
+          const chosen = slots?.[0]
+          const end = visitEndsAt(availability, chosen)
+          if (chosen !== undefined) {
+            expect(end).toBe(chosen.end)
+          } else if (availability._tag === "now") {
+            expect(end).toBeUndefined()
+          } else {
+            expect(end).toBe(Math.max(...availability.windows.map((w) => w.end)))
+          }
+        },
+      ),
+    )
+    expect(visitLinkExpiresAt(BASE)).toBe(handoverLinkExpiresAt(BASE))
+  })
+
   it("the link goes to the message's own recipient, and every message of the notice carries it", () => {
     fc.assert(
-      fc.property(arbNotice, arbInstant, (notice, now) => {
+      fc.property(arbNotice, arbNow, (notice, now) => {
         const grant = linkGrantFor(notice, now)
         const url = "https://fundi.example.com/x/token"
         const drafts = offerNotifications("evt_00000000000000000000", notice, creditsPreset, url)

@@ -6,7 +6,8 @@ import type { LinkScope, SecureLink } from "./secure-link.ts"
 /**
  * A lead link outlives the offer's time-to-live by this much: the provider comes back
  * to it after unlocking (the hold), after proposing times (the homeowner's choice) and
- * after assignment (the homeowner's contact). Once the offer closes the page shows the
+ * after assignment (the homeowner's contact; assignment also sends a job link that lasts
+ * past the visit, see `visitLinkExpiresAt`). Once the offer closes the page shows the
  * closed state anyway: the link never shows more than the offer's stage allows.
  */
 export const leadLinkGraceDays = 14
@@ -21,6 +22,17 @@ export const leadLinkExpiresAt = (offerExpiresAt: Instant): Instant =>
 
 export const handoverLinkExpiresAt = (issuedAt: Instant): Instant =>
   (issuedAt + handoverLinkDays * DAY_MS) as Instant
+
+/**
+ * A link about a visit (the homeowner's handover link, the assigned provider's job link):
+ * `handoverLinkDays` from issue, and never less than `leadLinkGraceDays` after the visit's
+ * last possible moment, which may be up to 90 days out (a proposed time, a late window).
+ */
+export const visitLinkExpiresAt = (issuedAt: Instant, visitEndsAt?: Instant): Instant =>
+  Math.max(
+    handoverLinkExpiresAt(issuedAt),
+    visitEndsAt === undefined ? 0 : leadLinkExpiresAt(visitEndsAt),
+  ) as Instant
 
 export type LinkCheckError = LinkExpired | LinkRevoked | LinkScopeMismatch
 

@@ -4,6 +4,7 @@ import { TestClock } from "effect/testing"
 import { offerTemplates } from "../../dispatch/domain/offer.notifications.ts"
 import { homeowner, readyRequest, vettedProvider } from "../../dispatch/testing/offer-fixtures.ts"
 import { acceptLead } from "../../dispatch/use-cases/accept-lead.ts"
+import { chooseProposedTime } from "../../dispatch/use-cases/choose-proposed-time.ts"
 import { dispatchRequest } from "../../dispatch/use-cases/dispatch-request.ts"
 import { previewLead } from "../../dispatch/use-cases/preview-lead.ts"
 import { proposeTimes } from "../../dispatch/use-cases/propose-times.ts"
@@ -16,6 +17,7 @@ import { SecureLinks } from "../ports/secure-links.ts"
 import { inMemoryLinkBaseUrl } from "../testing/secure-links.fake.ts"
 
 const HOUR = 3_600_000
+const DAY = 24 * HOUR
 
 /** The secure links in a party's messages of one template, resolved for `scope`. */
 const linksIn = (partyId: string, template: string, scope: LinkScope) =>
@@ -84,5 +86,50 @@ describe("secure links in offer messages", () => {
       expect(links.length).toBeGreaterThan(0)
       for (const link of links) expect(link.objectId).toBe(request.id)
     }).pipe(Effect.provide(layerInMemory())),
+  )
+
+  it.effect(
+    "a visit chosen 60 days out: the provider's job link and the homeowner's handover link still open on the visit's day, after the lead link's end",
+    () =>
+      Effect.gen(function* () {
+        const start = 1_800_000_000_000
+        yield* TestClock.setTime(start)
+        const customer = yield* homeowner()
+        const provider = yield* vettedProvider(1, { credits: 50 })
+        const request = yield* readyRequest(customer.id)
+        const { offered } = yield* dispatchRequest({ requestId: request.id, operator: "thandi" })
+        const offer = offered[0]!
+        const input = { offerId: offer.id, providerId: provider.id }
+        yield* previewLead(input)
+        yield* unlockLead(input)
+        const day60 = start + 60 * DAY
+        yield* proposeTimes({
+          ...input,
+          slots: [0, 1, 2].map((i) => ({
+            start: day60 + i * 2 * HOUR,
+            end: day60 + (i * 2 + 1) * HOUR,
+          })),
+        })
+        // Chosen on day 40: the proposal's handover link still opens.
+        yield* TestClock.setTime(start + 40 * DAY)
+        const [choosing] = yield* linksIn(customer.id, offerTemplates.timesProposed, "handover")
+        expect(choosing?.objectId).toBe(request.id)
+        yield* chooseProposedTime({ offerId: offer.id, customerId: customer.id, slot: 2 })
+        const visitEnd = day60 + 5 * HOUR
+
+        // The lead link from the offer has ended by the visit; the job link has not.
+        yield* TestClock.setTime(visitEnd + DAY)
+        const lead = yield* Effect.flip(linksIn(provider.id, offerTemplates.leadOffered, "lead"))
+        expect(lead._tag).toBe("LinkExpired")
+        const job = yield* linksIn(provider.id, offerTemplates.customerHandover, "lead")
+        expect(job.length).toBeGreaterThan(0)
+        for (const link of job) {
+          expect(link).toMatchObject({ partyId: provider.id, scope: "lead", objectId: offer.id })
+          expect(link.expiresAt).toBe(visitEnd + leadLinkGraceDays * DAY)
+        }
+        const handover = yield* linksIn(customer.id, offerTemplates.providerAssigned, "handover")
+        expect(handover.length).toBeGreaterThan(0)
+        for (const link of handover) expect(link.expiresAt).toBe(visitEnd + leadLinkGraceDays * DAY)
+      }).pipe(Effect.provide(layerInMemory())),
   )
 })
