@@ -25,6 +25,22 @@ export type BusinessModel = typeof BusinessModel.Type
 export const Urgency = Schema.Literals(["low", "normal", "urgent", "emergency"])
 export type Urgency = typeof Urgency.Type
 
+/** An urgency as the homeowner chose it in the chat (its list's titles), for pages and messages. */
+export const urgencyLabel: { readonly [U in Urgency]: string } = {
+  emergency: "Emergency",
+  urgent: "Today",
+  normal: "This week",
+  low: "No rush",
+}
+
+/** An urgency as a phrase after a lead's trade and area: "plumbing in soweto, wanted today". */
+export const urgencyPhrase: { readonly [U in Urgency]: string } = {
+  emergency: "an emergency",
+  urgent: "wanted today",
+  normal: "wanted this week",
+  low: "no rush",
+}
+
 export const Plan = Schema.Struct({
   id: Schema.NonEmptyString,
   name: Schema.NonEmptyString,

@@ -1,4 +1,4 @@
-import type { LeadPage, MarketplacePolicy, TimeWindow } from "@fundi/core"
+import { type LeadPage, type MarketplacePolicy, type TimeWindow, urgencyLabel } from "@fundi/core"
 import { html } from "hono/html"
 import { type Html, layout } from "./layout.ts"
 import { formatWindow, toLocalDateTime } from "./local-time.ts"
@@ -11,13 +11,6 @@ export const leadFlash = {
   proposed: "Your three times were sent to the homeowner. We will tell you which one they pick.",
 } as const
 export type LeadFlash = keyof typeof leadFlash
-
-const urgencyText = {
-  low: "Low",
-  normal: "Normal",
-  urgent: "Urgent",
-  emergency: "Emergency",
-} as const
 
 const row = (label: string, value: Html | string | number | undefined) =>
   value === undefined ? "" : html`<dt>${label}</dt><dd>${value}</dd>`
@@ -132,7 +125,7 @@ export const leadPage = (
 <dl>
 ${row("Job", lead.category)}
 ${row("Area", lead.area)}
-${row("Urgency", urgencyText[lead.urgency])}
+${row("Urgency", urgencyLabel[lead.urgency])}
 ${row("When", when(page, policy.timeZone))}
 ${row("Where", lead.mode === "virtual" ? "Virtual consultation (video call)" : "In person")}
 ${row("Length", lead.estimatedMinutes === undefined ? undefined : `${lead.estimatedMinutes} minutes`)}

@@ -56,7 +56,7 @@ describe("GET /l/:token: the provider's lead", () => {
     const raw = await (await get(s.api, s.leadPaths[0]!)).text()
     expect(raw).toContain('<meta name="viewport" content="width=device-width, initial-scale=1">')
     expect(text).toContain("plumbing lead in soweto")
-    expect(text).toContain("Urgent")
+    expect(text).toContain("Urgency Today")
     expect(text).toContain("Unlock for 10 credits")
     for (const secret of [HOMEOWNER_PHONE, "Lerato", "Vilakazi", "geyser leaks"]) {
       expect(text).not.toContain(secret)

@@ -11,7 +11,7 @@ import { proposeTimes } from "../../dispatch/use-cases/propose-times.ts"
 import { rejectProposedTimes } from "../../dispatch/use-cases/reject-proposed-times.ts"
 import { submitRequest } from "../../dispatch/use-cases/submit-request.ts"
 import { unlockLead } from "../../dispatch/use-cases/unlock-lead.ts"
-import type { MarketplacePolicy } from "../../policy/policy.ts"
+import { type MarketplacePolicy, urgencyPhrase } from "../../policy/policy.ts"
 import { Policy } from "../../policy/policy-service.ts"
 import { InvalidInput, type PersistenceUnavailable } from "../../shared/errors.ts"
 import type { OfferId } from "../../shared/ids.ts"
@@ -234,7 +234,7 @@ export const onAction = (
             yield* attempt(previewLead(input), no)
             const lead = yield* attempt(unlockLead(input), no)
             const details = [
-              `Unlocked: ${lead.urgency} ${lead.category} in ${lead.area}.`,
+              `Unlocked: ${lead.category} in ${lead.area}, ${urgencyPhrase[lead.urgency]}.`,
               lead.description === undefined ? "" : `"${lead.description}"`,
               "Accept the job, decline it, or propose three other times.",
             ]

@@ -8,7 +8,7 @@ import {
   messagesForParty,
   type RenderedMessage,
 } from "../../notifications/domain/party-messages.ts"
-import type { MarketplacePolicy } from "../../policy/policy.ts"
+import { type MarketplacePolicy, urgencyPhrase } from "../../policy/policy.ts"
 import type { OfferId, RequestId } from "../../shared/ids.ts"
 import type { Instant } from "../../shared/time.ts"
 import type { Party } from "../../vetting/domain/party.ts"
@@ -52,6 +52,8 @@ export type OfferNotice =
       readonly category: string
       /** The visit's last possible moment, if known: the handover link outlasts it. */
       readonly visitEndsAt?: Instant
+      /** The time the homeowner chose from the provider's proposed ones, if they did. */
+      readonly agreedTime?: TimeWindow
     }
   /** Handover, provider side: the homeowner's details (the assigned view). */
   | {
@@ -62,6 +64,8 @@ export type OfferNotice =
       readonly offerId: OfferId
       /** The visit's last possible moment, if known: the job link outlasts it. */
       readonly visitEndsAt?: Instant
+      /** The time the homeowner chose from the provider's proposed ones, if they did. */
+      readonly agreedTime?: TimeWindow
     }
   /** The provider proposed three other times; the homeowner picks one or none. */
   | {
@@ -92,6 +96,10 @@ const expiryText: Record<Exclude<ExpiryCause, "withdrawn">, string> = {
 }
 
 const nameOf = (party: Party, fallback: string) => party.profile.displayName ?? fallback
+
+/** " on Wed 25 Nov 09:00-10:00" in the marketplace's time, or nothing without an agreed time. */
+const onTime = (agreed: TimeWindow | undefined, policy: MarketplacePolicy): string =>
+  agreed === undefined ? "" : ` on ${showWindow(agreed, policy.timeZone)}`
 
 /**
  * The last moment a visit can take place: the time the homeowner chose, else the end of
@@ -179,7 +187,7 @@ const render = (notice: OfferNotice, policy: MarketplacePolicy): RenderedMessage
       return {
         template: offerTemplates.leadOffered,
         subject: `${policy.brand}: a new ${lead.category} lead in ${lead.area}`,
-        body: `${greeting(notice.provider)}, a new ${lead.urgency} ${lead.category} lead in ${lead.area} (${lead.mode === "virtual" ? "virtual consultation" : "in person"}).${price} Open your lead link to see it.`,
+        body: `${greeting(notice.provider)}, a new ${lead.category} lead in ${lead.area}, ${urgencyPhrase[lead.urgency]} (${lead.mode === "virtual" ? "virtual consultation" : "in person"}).${price} Open your lead link to see it.`,
       }
     }
     case "LeadWithdrawn":
@@ -192,7 +200,7 @@ const render = (notice: OfferNotice, policy: MarketplacePolicy): RenderedMessage
       return {
         template: offerTemplates.providerAssigned,
         subject: `${policy.brand}: your ${notice.category} provider`,
-        body: `${greeting(notice.customer)}, ${nameOf(notice.provider, "your provider")} will help with your ${notice.category} request. You can reach them on ${notice.provider.phone}.`,
+        body: `${greeting(notice.customer)}, ${nameOf(notice.provider, "your provider")} will help with your ${notice.category} request${onTime(notice.agreedTime, policy)}. You can reach them on ${notice.provider.phone}.`,
       }
     case "CustomerHandover": {
       const lead = notice.assigned
@@ -200,7 +208,7 @@ const render = (notice: OfferNotice, policy: MarketplacePolicy): RenderedMessage
       return {
         template: offerTemplates.customerHandover,
         subject: `${policy.brand}: the ${lead.category} job is yours`,
-        body: `${greeting(notice.provider)}, the ${lead.category} job is yours. Homeowner: ${lead.customerName ?? "the homeowner"}, ${lead.customerPhone ?? ""}, ${address}.`,
+        body: `${greeting(notice.provider)}, the ${lead.category} job is yours${onTime(notice.agreedTime, policy)}. Homeowner: ${lead.customerName ?? "the homeowner"}, ${lead.customerPhone ?? ""}, ${address}.`,
       }
     }
     case "TimesProposed": {

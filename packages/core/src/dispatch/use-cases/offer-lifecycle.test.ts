@@ -208,6 +208,14 @@ describe("the homeowner answers proposed times", () => {
       })
       expect(yield* templatesFor(offer.providerId)).toContain(offerTemplates.customerHandover)
       expect(yield* templatesFor(customer.id)).toContain(offerTemplates.providerAssigned)
+      // Both sides are told the agreed time, on the marketplace's clock (05:00 UTC is 07:00 SAST).
+      const handovers = (yield* (yield* Outbox).list({})).filter(
+        (m) =>
+          m.template === offerTemplates.customerHandover ||
+          m.template === offerTemplates.providerAssigned,
+      )
+      expect(handovers.length).toBeGreaterThanOrEqual(2)
+      for (const message of handovers) expect(message.body).toContain(" on Thu 1 Jan 07:00-08:00.")
       const again = yield* Effect.flip(
         chooseProposedTime({ offerId: offer.id, customerId: customer.id, slot: 0 }),
       )

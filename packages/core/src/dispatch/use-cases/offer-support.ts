@@ -409,7 +409,10 @@ export const handOver = (
     const provider = yield* partyIn(lead, offer.providerId)
     const view = discloseLead(assigned, customer, "assigned", accepted.creditsCharged)
     const visitEnd = visitEndsAt(assigned.availability, accepted.chosenSlot)
-    const visit = visitEnd === undefined ? {} : { visitEndsAt: visitEnd }
+    const visit = {
+      ...(visitEnd === undefined ? {} : { visitEndsAt: visitEnd }),
+      ...(accepted.chosenSlot === undefined ? {} : { agreedTime: accepted.chosenSlot }),
+    }
     yield* notify([
       ...notices,
       {
