@@ -6,6 +6,8 @@ import {
   expireDueOffers,
   type MarketplacePolicy,
   OfferRepository,
+  Outbox,
+  requestTemplates,
 } from "@fundi/core"
 import { homeowner, readyRequest, vettedProvider } from "@fundi/core/testing"
 import { Clock, Effect } from "effect"
@@ -62,6 +64,46 @@ if (url === undefined) {
               const rows = yield* audit.list({ subjectId: first.id })
               expect(rows.filter((e) => e.action === "offer.expire")).toHaveLength(1)
             }
+          }).pipe(Effect.provide(layer))
+        }).pipe(Effect.scoped),
+    )
+
+    it.live(
+      `${SWEEPERS} sweepers at once, nobody left: each request gives up once and its homeowner is told once`,
+      () =>
+        Effect.gen(function* () {
+          const db = yield* isolatedDatabase(url, { poolMax: 2 * SWEEPERS + 4 })
+          const layer = layerUseCasesOn(db.knex, policy)
+          yield* Effect.gen(function* () {
+            const customer = yield* homeowner()
+            yield* vettedProvider(1)
+            const firsts = []
+            for (let i = 0; i < REQUESTS; i++) {
+              const request = yield* readyRequest(customer.id)
+              firsts.push((yield* dispatchRequest({ requestId: request.id })).offered[0]!)
+            }
+            const deadline = Math.max(...firsts.map((o) => o.expiresAt))
+            const runs = yield* Effect.all(
+              Array.from({ length: SWEEPERS }, () =>
+                expireDueOffers().pipe(Effect.provideService(Clock.Clock, stoppedAt(deadline))),
+              ),
+              { concurrency: "unbounded" },
+            )
+            expect(runs.flatMap((r) => r.failed)).toEqual([])
+            const gaveUp = runs.flatMap((r) =>
+              r.expired.filter((e) => e.next?.request.state === "unfulfilled"),
+            )
+            expect(gaveUp.map((e) => e.offer.requestId).sort()).toEqual(
+              firsts.map((o) => o.requestId).sort(),
+            )
+            const notices = (yield* (yield* Outbox).list({ partyId: customer.id })).filter(
+              (m) => m.template === requestTemplates.unfulfilled,
+            )
+            for (const first of firsts) {
+              const about = notices.filter((m) => m.dedupeKey.startsWith(`${first.requestId}:`))
+              expect(about.map((m) => m.channel).sort()).toEqual(["email", "whatsapp"])
+            }
+            expect(notices).toHaveLength(2 * REQUESTS)
           }).pipe(Effect.provide(layer))
         }).pipe(Effect.scoped),
     )

@@ -1,6 +1,7 @@
 import type { Offer } from "../../dispatch/domain/offer.ts"
 import type { ServiceRequest } from "../../dispatch/domain/service-request.ts"
 import type { MarketplacePolicy } from "../../policy/policy.ts"
+import { showDay } from "../../shared/local-time.ts"
 import { sellsPlans } from "../../subscriptions/domain/subscription.ops.ts"
 import type { Party } from "../../vetting/domain/party.ts"
 import { actionId } from "./commands.ops.ts"
@@ -122,9 +123,8 @@ const offerStateText: Readonly<Record<Offer["state"], string>> = {
   expired: "expired",
 }
 
-const date = (at: number) => new Date(at).toISOString().slice(0, 10)
-
-export const requestStatus = (requests: ReadonlyArray<ServiceRequest>): Reply =>
+/** A homeowner's open requests, each dated on the marketplace's calendar (`timeZone`). */
+export const requestStatus = (requests: ReadonlyArray<ServiceRequest>, timeZone: string): Reply =>
   requests.length === 0
     ? textReply(
         conversationTemplates.status,
@@ -135,14 +135,19 @@ export const requestStatus = (requests: ReadonlyArray<ServiceRequest>): Reply =>
         [
           `Your open requests (${requests.length}):`,
           ...requests.map(
-            (r) => `- ${r.category} (${date(r.createdAt)}): ${requestStateText[r.state]}`,
+            (r) =>
+              `- ${r.category} (${showDay(r.createdAt, timeZone)}): ${requestStateText[r.state]}`,
           ),
         ].join("\n"),
       )
 
-/** A provider's open leads, each with what the request is about (category and area). */
+/**
+ * A provider's open leads, each with what the request is about (category and area), dated
+ * on the marketplace's calendar (`timeZone`).
+ */
 export const offerStatus = (
   offers: ReadonlyArray<{ readonly offer: Offer; readonly about: string }>,
+  timeZone: string,
 ): Reply =>
   offers.length === 0
     ? textReply(
@@ -155,7 +160,7 @@ export const offerStatus = (
           `Your open leads (${offers.length}):`,
           ...offers.map(
             ({ offer, about }) =>
-              `- ${about} (${date(offer.offeredAt)}): ${offerStateText[offer.state]}`,
+              `- ${about} (${showDay(offer.offeredAt, timeZone)}): ${offerStateText[offer.state]}`,
           ),
         ].join("\n"),
       )

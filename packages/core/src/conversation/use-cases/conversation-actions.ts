@@ -52,7 +52,13 @@ import type { InboundMessage } from "../domain/inbound.ts"
 import { unlockedLeadIntent } from "../domain/offer.intents.ts"
 import { type Reply, textReply } from "../domain/replies.ts"
 import type { ConversationSession, FlowPosition } from "../domain/session.ts"
-import { attempt, type Refused, refusalReason, type Turn } from "./conversation-support.ts"
+import {
+  attempt,
+  onTheClock,
+  type Refused,
+  refusalReason,
+  type Turn,
+} from "./conversation-support.ts"
 import type { ConversationServices } from "./services.ts"
 
 type Step = Effect.Effect<Turn, PersistenceUnavailable | Refused, ConversationServices>
@@ -74,13 +80,13 @@ export const status = (party: Party) =>
         states: openRequestStates,
         limit: 10,
       })
-      const answer = requestStatus(requests)
+      const { timeZone } = yield* Policy
+      const answer = requestStatus(requests, timeZone)
       const plans = yield* (yield* SubscriptionRepository).list({
         customerId: party.id,
         states: openSubscriptionStates,
       })
       if (plans.length === 0 || answer.intent._tag !== "text") return answer
-      const { timeZone } = yield* Policy
       return textReply(
         answer.template,
         [...plans.map((p) => planStatusLine(p, timeZone)), answer.intent.body].join("\n"),
@@ -98,7 +104,7 @@ export const status = (party: Party) =>
         about: request === undefined ? "a lead" : `${request.category} in ${request.location.area}`,
       })
     }
-    return offerStatus(described)
+    return offerStatus(described, (yield* Policy).timeZone)
   })
 
 const closed = (session: ConversationSession): ConversationSession => {
@@ -112,9 +118,9 @@ const say = (session: ConversationSession, ...replies: ReadonlyArray<Reply>): Tu
 })
 
 const refusedTurn =
-  (session: ConversationSession) =>
+  (session: ConversationSession, timeZone: string) =>
   (error: { readonly _tag: string; readonly message: string }): Turn =>
-    say(session, refused(refusalReason(error)))
+    say(session, refused(refusalReason(error, timeZone)))
 
 /** Opens a flow and asks its first question (a flow with nothing to ask completes at once). */
 const openFlow = (
@@ -219,7 +225,11 @@ export const onAction = (
         if (flow === applyFlow && party?.kind === "provider") {
           const allowed = canApply(yield* latestApplication(party.id), yield* now)
           return allowed._tag === "Failure"
-            ? say(session, refused(refusalReason(allowed.failure)), menu(party, policy))
+            ? say(
+                session,
+                refused(refusalReason(allowed.failure, policy.timeZone)),
+                menu(party, policy),
+              )
             : yield* openFlow(flow, {}, session, party, message)
         }
         return stale()
@@ -227,7 +237,7 @@ export const onAction = (
       case "offer": {
         if (party?.kind !== "provider") return stale()
         const input = { offerId: action.offerId, providerId: party.id }
-        const no = refusedTurn(session)
+        const no = refusedTurn(session, policy.timeZone)
         switch (action.verb) {
           case "unlock": {
             // A lead link opened previews the offer; a tap on the chat button stands for it.
@@ -273,7 +283,7 @@ export const onAction = (
       }
       case "pick_time": {
         if (party?.kind !== "customer") return stale()
-        const no = refusedTurn(session)
+        const no = refusedTurn(session, policy.timeZone)
         if (action.slot === "none") {
           yield* attempt(rejectProposedTimes({ offerId: action.offerId, customerId: party.id }), no)
           return say(
@@ -323,7 +333,7 @@ const completions: Readonly<Record<string, Completion>> = {
         (error) =>
           error._tag === "InvalidInput"
             ? reask(signUpFlow, data, error.issues[0], session, position, policy, at)
-            : refusedTurn(session)(error),
+            : refusedTurn(session, policy.timeZone)(error),
       )
       const joined = { ...session, partyId: party.id }
       const welcome = done(`Welcome to ${policy.brand}, ${party.profile.displayName ?? "friend"}!`)
@@ -372,7 +382,7 @@ const completions: Readonly<Record<string, Completion>> = {
         (error) =>
           error._tag === "InvalidInput"
             ? reask(requestHelpFlow, data, error.issues[0], session, position, policy, at)
-            : refusedTurn(session)(error),
+            : refusedTurn(session, policy.timeZone)(error),
       )
       const name =
         policy.catalog?.categories.find((c) => c.id === request.category)?.name ?? request.category
@@ -392,7 +402,7 @@ const completions: Readonly<Record<string, Completion>> = {
       const onInvalid = (error: { readonly _tag: string; readonly message: string }) =>
         error instanceof InvalidInput
           ? reask(applyFlow, data, error.issues[0], session, position, policy, at)
-          : say(session, refused(refusalReason(error)), menu(party, policy))
+          : say(session, refused(refusalReason(error, policy.timeZone)), menu(party, policy))
       yield* attempt(
         updateProfile({
           partyId: party.id,
@@ -423,7 +433,7 @@ const completions: Readonly<Record<string, Completion>> = {
         (error) =>
           error._tag === "AlreadySubscribed"
             ? say(session, done(`You are already on ${plan.name}.`), menu(party, policy))
-            : say(session, refused(refusalReason(error)), menu(party, policy)),
+            : say(session, refused(refusalReason(error, policy.timeZone)), menu(party, policy)),
       )
       // The payment link goes out as its own message from the outbox (in the use case's
       // transaction, with the template to fall back on): it is not repeated here.
@@ -461,13 +471,13 @@ const completions: Readonly<Record<string, Completion>> = {
             ? reask(
                 proposeTimesFlow,
                 { offerId: data.offerId },
-                { path: "slot1", message: error.message },
+                { path: "slot1", message: onTheClock(error, policy.timeZone) ?? error.message },
                 session,
                 position,
                 policy,
                 at,
               )
-            : refusedTurn(session)(error)
+            : refusedTurn(session, policy.timeZone)(error)
         },
       )
       return say(

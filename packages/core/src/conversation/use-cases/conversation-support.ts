@@ -1,5 +1,9 @@
 import { Data, Effect } from "effect"
+import { SlotNotInFuture, SlotTooFarAhead } from "../../dispatch/domain/dispatch.errors.ts"
 import type { PersistenceUnavailable } from "../../shared/errors.ts"
+import { showDateTime } from "../../shared/local-time.ts"
+import { ReapplyLockedOut } from "../../vetting/domain/vetting.errors.ts"
+import { WeeklyBudgetExceeded } from "../../wallet/domain/wallet.errors.ts"
 import type { Reply } from "../domain/replies.ts"
 import type { ConversationSession } from "../domain/session.ts"
 
@@ -41,8 +45,29 @@ const refusalText: Readonly<Record<string, (error: Failure) => string>> = {
   AlreadyApproved: () => "Your application is already approved.",
 }
 
-export const refusalReason = (error: Failure): string =>
-  refusalText[error._tag]?.(error) ?? `Sorry, that did not work: ${error.message}`
+/**
+ * The refusals that name a time, on the marketplace's clock (`timeZone`, the policy's): the
+ * errors' own messages print UTC (ISO) for ops and the API, never for the chat.
+ */
+export const onTheClock = (error: Failure, timeZone: string): string | undefined => {
+  const at = (instant: number) => showDateTime(instant, timeZone)
+  if (error instanceof ReapplyLockedOut) return `You may apply again from ${at(error.until)}.`
+  if (error instanceof WeeklyBudgetExceeded) {
+    return `This would spend ${error.spent + error.requested} credits this week, more than your weekly budget of ${error.budget}. It resets on ${at(error.resetsAt)}.`
+  }
+  if (error instanceof SlotNotInFuture) {
+    return `time ${error.index + 1} (${at(error.start)}) is not in the future`
+  }
+  if (error instanceof SlotTooFarAhead) {
+    return `time ${error.index + 1} ends ${at(error.end)}; each time must end by ${at(error.latest)}`
+  }
+  return undefined
+}
+
+export const refusalReason = (error: Failure, timeZone: string): string =>
+  onTheClock(error, timeZone) ??
+  refusalText[error._tag]?.(error) ??
+  `Sorry, that did not work: ${error.message}`
 
 const isPersistence = (error: { readonly _tag: string }): error is PersistenceUnavailable =>
   error._tag === "PersistenceUnavailable"

@@ -1,7 +1,10 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Option } from "effect"
 import { TestClock } from "effect/testing"
+import { requestTemplates } from "../../dispatch/domain/request.notifications.ts"
 import { RequestRepository } from "../../dispatch/ports/request-repository.ts"
+import { readyRequest } from "../../dispatch/testing/offer-fixtures.ts"
+import { dispatchRequest } from "../../dispatch/use-cases/dispatch-request.ts"
 import { Outbox } from "../../notifications/ports/outbox.ts"
 import type { MarketplacePolicy } from "../../policy/policy.ts"
 import { creditsPreset, subscriptionPreset } from "../../policy/presets.ts"
@@ -107,6 +110,37 @@ describe("the conversation engine", () => {
       const session = yield* (yield* ConversationStore).find(phone)
       expect(Option.map(session, (s) => s.position)).toEqual(Option.some(undefined))
     }).pipe(inMemory()),
+  )
+
+  it.effect(
+    "a homeowner told that nobody was found asks again with a tap; status shows nothing stuck",
+    () =>
+      Effect.gen(function* () {
+        yield* TestClock.setTime(MONDAY)
+        const lerato = yield* signedUpHomeowner()
+        const party = Option.getOrThrow(yield* (yield* PartyRepository).findByPhone(phone as Phone))
+        // No provider at all: dispatch gives up at once.
+        const request = yield* readyRequest(party.id)
+        expect((yield* dispatchRequest({ requestId: request.id })).request.state).toBe(
+          "unfulfilled",
+        )
+        const [notice, ...more] = (yield* (yield* Outbox).list({ to: phone })).filter(
+          (m) => m.template === requestTemplates.unfulfilled,
+        )
+        expect(more).toEqual([])
+        expect(notice!.body).toContain("no provider was available for your plumbing request")
+        const requestHelp = actionId.startFlow("request_help")
+        expect(tappableIds(notice!.intent)).toContain(requestHelp)
+        // "My requests" no longer lists it as being offered: it is closed.
+        const [status] = yield* lerato.tap(actionId.command("status"))
+        expect(status?.body).toContain("You have no open requests.")
+        expect(status?.body).not.toContain("offered to providers")
+        // The notice's "Request help" button starts a new request.
+        const categories = yield* lerato.tap(requestHelp)
+        expect(tappableIds(categories[0]?.intent)).toContain(
+          actionId.answer("category", "plumbing"),
+        )
+      }).pipe(inMemory()),
   )
 
   it.effect("asks for a video call where the policy offers one and books it as virtual", () =>

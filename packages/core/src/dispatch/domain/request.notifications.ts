@@ -1,4 +1,9 @@
-import type { MessageDraft } from "../../notifications/domain/outbox-message.ts"
+import { menuButtons } from "../../conversation/domain/conversation.replies.ts"
+import { buttonsReply } from "../../conversation/domain/replies.ts"
+import type {
+  MessageDraft,
+  NotificationChannel,
+} from "../../notifications/domain/outbox-message.ts"
 import {
   greeting,
   messagesForParty,
@@ -13,6 +18,7 @@ import type { ServiceRequest } from "./service-request.ts"
 export const requestTemplates = {
   clarification: "request.clarification",
   cancelled: "request.cancelled",
+  unfulfilled: "request.unfulfilled",
 } as const
 
 const render = (
@@ -43,17 +49,63 @@ const render = (
 }
 
 /**
+ * How a homeowner asks again, by where they read it: the chat starts a request from its
+ * menu ("Request help"); an email cannot start one, so it points to the chat, from the
+ * number we know them by (the chat recognises them by it).
+ */
+const askAgain = (channel: NotificationChannel, customer: Party, policy: MarketplacePolicy) =>
+  channel === "whatsapp"
+    ? 'To ask again, reply "menu" and tap Request help.'
+    : `To ask again, message ${policy.brand} on WhatsApp from ${customer.phone}: send "menu" and tap Request help.`
+
+/** The words telling a homeowner that nobody was found for their request, on one channel. */
+export const unfulfilledText = (
+  request: ServiceRequest,
+  customer: Party,
+  policy: MarketplacePolicy,
+  channel: NotificationChannel,
+): string =>
+  `${greeting(customer)}, we are sorry: no provider was available for your ${request.category} request, so we have stopped looking. Our team has been told. ${askAgain(channel, customer, policy)}`
+
+/**
+ * The homeowner's notice that dispatch gave up on their request (unfulfilled, final): on
+ * WhatsApp with the menu buttons, so asking again is one tap away, and by email when the
+ * profile has an address. The dedupe key is the request's id (not the event's), so the
+ * notice goes out once per request whatever runs the give-up twice.
+ */
+export const unfulfilledNotice = (
+  request: ServiceRequest,
+  customer: Party,
+  policy: MarketplacePolicy,
+): ReadonlyArray<MessageDraft> => {
+  const body = unfulfilledText(request, customer, policy, "whatsapp")
+  const drafts = messagesForParty(request.id, customer, {
+    template: requestTemplates.unfulfilled,
+    subject: `${policy.brand}: no provider for your ${request.category} request`,
+    body,
+    intent: buttonsReply(requestTemplates.unfulfilled, body, menuButtons(customer)).intent,
+  })
+  return drafts.map((draft) =>
+    draft.channel === "whatsapp"
+      ? draft
+      : { ...draft, body: unfulfilledText(request, customer, policy, draft.channel) },
+  )
+}
+
+/**
  * The request notification policy: which messages an event sends to the homeowner. A
- * question from ops and a cancellation go out on WhatsApp, and by email too when the
- * profile has an address; everything else is silent. Test-cohort homeowners are
- * messaged like live ones (they are real people trying the service). The dedupe key is
- * event id + channel + template, so a retried use case never sends twice.
+ * question from ops, a cancellation and a request nobody could take go out on WhatsApp,
+ * and by email too when the profile has an address; everything else is silent. Test-cohort
+ * homeowners are messaged like live ones (they are real people trying the service). The
+ * dedupe key is event id + channel + template, so a retried use case never sends twice;
+ * the unfulfilled notice's is request id + channel + template (see `unfulfilledNotice`).
  */
 export const requestNotifications = (
   event: RequestEvent,
   request: ServiceRequest,
   customer: Party,
   policy: MarketplacePolicy,
-): ReadonlyArray<MessageDraft> => {
-  return messagesForParty(event.eventId, customer, render(event, request, customer, policy))
-}
+): ReadonlyArray<MessageDraft> =>
+  event._tag === "RequestUnfulfilled"
+    ? unfulfilledNotice(request, customer, policy)
+    : messagesForParty(event.eventId, customer, render(event, request, customer, policy))

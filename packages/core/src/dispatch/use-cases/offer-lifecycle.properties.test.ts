@@ -1,7 +1,8 @@
-import { Cause, Effect, Exit, type Layer } from "effect"
+import { Cause, Effect, Exit, type Layer, Option } from "effect"
 import { TestClock } from "effect/testing"
 import * as fc from "fast-check"
 import { describe, expect, it } from "vitest"
+import { Outbox } from "../../notifications/ports/outbox.ts"
 import type { MarketplacePolicy } from "../../policy/policy.ts"
 import { creditsPreset } from "../../policy/presets.ts"
 import type { Instant } from "../../shared/time.ts"
@@ -12,6 +13,7 @@ import { layerInMemory } from "../../vetting/testing/layer-in-memory.ts"
 import { signUp } from "../../vetting/use-cases/sign-up.ts"
 import { isOfferLive } from "../domain/dispatch.ops.ts"
 import type { Offer } from "../domain/offer.ts"
+import { requestTemplates } from "../domain/request.notifications.ts"
 import type { ServiceRequest } from "../domain/service-request.ts"
 import { OfferRepository } from "../ports/offer-repository.ts"
 import { RequestRepository } from "../ports/request-repository.ts"
@@ -40,6 +42,8 @@ const run = <A, E>(policy: MarketplacePolicy, effect: Effect.Effect<A, E, Servic
 type Command =
   | { readonly _tag: "Decline"; readonly pick: number }
   | { readonly _tag: "Propose"; readonly pick: number }
+  /** Unlock and then sit on it: the hold runs out unless something else happens. */
+  | { readonly _tag: "Unlock"; readonly pick: number }
   | { readonly _tag: "Choose"; readonly pick: number; readonly slot: number }
   | { readonly _tag: "Reject"; readonly pick: number }
   | { readonly _tag: "Override"; readonly request: number; readonly provider: number }
@@ -48,6 +52,7 @@ type Command =
 const arbCommand: fc.Arbitrary<Command> = fc.oneof(
   fc.record({ _tag: fc.constant("Decline" as const), pick: fc.nat(9) }),
   fc.record({ _tag: fc.constant("Propose" as const), pick: fc.nat(9) }),
+  fc.record({ _tag: fc.constant("Unlock" as const), pick: fc.nat(9) }),
   fc.record({ _tag: fc.constant("Choose" as const), pick: fc.nat(9), slot: fc.nat(2) }),
   fc.record({ _tag: fc.constant("Reject" as const), pick: fc.nat(9) }),
   fc.record({
@@ -79,6 +84,8 @@ const arbScenario = fc.record({
   requests: fc.integer({ min: 1, max: 2 }),
   commands: fc.array(arbCommand, { minLength: 1, maxLength: 14 }),
 })
+
+type Scenario = typeof arbScenario extends fc.Arbitrary<infer S> ? S : never
 
 const allOffers = Effect.gen(function* () {
   const offers = yield* OfferRepository
@@ -117,6 +124,53 @@ const expectMovedOn = (request: ServiceRequest, offers: ReadonlyArray<Offer>, at
   expect(live.length, `request ${request.id} dispatching with no offer in play`).toBeGreaterThan(0)
 }
 
+/**
+ * The homeowner's "nobody was found" messages: exactly one per channel the homeowner has
+ * (WhatsApp, and email with an address) for each request that is unfulfilled, addressed to
+ * that request's own homeowner (so in its cohort), and none for any other request. Counted
+ * per homeowner as well as by the request the dedupe key names, so a notice sent twice
+ * under another key is caught too.
+ */
+const expectUnfulfilledNotices = (requests: ReadonlyArray<ServiceRequest>) =>
+  Effect.gen(function* () {
+    const parties = yield* PartyRepository
+    const notices = (yield* (yield* Outbox).list({})).filter(
+      (m) => m.template === requestTemplates.unfulfilled,
+    )
+    const owners = new Set<string>(requests.map((r) => r.customerId))
+    for (const ownerId of new Set(requests.map((r) => r.customerId))) {
+      const owner = Option.getOrThrow(yield* parties.findById(ownerId))
+      const channels = owner.profile.email === undefined ? ["whatsapp"] : ["email", "whatsapp"]
+      const unfulfilled = requests.filter(
+        (r) => r.customerId === ownerId && r.state === "unfulfilled",
+      )
+      const theirs = notices.filter((m) => m.partyId === ownerId)
+      expect(theirs.length, `notices to ${ownerId}`).toBe(unfulfilled.length * channels.length)
+      for (const message of theirs) {
+        expect(message.to).toBe(message.channel === "email" ? owner.profile.email : owner.phone)
+      }
+    }
+    expect(notices.every((m) => m.partyId !== undefined && owners.has(m.partyId))).toBe(true)
+    for (const request of requests) {
+      const owner = Option.getOrThrow(yield* parties.findById(request.customerId))
+      const about = notices.filter((m) => m.dedupeKey.startsWith(`${request.id}:`))
+      expect(
+        about.map((m) => m.channel).sort(),
+        `notices about ${request.id} (${request.state})`,
+      ).toEqual(
+        request.state !== "unfulfilled"
+          ? []
+          : owner.profile.email === undefined
+            ? ["whatsapp"]
+            : ["email", "whatsapp"],
+      )
+      for (const message of about) {
+        expect(message.partyId).toBe(request.customerId)
+        expect(owner.cohort).toBe(request.cohort)
+      }
+    }
+  })
+
 /** When an expired offer's deadline was, from the fields it kept. */
 const expiredAtOrAfterDeadline = (offer: Offer) => {
   const decided = offer.decidedAt!
@@ -136,7 +190,10 @@ const expiredAtOrAfterDeadline = (offer: Offer) => {
 }
 
 describe("offer lifecycle after dispatch: properties", () => {
-  it("every decline, rejection or expiry is followed by another offer, unfulfilled or an assignment; one assignment at most; gates hold even via override; nothing expires early", async () => {
+  /** What made a request unfulfilled, across the runs: every path must be reached. */
+  const gaveUpBy = new Map<string, number>()
+
+  it("every decline, rejection or expiry is followed by another offer, unfulfilled or an assignment; one assignment at most; gates hold even via override; nothing expires early; each unfulfilled request, and no other, tells its homeowner once", async () => {
     await fc.assert(
       fc.asyncProperty(arbScenario, async (scenario) => {
         const policy: MarketplacePolicy = {
@@ -176,6 +233,8 @@ describe("offer lifecycle after dispatch: properties", () => {
               yield* dispatchRequest({ requestId: ready.id })
               requests.push(ready)
             }
+            // Nobody eligible at the first dispatch gives up at once: told once already.
+            yield* expectUnfulfilledNotices(yield* allRequests)
             const ownerOf = (offer: Offer) =>
               requests.find((r) => r.id === offer.requestId)!.customerId
 
@@ -183,6 +242,9 @@ describe("offer lifecycle after dispatch: properties", () => {
               Effect.map(allOffers, (offers) => offers.filter((o) => states.includes(o.state)))
 
             for (const command of scenario.commands) {
+              const unfulfilledBefore = (yield* allRequests).filter(
+                (r) => r.state === "unfulfilled",
+              ).length
               let closed: ReadonlyArray<Offer> = []
               switch (command._tag) {
                 case "Decline": {
@@ -205,6 +267,15 @@ describe("offer lifecycle after dispatch: properties", () => {
                   yield* attempt(unlockLead(ref))
                   const slot = (h: number) => ({ start: at + h * HOUR, end: at + (h + 1) * HOUR })
                   yield* attempt(proposeTimes({ ...ref, slots: [slot(1), slot(2), slot(3)] }))
+                  break
+                }
+                case "Unlock": {
+                  const open = yield* openIn(["offered", "previewed"])
+                  const offer = open[command.pick % Math.max(1, open.length)]
+                  if (offer === undefined) break
+                  const ref = { offerId: offer.id, providerId: offer.providerId }
+                  yield* attempt(previewLead(ref))
+                  yield* attempt(unlockLead(ref))
                   break
                 }
                 case "Choose": {
@@ -255,6 +326,16 @@ describe("offer lifecycle after dispatch: properties", () => {
               const at = yield* now
               const offers = yield* allOffers
               const current = yield* allRequests
+              // However it got there (a decline, a rejection, the scheduler's expiry of an
+              // offer or of a hold, repeated sweeps), an unfulfilled request was told once.
+              yield* expectUnfulfilledNotices(current)
+              if (current.filter((r) => r.state === "unfulfilled").length > unfulfilledBefore) {
+                const causes =
+                  command._tag === "Advance" ? closed.map((o) => `Expire:${o.expiryCause}`) : []
+                for (const how of [command._tag, ...new Set(causes)]) {
+                  gaveUpBy.set(how, (gaveUpBy.get(how) ?? 0) + 1)
+                }
+              }
               // Every decline, rejection or expiry: dispatch moved on for its request.
               for (const offer of closed) {
                 expectMovedOn(current.find((r) => r.id === offer.requestId)!, offers, at)
@@ -289,7 +370,42 @@ describe("offer lifecycle after dispatch: properties", () => {
           }),
         )
       }),
-      { numRuns: 100 },
+      {
+        numRuns: 100,
+        // Run first, so each way of giving up is reached whatever the seed (the hold and the
+        // proposed times running out are reached only a few times in a hundred runs).
+        examples: (
+          [
+            [{ _tag: "Decline", pick: 0 }],
+            [{ _tag: "Advance", minutes: 180 }],
+            [
+              { _tag: "Unlock", pick: 0 },
+              { _tag: "Advance", minutes: 90 },
+            ],
+            [
+              { _tag: "Propose", pick: 0 },
+              { _tag: "Reject", pick: 0 },
+            ],
+            [
+              { _tag: "Propose", pick: 0 },
+              { _tag: "Advance", minutes: 180 },
+              { _tag: "Advance", minutes: 180 },
+            ],
+          ] satisfies ReadonlyArray<ReadonlyArray<Command>>
+        ).map((commands): [Scenario] => [
+          {
+            strategy: "sequential" as const,
+            broadcastSize: 1,
+            providers: [{ cohort: "live" as const, approved: true, plumber: true }],
+            requests: 1,
+            commands,
+          },
+        ]),
+      },
     )
+    // The generator must reach every way dispatch gives up, or the notice is tested on few.
+    for (const how of ["Decline", "Reject", "Expire:ttl", "Expire:hold", "Expire:slots_passed"]) {
+      expect(gaveUpBy.get(how) ?? 0, `gave up after ${how}`).toBeGreaterThan(0)
+    }
   })
 })

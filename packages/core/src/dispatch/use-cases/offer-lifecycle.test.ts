@@ -1,16 +1,21 @@
 import { describe, expect, it } from "@effect/vitest"
-import { Effect, Option } from "effect"
+import { Effect, Exit, Option } from "effect"
 import { TestClock } from "effect/testing"
 import { AuditLog } from "../../audit/ports/audit-log.ts"
 import { Outbox } from "../../notifications/ports/outbox.ts"
 import type { MarketplacePolicy } from "../../policy/policy.ts"
 import { creditsPreset } from "../../policy/presets.ts"
 import type { PartyId } from "../../shared/ids.ts"
+import { InMemoryStore } from "../../shared/testing/in-memory-store.ts"
 import { layerInMemory } from "../../vetting/testing/layer-in-memory.ts"
+import { signUp } from "../../vetting/use-cases/sign-up.ts"
 import { offerTemplates } from "../domain/offer.notifications.ts"
+import { requestTemplates } from "../domain/request.notifications.ts"
 import { OfferRepository } from "../ports/offer-repository.ts"
 import { homeowner, readyRequest, vettedProvider } from "../testing/offer-fixtures.ts"
+import { cancelRequest } from "./cancel-request.ts"
 import { chooseProposedTime } from "./choose-proposed-time.ts"
+import { declineLead } from "./decline-lead.ts"
 import { dispatchRequest } from "./dispatch-request.ts"
 import { expireDueOffers } from "./expire-due-offers.ts"
 import { previewLead } from "./preview-lead.ts"
@@ -180,6 +185,104 @@ describe("ops are told about unfulfilled requests", () => {
       expect(step.request.state).toBe("unfulfilled")
       const mail = (yield* (yield* Outbox).list({})).filter((m) => m.template.startsWith("ops."))
       expect(mail).toEqual([])
+    }).pipe(inMemory()),
+  )
+})
+
+describe("the homeowner is told when nobody was found", () => {
+  const notices = (customerId: string) =>
+    Effect.gen(function* () {
+      return (yield* (yield* Outbox).list({ partyId: customerId }))
+        .filter((m) => m.template === requestTemplates.unfulfilled)
+        .map((m) => `${m.channel}:${m.to}`)
+        .sort()
+    })
+
+  it.effect("once, on the homeowner's channels, in the transaction that gives up", () =>
+    Effect.gen(function* () {
+      const customer = yield* homeowner()
+      yield* vettedProvider(1)
+      const request = yield* readyRequest(customer.id)
+      yield* dispatchRequest({ requestId: request.id })
+      expect(yield* notices(customer.id)).toEqual([])
+      yield* TestClock.adjust(sequential.dispatch.offerTtlMinutes * MINUTE)
+      const run = yield* expireDueOffers()
+      expect(run.expired[0]!.next!.request.state).toBe("unfulfilled")
+      const expected = ["email:lerato@example.com", "whatsapp:+27831110000"]
+      expect(yield* notices(customer.id)).toEqual(expected)
+      // The scheduler runs again, ops try to dispatch again: refused, and nothing more is sent.
+      expect((yield* expireDueOffers()).expired).toEqual([])
+      const again = yield* Effect.flip(dispatchRequest({ requestId: request.id }))
+      expect(again._tag).toBe("TransitionNotAllowed")
+      expect(yield* notices(customer.id)).toEqual(expected)
+    }).pipe(inMemory()),
+  )
+
+  it.effect("a test-cohort homeowner is told too, and only them", () =>
+    Effect.gen(function* () {
+      const live = yield* homeowner()
+      yield* vettedProvider(1)
+      const tester = yield* signUp({
+        kind: "customer",
+        phone: "+27831110099",
+        cohort: "test",
+        channel: "whatsapp",
+      })
+      // No test-cohort provider: the test request gives up at once; the live one is offered.
+      const testRequest = yield* readyRequest(tester.id)
+      const liveRequest = yield* readyRequest(live.id)
+      expect((yield* dispatchRequest({ requestId: testRequest.id })).request.state).toBe(
+        "unfulfilled",
+      )
+      expect((yield* dispatchRequest({ requestId: liveRequest.id })).offered).toHaveLength(1)
+      expect(yield* notices(tester.id)).toEqual(["whatsapp:+27831110099"])
+      expect(yield* notices(live.id)).toEqual([])
+    }).pipe(inMemory()),
+  )
+
+  it.effect(
+    "a give-up that fails at any write leaves nothing behind, and the retry tells once",
+    () =>
+      Effect.gen(function* () {
+        const store = yield* InMemoryStore
+        const customer = yield* homeowner()
+        yield* vettedProvider(1)
+        const request = yield* readyRequest(customer.id)
+        const offer = (yield* dispatchRequest({ requestId: request.id })).offered[0]!
+        const ref = { offerId: offer.id, providerId: offer.providerId }
+        let crashes = 0
+        for (let writes = 0; ; writes++) {
+          const before = yield* store.snapshot
+          yield* store.failAfterWrites(writes)
+          const exit = yield* Effect.exit(declineLead(ref))
+          yield* store.failAfterWrites(undefined)
+          if (Exit.isSuccess(exit)) break
+          // Crashed half-way (maybe between the transition and the notice): all rolled back.
+          crashes++
+          expect(yield* store.snapshot).toEqual(before)
+          expect(yield* notices(customer.id)).toEqual([])
+        }
+        // The decline, the give-up, its audit rows and both messages are several writes.
+        expect(crashes).toBeGreaterThan(3)
+        expect((yield* getRequest({ requestId: request.id })).state).toBe("unfulfilled")
+        expect(yield* notices(customer.id)).toEqual([
+          "email:lerato@example.com",
+          "whatsapp:+27831110000",
+        ])
+      }).pipe(inMemory()),
+  )
+
+  it.effect("a cancel tells the homeowner it is cancelled, never that nobody was found", () =>
+    Effect.gen(function* () {
+      const customer = yield* homeowner()
+      yield* vettedProvider(1)
+      const request = yield* readyRequest(customer.id)
+      yield* dispatchRequest({ requestId: request.id })
+      yield* cancelRequest({ requestId: request.id, operator: "thandi", reason: "phoned" })
+      yield* TestClock.adjust(sequential.dispatch.offerTtlMinutes * MINUTE)
+      yield* expireDueOffers()
+      expect(yield* notices(customer.id)).toEqual([])
+      expect(yield* templatesFor(customer.id)).toContain("request.cancelled")
     }).pipe(inMemory()),
   )
 })

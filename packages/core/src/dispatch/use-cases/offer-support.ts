@@ -52,7 +52,7 @@ import { ProviderDirectory } from "../ports/provider-directory.ts"
 import { RequestRepository } from "../ports/request-repository.ts"
 import { alertOpsUnfulfilled } from "./ops-alerts.ts"
 import type { DispatchServices } from "./services.ts"
-import { audit, checkOwner, customerOf, loadRequest } from "./support.ts"
+import { audit, checkOwner, customerOf, loadRequest, publish } from "./support.ts"
 
 /** The lead price where the marketplace sells leads; undefined otherwise. */
 export const priceOf = (
@@ -155,7 +155,8 @@ export interface DispatchStep {
 /**
  * One step of dispatch for a request that is dispatching (the caller holds its lock):
  * shortlists the eligible providers, then offers the lead by the policy's strategy, waits
- * for offers in play, or gives up (unfulfilled, audited for ops to follow up).
+ * for offers in play, or gives up (unfulfilled, audited for ops to follow up, and the
+ * homeowner told in the same transaction).
  */
 export const advanceDispatch = (
   request: ServiceRequest,
@@ -214,7 +215,9 @@ export const advanceDispatch = (
       return { request, decision, offered: made }
     }
     if (decision._tag === "Unfulfilled") {
-      const [after] = yield* Effect.fromResult(transitionRequest(request, { _tag: "GiveUp" }, at))
+      const [after, events] = yield* Effect.fromResult(
+        transitionRequest(request, { _tag: "GiveUp" }, at),
+      )
       yield* (yield* RequestRepository).update(after)
       // Ops follow up on unfulfilled requests from the audit log (`request.unfulfilled`),
       // and by email when the policy names an ops address.
@@ -230,6 +233,8 @@ export const advanceDispatch = (
           offersMade: offersSoFar.length,
         },
       })
+      // The homeowner hears it too (request notification policy), once per request.
+      yield* publish(events, after)
       yield* alertOpsUnfulfilled(after, offersSoFar.length)
       return { request: after, decision, offered: [] }
     }

@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest"
 import type { Transfer } from "../../ledger/domain/ledger.ts"
 import { ledgerTransfersTable } from "../../ledger/testing/ledger.fake.ts"
 import { checkLedger } from "../../ledger/use-cases/check-ledger.ts"
+import { Outbox } from "../../notifications/ports/outbox.ts"
 import type { MarketplacePolicy } from "../../policy/policy.ts"
 import { creditsPreset } from "../../policy/presets.ts"
 import { InMemoryStore } from "../../shared/testing/in-memory-store.ts"
@@ -15,6 +16,7 @@ import { layerInMemory } from "../../vetting/testing/layer-in-memory.ts"
 import { disclosureStages, type LeadView, stageOf } from "../domain/disclosure.ops.ts"
 import { openOfferStates } from "../domain/offer.transitions.ts"
 import type { Offer } from "../domain/offer.ts"
+import { requestTemplates } from "../domain/request.notifications.ts"
 import type { ServiceRequest } from "../domain/service-request.ts"
 import { OfferRepository } from "../ports/offer-repository.ts"
 import { RequestRepository } from "../ports/request-repository.ts"
@@ -71,6 +73,16 @@ const offersOf = (request: ServiceRequest) =>
 const requestNow = (request: ServiceRequest) =>
   Effect.gen(function* () {
     return Option.getOrThrow(yield* (yield* RequestRepository).findById(request.id))
+  })
+
+/** The channels of every "nobody was found" message the homeowner got, sorted. */
+const unfulfilledNotices = (customer: Party) =>
+  Effect.gen(function* () {
+    const messages = yield* (yield* Outbox).list({ partyId: customer.id })
+    return messages
+      .filter((m) => m.template === requestTemplates.unfulfilled)
+      .map((m) => m.channel)
+      .sort()
   })
 
 const unlockDebits = Effect.gen(function* () {
@@ -188,7 +200,7 @@ describe("offer use cases: properties", () => {
     commands: [...commands],
   })
 
-  it("through any sequence: no view shows a stage early, a decline moves dispatch on, at most one assignment, a cancel leaves no offer open, failures write nothing", async () => {
+  it("through any sequence: no view shows a stage early, a decline moves dispatch on, at most one assignment, a cancel leaves no offer open, an unfulfilled request tells its homeowner once and no other does, failures write nothing", async () => {
     const arbCase = fc
       .record({
         providers: fc.integer({ min: 1, max: 4 }),
@@ -210,7 +222,7 @@ describe("offer use cases: properties", () => {
           policy,
           Effect.gen(function* () {
             const store = yield* InMemoryStore
-            const { providers, request } = yield* market(c.providers, c.credits)
+            const { customer, providers, request } = yield* market(c.providers, c.credits)
             const offerOf = (who: number) =>
               Effect.map(offersOf(request), (offers) =>
                 offers.find((o) => o.providerId === providers[who]!.id),
@@ -325,12 +337,20 @@ describe("offer use cases: properties", () => {
               }
               const now = yield* offersOf(request)
               expect(now.filter((o) => o.state === "accepted").length).toBeLessThanOrEqual(1)
+              const state = (yield* requestNow(request)).state
               // A cancelled request leaves no offer open: nobody can unlock or accept it.
-              if ((yield* requestNow(request)).state === "cancelled") {
+              if (state === "cancelled") {
                 expect(now.filter((o) => openOfferStates.includes(o.state))).toEqual([])
               }
+              // The homeowner hears "nobody was found" once (one message per channel: the
+              // fixture's homeowner has an email address) from the moment dispatch gives up,
+              // whatever runs after (a dispatch again, a cancel); otherwise never.
+              expect(yield* unfulfilledNotices(customer), `notices while ${state}`).toEqual(
+                state === "unfulfilled" ? ["email", "whatsapp"] : [],
+              )
             }
             const final = yield* requestNow(request)
+            reached.set(`ended:${final.state}`, (reached.get(`ended:${final.state}`) ?? 0) + 1)
             const offers = yield* offersOf(request)
             if (final.state === "assigned") {
               const accepted = offers.filter((o) => o.state === "accepted")
@@ -366,6 +386,17 @@ describe("offer use cases: properties", () => {
               { op: "cancel" },
             ]),
           ],
+          // The only provider declines: unfulfilled; dispatching again and cancelling are
+          // refused then, and must not tell the homeowner a second time.
+          [
+            oneProvider([
+              { op: "step", who: 0, propose: false },
+              { op: "decline", who: 0 },
+              { op: "dispatch" },
+              { op: "cancel" },
+              { op: "dispatch" },
+            ]),
+          ],
         ],
       },
     )
@@ -373,6 +404,10 @@ describe("offer use cases: properties", () => {
     for (const op of ["dispatch", "preview", "unlock", "accept", "decline", "propose", "cancel"]) {
       expect(reached.get(`${op}:ok`) ?? 0, `${op} succeeded`).toBeGreaterThan(0)
       expect(reached.get(`${op}:failed`) ?? 0, `${op} failed`).toBeGreaterThan(0)
+    }
+    // ...and every way a request ends, so the homeowner-notice invariant is tested both ways.
+    for (const state of ["dispatching", "assigned", "unfulfilled", "cancelled"]) {
+      expect(reached.get(`ended:${state}`) ?? 0, `ended ${state}`).toBeGreaterThan(0)
     }
   })
 })

@@ -36,6 +36,45 @@ export const arbInstant: fc.Arbitrary<Instant> = fc
   .integer({ min: 946_684_800_000, max: 4_102_444_800_000 })
   .map((ms) => ms as Instant)
 
+/**
+ * Marketplace time zones whose offset from UTC never changed from 2000 to 2100 (no summer
+ * time), with that offset in minutes: a test can work out the local clock on its own,
+ * without Intl, and tell local time from UTC (every offset here is not zero).
+ */
+export const arbFixedZone: fc.Arbitrary<{ readonly zone: string; readonly offsetMinutes: number }> =
+  fc.constantFrom(
+    { zone: "Africa/Johannesburg", offsetMinutes: 120 },
+    { zone: "Africa/Lagos", offsetMinutes: 60 },
+    { zone: "Africa/Nairobi", offsetMinutes: 180 },
+    { zone: "Asia/Kolkata", offsetMinutes: 330 },
+  )
+
+const monthNames = [
+  "January",
+  "February",
+  "March",
+  "April",
+  "May",
+  "June",
+  "July",
+  "August",
+  "September",
+  "October",
+  "November",
+  "December",
+]
+
+/**
+ * The wall clock of a zone `offsetMinutes` ahead of UTC at `at`, worked out by hand (the
+ * UTC fields of the shifted instant), as `showDay` and `showDateTime` should print it.
+ */
+export const localClockByHand = (at: number, offsetMinutes: number) => {
+  const d = new Date(at + offsetMinutes * 60_000)
+  const day = `${d.getUTCDate()} ${monthNames[d.getUTCMonth()]} ${d.getUTCFullYear()}`
+  const pad = (n: number) => String(n).padStart(2, "0")
+  return { day, dateTime: `${day}, ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}` }
+}
+
 /** Printable text without control characters (Postgres text refuses NUL). */
 export const arbText = (maxLength: number): fc.Arbitrary<string> =>
   fc.string({ minLength: 1, maxLength })

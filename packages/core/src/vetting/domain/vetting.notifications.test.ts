@@ -1,15 +1,19 @@
 import * as fc from "fast-check"
 import { describe, expect, it } from "vitest"
+import { creditsPreset } from "../../policy/presets.ts"
 import { arbPolicy } from "../../policy/testing/policy.arbitraries.ts"
+import type { ApplicationId, EventId } from "../../shared/ids.ts"
 import {
   arbApplicationId,
   arbEventId,
+  arbFixedZone,
   arbInstant,
   arbText,
+  localClockByHand,
 } from "../../shared/testing/shared.arbitraries.ts"
-import { toIso } from "../../shared/time.ts"
+import { type Instant, toIso } from "../../shared/time.ts"
 import { arbParty, arbPartyStatus } from "../testing/vetting.arbitraries.ts"
-import type { Party } from "./party.ts"
+import { emptyProfile, type Party } from "./party.ts"
 import type { VettingEvent } from "./vetting.events.ts"
 import { vettingNotifications, vettingTemplates } from "./vetting.notifications.ts"
 
@@ -96,17 +100,52 @@ describe("vetting notification policy", () => {
     )
   })
 
-  it("a rejection gives the reason, and the re-application date when locked out", () => {
+  it("a rejection gives the reason, and the re-application date and time on the marketplace's clock when locked out", () => {
     fc.assert(
-      fc.property(arbCase, ([party, policy, event]) => {
+      fc.property(arbCase, arbFixedZone, ([party, base, event], { zone, offsetMinutes }) => {
         if (event._tag !== "ApplicationRejected") return
+        const policy = { ...base, timeZone: zone }
         for (const draft of vettingNotifications(event, party, policy)) {
           expect(draft.body).toContain(event.reason)
           if (event.reapplyAfter !== undefined) {
-            expect(draft.body).toContain(toIso(event.reapplyAfter).slice(0, 10))
+            const local = localClockByHand(event.reapplyAfter, offsetMinutes).dateTime
+            expect(draft.body).toContain(`You may apply again from ${local}.`)
+            expect(draft.body).not.toContain(localClockByHand(event.reapplyAfter, 0).dateTime)
+            expect(draft.body).not.toContain(toIso(event.reapplyAfter).slice(0, 16))
           }
+          expect(draft.body.replace(event.reason, "")).not.toContain("UTC")
         }
       }),
+    )
+  })
+
+  it("a lockout ending late at night UTC is dated the next morning in Johannesburg", () => {
+    const party: Party = {
+      id: "pty_sipho" as Party["id"],
+      kind: "provider",
+      phone: "+27821000001" as Party["phone"],
+      cohort: "live",
+      channel: "whatsapp",
+      status: "active",
+      profile: { ...emptyProfile, displayName: "Sipho" },
+      createdAt: 0 as Instant,
+      updatedAt: 0 as Instant,
+    }
+    const [whatsapp] = vettingNotifications(
+      {
+        _tag: "ApplicationRejected",
+        eventId: "evt_1" as EventId,
+        at: 0 as Instant,
+        partyId: party.id,
+        applicationId: "app_1" as ApplicationId,
+        reason: "the background check failed",
+        reapplyAfter: Date.UTC(2025, 3, 30, 22, 5) as Instant,
+      },
+      party,
+      creditsPreset,
+    )
+    expect(whatsapp!.body).toBe(
+      "Hello Sipho, your application was not approved. Reason: the background check failed. You may apply again from 1 May 2025, 00:05.",
     )
   })
 

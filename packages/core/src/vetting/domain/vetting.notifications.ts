@@ -4,7 +4,7 @@ import { buttonsReply } from "../../conversation/domain/replies.ts"
 import type { MessageDraft } from "../../notifications/domain/outbox-message.ts"
 import { greeting, messagesForParty } from "../../notifications/domain/party-messages.ts"
 import type { MarketplacePolicy } from "../../policy/policy.ts"
-import { type Instant, toIso } from "../../shared/time.ts"
+import { showDateTime } from "../../shared/local-time.ts"
 import type { Party } from "./party.ts"
 import type { VettingEvent } from "./vetting.events.ts"
 
@@ -22,9 +22,6 @@ interface Rendered {
   readonly body: string
   readonly intent?: MessageIntent
 }
-
-/** "2025-04-30 14:05 UTC": unambiguous in a chat message, and pure (no wall clock, no locale). */
-const dateText = (at: Instant): string => `${toIso(at).slice(0, 16).replace("T", " ")} UTC`
 
 const render = (
   event: VettingEvent,
@@ -50,7 +47,8 @@ const render = (
       const again =
         event.reapplyAfter === undefined
           ? "You may apply again once you have addressed this."
-          : `You may apply again from ${dateText(event.reapplyAfter)}.`
+          : // The marketplace's local time, as the applicant reads a clock, not UTC.
+            `You may apply again from ${showDateTime(event.reapplyAfter, policy.timeZone)}.`
       return {
         template: vettingTemplates.rejected,
         subject: `Your ${marketplace} application`,

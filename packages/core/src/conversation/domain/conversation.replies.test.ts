@@ -1,0 +1,38 @@
+import * as fc from "fast-check"
+import { describe, expect, it } from "vitest"
+import { arbServiceRequest } from "../../dispatch/testing/request-repository.arbitraries.ts"
+import { arbFixedZone, localClockByHand } from "../../shared/testing/shared.arbitraries.ts"
+import { requestStatus } from "./conversation.replies.ts"
+
+describe("status replies", () => {
+  it("date each request on the marketplace's calendar, not UTC's", () => {
+    fc.assert(
+      fc.property(
+        fc.array(arbServiceRequest(), { minLength: 1, maxLength: 5 }),
+        arbFixedZone,
+        (requests, { zone, offsetMinutes }) => {
+          const reply = requestStatus(requests, zone)
+          const body = reply.intent._tag === "text" ? reply.intent.body : ""
+          const lines = body.split("\n").slice(1)
+          expect(lines).toHaveLength(requests.length)
+          requests.forEach((r, i) => {
+            expect(lines[i]).toContain(`(${localClockByHand(r.createdAt, offsetMinutes).day})`)
+          })
+          expect(body).not.toMatch(/\d{4}-\d{2}-\d{2}/)
+        },
+      ),
+    )
+  })
+
+  it("a request made at 23:30 UTC on 1 March is dated 2 March in Johannesburg", () => {
+    const at = Date.UTC(2026, 2, 1, 23, 30)
+    const request = fc.sample(arbServiceRequest(), { numRuns: 1, seed: 1 })[0]!
+    const reply = requestStatus(
+      [{ ...request, category: "plumbing", state: "dispatching", createdAt: at as never }],
+      "Africa/Johannesburg",
+    )
+    expect(reply.intent._tag === "text" ? reply.intent.body : "").toBe(
+      "Your open requests (1):\n- plumbing (2 March 2026): offered to providers",
+    )
+  })
+})
