@@ -15,7 +15,8 @@ const stateText: { readonly [S in RequestState]: string } = {
   ready: "Your request is ready; we are about to look for a provider.",
   dispatching: "We are finding a provider for you.",
   assigned: "A provider has taken your job.",
-  unfulfilled: "Sorry: no provider could take this request. Our team will be in touch.",
+  unfulfilled:
+    "Sorry: no provider could take this request, so we have stopped looking. Our team has been told. To ask again, send us a new request on WhatsApp.",
   cancelled: "This request was cancelled.",
 }
 

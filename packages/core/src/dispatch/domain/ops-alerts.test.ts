@@ -42,6 +42,9 @@ describe("unfulfilledAlert (ops are told when dispatch gives up)", () => {
           // Addressed to ops, not to a party; ops look the homeowner up from the request.
           expect(mail!.partyId).toBeUndefined()
           expect(mail!.body).toContain(request.id)
+          // Only what ops can do with an unfulfilled request: dispatch and override refuse it.
+          expect(mail!.body).toContain(`fundi ops requests show ${request.id}`)
+          expect(mail!.body).not.toContain("fundi ops dispatch")
           expect(mail!.subject).toContain(request.id)
           expect(mail!.body).not.toContain(request.customerId)
         },

@@ -6,7 +6,7 @@ export const opsAlertTemplates = { requestUnfulfilled: "ops.request_unfulfilled"
 
 /**
  * The email telling ops that dispatch gave up on a request (nobody eligible is left and no
- * offer is in play), so someone can call the homeowner or override dispatch. Nothing when
+ * offer is in play), so someone can call the homeowner. Nothing when
  * the policy names no ops address: the `request.unfulfilled` audit row is then the signal.
  */
 export const unfulfilledAlert = (
@@ -27,7 +27,8 @@ export const unfulfilledAlert = (
       body:
         `Nobody is left to offer request ${request.id} (${request.urgency} ${request.category} in ` +
         `${request.location.area}, ${request.cohort}) after ${offersMade} offer(s). ` +
-        `Follow up with the homeowner, or offer it by hand: fundi ops dispatch override ${request.id} --provider ID --reason TEXT`,
+        `The homeowner has been told that nobody was found. Unfulfilled is final: to help them ` +
+        `by hand, call them (fundi ops requests show ${request.id}) and have them send a new request.`,
     },
   ]
 }
