@@ -135,7 +135,9 @@ describe("fundi ops leads refunds / refund-request / refund-approve / refund-rej
       ...as,
     ])
     expect(again.code).not.toBe(0)
-    expect(again.stderr).toContain(`refund claim ${recorded.refund.id} was already approved`)
+    expect(again.stderr).toContain(
+      `error: cannot approve refund claim ${recorded.refund.id}: it is approved; approval needs the refund claim to be requested\n`,
+    )
     expect(await credits(loser)).toBe(before + recorded.refund.credits)
 
     const audit = json<{ entries: Array<{ action: string; reason: string | null }> }>(

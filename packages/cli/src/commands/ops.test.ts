@@ -214,7 +214,7 @@ describe("the vetting journey from the CLI", () => {
     ])
     expect(twice.code).toBe(1)
     expect(twice.stderr).toMatch(
-      /^error: party pty_\w+ is active: Reinstate is allowed only from suspended\n$/,
+      /^error: cannot reinstate party pty_\w+: it is active; reinstatement needs the party to be suspended\n$/,
     )
     expect(twice.stdout).toBe("")
   })
@@ -458,8 +458,9 @@ describe("mistakes get a clear message and the right exit code", () => {
       "x",
     ])
     expect(result.code).toBe(1)
-    expect(result.stderr).toContain(`application ${applicationId} is submitted`)
-    expect(result.stderr).toContain("Approve is allowed only from")
+    expect(result.stderr).toContain(
+      `error: cannot approve application ${applicationId}: it is submitted; approval needs the application to be in_review or background_check\n`,
+    )
   })
 
   it("bad option values are usage errors: exit 2", async () => {

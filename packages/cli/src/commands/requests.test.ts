@@ -132,7 +132,7 @@ describe("fundi ops requests", () => {
     const again = await h.cli(["ops", "requests", "ready", r.id, ...as])
     expect(again.code).toBe(1)
     expect(again.stderr).toContain(
-      `request ${r.id} is cancelled: MarkReady is allowed only from submitted`,
+      `error: cannot release request ${r.id} for dispatch: it is cancelled; release for dispatch needs the request to be submitted\n`,
     )
     expect(again.stderr).toContain("hint: a request that is cancelled is closed for good")
   })
