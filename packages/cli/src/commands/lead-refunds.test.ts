@@ -204,6 +204,33 @@ describe("fundi ops leads refunds / refund-request / refund-approve / refund-rej
     expect(badOffer.code).not.toBe(0)
     expect(badOffer.stderr).toContain('OFFER "ofr_nope"')
 
+    // A duplicate claim names the earlier request: the refusal names the flag that does it.
+    const duplicate = (...extra: ReadonlyArray<string>) =>
+      h.cli([
+        "ops",
+        "leads",
+        "refund-request",
+        lost.id,
+        "--provider",
+        loser,
+        "--reason-code",
+        "duplicate_request",
+        ...extra,
+        "--reason",
+        "phoned in",
+        ...as,
+      ])
+    const unnamed = await duplicate()
+    expect(unnamed.code).toBe(1)
+    expect(unnamed.stderr).toBe(
+      `error: --duplicate-of: request ${lost.requestId} is not a duplicate: name the earlier request it repeats\n`,
+    )
+    const itself = await duplicate("--duplicate-of", lost.requestId)
+    expect(itself.code).toBe(1)
+    expect(itself.stderr).toBe(
+      `error: --duplicate-of: request ${lost.requestId} is not a duplicate: a request cannot duplicate itself\n`,
+    )
+
     const claim = json<{ refund: RefundDoc }>(
       await h.cli([
         "ops",

@@ -67,8 +67,10 @@ export const DuplicateProblem = Schema.Literals([
 ])
 export type DuplicateProblem = typeof DuplicateProblem.Type
 
+// No field names here: the API names the field in `issues[].path` (duplicateOf), the CLI
+// its flag (--duplicate-of).
 const duplicateText: Record<DuplicateProblem, string> = {
-  not_named: "name the earlier request it repeats (duplicateOf)",
+  not_named: "name the earlier request it repeats",
   unknown: "the named request does not exist",
   same_request: "a request cannot duplicate itself",
   other_homeowner: "the named request is another homeowner's",
