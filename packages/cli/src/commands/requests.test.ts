@@ -146,7 +146,9 @@ describe("fundi ops requests", () => {
 
     const bad = await h.cli(["ops", "requests", "show", "nope", ...as])
     expect(bad.code).toBe(1)
-    expect(bad.stderr).toContain('ID "nope": must be a req_… id')
+    expect(bad.stderr).toContain(
+      'ID "nope": must be a request id: "req_" then 20 letters and digits (lower case, no i, l, o or u)',
+    )
     // A pasted wall of text is named by its start, not echoed back whole.
     const huge = await h.cli(["ops", "requests", "show", `req_${"x".repeat(10_000)}`, ...as])
     expect(huge.code).toBe(1)
