@@ -295,4 +295,38 @@ describe("fundi ops leads refunds / refund-request / refund-approve / refund-rej
     expect(both.code).toBe(2)
     expect(lost.providerId).toBe(loser)
   })
+
+  it("--limit shows the first claims of the queue, and takes 1 to 1000 like every list", async () => {
+    h = makeHarness()
+    const { winner, won, loser, lost } = await scene()
+    const claim = async (offerId: string, provider: string, code: string) =>
+      json<{ refund: RefundDoc }>(
+        await h.cli([
+          ...["ops", "leads", "refund-request", offerId, "--provider", provider],
+          ...["--reason-code", code, "--reason", "phoned in", ...as, "--json"],
+        ]),
+      ).refund
+    await claim(lost.id, loser, "expired")
+    await claim(won.id, winner, "invalid_contact")
+    const list = async (...args: ReadonlyArray<string>) =>
+      json<{ refunds: Array<RefundDoc> }>(
+        await h.cli(["ops", "leads", "refunds", ...args, ...as, "--json"]),
+      ).refunds.map((r) => r.id)
+
+    const queue = await list()
+    expect(queue).toHaveLength(2)
+    expect(await list("--limit", "1")).toEqual(queue.slice(0, 1))
+    expect(await list("--limit", "1000")).toEqual(queue)
+    expect(await list("--all", "--limit", "1")).toEqual(queue.slice(0, 1))
+    expect(await list("--state", "approved", "--limit", "1")).toEqual([])
+
+    for (const bad of ["0", "1001", "2.5", "ten"]) {
+      const refused = await h.cli(["ops", "leads", "refunds", "--limit", bad, ...as, "--json"])
+      expect(refused.code).toBe(2)
+      expect(refused.stdout).toBe("")
+      expect(refused.stderr).toContain(
+        `option '--limit <n>' argument '${bad}' is invalid. must be a whole number from 1 to 1000`,
+      )
+    }
+  })
 })
