@@ -185,9 +185,30 @@ const reportFailure = (error: unknown, labels: FieldLabels): Report => {
   if (explained !== undefined) return { lines: explained, exitCode: ExitCode.failed }
   const hint = requestStateHint(error)
   return {
-    lines: [`error: ${messageOf(error)}`, ...(hint === undefined ? [] : [hint])],
+    lines: [
+      `error: ${fieldLabel(error, labels)}${messageOf(error)}`,
+      ...(hint === undefined ? [] : [hint]),
+    ],
     exitCode: ExitCode.failed,
   }
+}
+
+/**
+ * Refusals about one input field, by the field's schema path: the API names the path in
+ * `issues`, the CLI names the flag the operator typed, as for an invalid input.
+ */
+const refusedFields: Readonly<Record<string, string>> = {
+  NotADuplicate: "duplicateOf",
+  RefundReasonNotAllowed: "reason",
+}
+
+/** "--duplicate-of: " when the refusal is about a field this command has a flag for. */
+const fieldLabel = (error: unknown, labels: FieldLabels): string => {
+  const tag = (error as { _tag?: unknown } | null)?._tag
+  const path =
+    typeof tag === "string" && Object.hasOwn(refusedFields, tag) ? refusedFields[tag] : undefined
+  const flag = path === undefined ? undefined : labelOf(path, labels)
+  return flag === undefined ? "" : `${flag}: `
 }
 
 /** What to do next when a request is not in the state a command needs, where it is not obvious. */
@@ -303,12 +324,27 @@ const isInvalidInput = (e: unknown): e is Issues =>
   (e as { _tag?: unknown })._tag === "InvalidInput" &&
   Array.isArray((e as { issues?: unknown }).issues)
 
-/** "states[1]" and "profile.email" are labelled by their first segment. */
+/**
+ * The flag for a schema path: the longest labelled prefix, indexes left out, so
+ * "base.radiusKm" can be --radius-km while "base.point.lat" is --base, and "states[1]" is
+ * --state.
+ */
+const labelOf = (path: string, labels: FieldLabels): string | undefined => {
+  const segments = path.replace(/\[\d+\]/g, "").split(".")
+  for (let n = segments.length; n > 0; n--) {
+    const key = segments.slice(0, n).join(".")
+    if (Object.hasOwn(labels, key)) return labels[key]
+  }
+  return undefined
+}
+
+/** "--window #2: " for "availability.windows[1]": which of a repeated flag's values. */
 const label = (path: string, labels: FieldLabels): string => {
   if (path === "") return ""
-  const head = path.split(/[.[]/)[0] ?? path
-  const flag = labels[head]
-  return `${flag ?? path}: `
+  const flag = labelOf(path, labels)
+  if (flag === undefined) return `${path}: `
+  const index = /\[(\d+)\]/.exec(path)?.[1]
+  return index === undefined ? `${flag}: ` : `${flag} #${Number(index) + 1}: `
 }
 
 export const messageOf = (thrown: unknown): string => {

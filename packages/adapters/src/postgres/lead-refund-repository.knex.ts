@@ -101,6 +101,7 @@ export const makeLeadRefundRepository = (knex: Knex): LeadRefundRepository["Serv
             { column: "id", order: "asc" },
           ])
         if (filter.state !== undefined) q.where({ state: filter.state })
+        if (filter.limit !== undefined) q.limit(filter.limit)
         return q
       }).pipe(Effect.flatMap((rows) => Effect.forEach(rows, fromRow))),
   })

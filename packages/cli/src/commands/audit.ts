@@ -26,7 +26,11 @@ export const registerAudit = (ops: Command, session: Session): void => {
         ...(options.action !== undefined && { action: options.action }),
         limit: options.limit ?? 50,
       }
-      const entries = await session.execute(listAudit(filter))
+      const entries = await session.execute(listAudit(filter), {
+        subjectId: "--subject",
+        actorName: "--actor",
+        action: "--action",
+      })
       if (options.json) {
         writeJson(session.io.stdout, { entries: entries.map(auditJson) })
         return

@@ -74,6 +74,18 @@ describe("fundi ops dispatch override", () => {
     expect(refused.code).toBe(1)
     expect(refused.stderr).toContain("(not_lead_eligible)")
 
+    // The homeowner's own id is not a provider's: said so, not "application none".
+    const customerId = request.customerId
+    const homeowner = await h.cli([
+      ...["ops", "dispatch", "override", request.id, "--provider", customerId],
+      ...[...as, "--reason", "try"],
+    ])
+    expect(homeowner.code).toBe(1)
+    expect(homeowner.stderr).toBe(
+      `error: party ${customerId} is not a provider: it is a homeowner\n` +
+        "hint: `fundi ops providers list` lists providers\n",
+    )
+
     const text = await h.cli(["ops", "dispatch", "override", request.id, ...as, "--reason", "x"])
     expect(text.code).toBe(2)
     expect(text.stderr).toContain("--provider")

@@ -1,4 +1,12 @@
-import { markReady, submitRequest } from "@fundi/core"
+import {
+  acceptLead,
+  dispatchRequest,
+  grantCredits,
+  markReady,
+  previewLead,
+  submitRequest,
+  unlockLead,
+} from "@fundi/core"
 import { Effect } from "effect"
 import { afterEach, describe, expect, it } from "vitest"
 import { type Harness, json, makeHarness } from "../testing/cli-harness.ts"
@@ -140,10 +148,48 @@ describe("fundi ops dispatch run / ops leads show", () => {
     )
     const early = await h.cli(["ops", "dispatch", "run", submitted.id, ...as, "--reason", "x"])
     expect(early.code).not.toBe(0)
-    expect(early.stderr).toMatch(/error: .*submitted/)
+    expect(early.stderr).toBe(
+      `error: cannot dispatch request ${submitted.id}: it is submitted; dispatch needs the request to be ready or dispatching\n` +
+        "hint: review it first: `fundi ops requests ready ID --reason TEXT` releases it for dispatch\n",
+    )
 
     const noOffer = await h.cli(["ops", "leads", "show", "ofr_00000000000000000000", ...as])
     expect(noOffer.code).not.toBe(0)
     expect(noOffer.stderr).toContain("error: no offer ofr_00000000000000000000")
+  })
+
+  it("refuses to dispatch an assigned request in words, not the state machine's command names", async () => {
+    h = makeHarness()
+    const sipho = await h.provider("+27820003101", "Sipho Plumbing")
+    const request = await readyRequest()
+    await h.runtime.runPromise(
+      Effect.gen(function* () {
+        yield* grantCredits({ partyId: sipho, credits: 50, operator: "setup", reason: "scene" })
+        const { offered } = yield* dispatchRequest({ requestId: request.id })
+        const ref = { offerId: offered[0]!.id, providerId: sipho }
+        yield* previewLead(ref)
+        yield* unlockLead(ref)
+        yield* acceptLead(ref)
+      }),
+    )
+    for (const json of [[], ["--json"]]) {
+      const refused = await h.cli([
+        "ops",
+        "dispatch",
+        "run",
+        request.id,
+        ...as,
+        "--reason",
+        "again",
+        ...json,
+      ])
+      expect(refused.code).toBe(1)
+      expect(refused.stdout).toBe("")
+      expect(refused.stderr).toBe(
+        `error: cannot dispatch request ${request.id}: it is assigned; dispatch needs the request to be ready or dispatching\n` +
+          `hint: a request that is assigned is closed for good; \`fundi ops requests show ID\` shows its offers\n`,
+      )
+      expect(refused.stderr).not.toMatch(/StartDispatch/)
+    }
   })
 })

@@ -135,7 +135,9 @@ describe("fundi ops leads refunds / refund-request / refund-approve / refund-rej
       ...as,
     ])
     expect(again.code).not.toBe(0)
-    expect(again.stderr).toContain(`refund claim ${recorded.refund.id} was already approved`)
+    expect(again.stderr).toContain(
+      `error: cannot approve refund claim ${recorded.refund.id}: it is approved; approval needs the refund claim to be requested\n`,
+    )
     expect(await credits(loser)).toBe(before + recorded.refund.credits)
 
     const audit = json<{ entries: Array<{ action: string; reason: string | null }> }>(
@@ -202,6 +204,33 @@ describe("fundi ops leads refunds / refund-request / refund-approve / refund-rej
     expect(badOffer.code).not.toBe(0)
     expect(badOffer.stderr).toContain('OFFER "ofr_nope"')
 
+    // A duplicate claim names the earlier request: the refusal names the flag that does it.
+    const duplicate = (...extra: ReadonlyArray<string>) =>
+      h.cli([
+        "ops",
+        "leads",
+        "refund-request",
+        lost.id,
+        "--provider",
+        loser,
+        "--reason-code",
+        "duplicate_request",
+        ...extra,
+        "--reason",
+        "phoned in",
+        ...as,
+      ])
+    const unnamed = await duplicate()
+    expect(unnamed.code).toBe(1)
+    expect(unnamed.stderr).toBe(
+      `error: --duplicate-of: request ${lost.requestId} is not a duplicate: name the earlier request it repeats\n`,
+    )
+    const itself = await duplicate("--duplicate-of", lost.requestId)
+    expect(itself.code).toBe(1)
+    expect(itself.stderr).toBe(
+      `error: --duplicate-of: request ${lost.requestId} is not a duplicate: a request cannot duplicate itself\n`,
+    )
+
     const claim = json<{ refund: RefundDoc }>(
       await h.cli([
         "ops",
@@ -265,5 +294,39 @@ describe("fundi ops leads refunds / refund-request / refund-approve / refund-rej
     const both = await h.cli(["ops", "leads", "refunds", "--all", "--state", "approved", ...as])
     expect(both.code).toBe(2)
     expect(lost.providerId).toBe(loser)
+  })
+
+  it("--limit shows the first claims of the queue, and takes 1 to 1000 like every list", async () => {
+    h = makeHarness()
+    const { winner, won, loser, lost } = await scene()
+    const claim = async (offerId: string, provider: string, code: string) =>
+      json<{ refund: RefundDoc }>(
+        await h.cli([
+          ...["ops", "leads", "refund-request", offerId, "--provider", provider],
+          ...["--reason-code", code, "--reason", "phoned in", ...as, "--json"],
+        ]),
+      ).refund
+    await claim(lost.id, loser, "expired")
+    await claim(won.id, winner, "invalid_contact")
+    const list = async (...args: ReadonlyArray<string>) =>
+      json<{ refunds: Array<RefundDoc> }>(
+        await h.cli(["ops", "leads", "refunds", ...args, ...as, "--json"]),
+      ).refunds.map((r) => r.id)
+
+    const queue = await list()
+    expect(queue).toHaveLength(2)
+    expect(await list("--limit", "1")).toEqual(queue.slice(0, 1))
+    expect(await list("--limit", "1000")).toEqual(queue)
+    expect(await list("--all", "--limit", "1")).toEqual(queue.slice(0, 1))
+    expect(await list("--state", "approved", "--limit", "1")).toEqual([])
+
+    for (const bad of ["0", "1001", "2.5", "ten"]) {
+      const refused = await h.cli(["ops", "leads", "refunds", "--limit", bad, ...as, "--json"])
+      expect(refused.code).toBe(2)
+      expect(refused.stdout).toBe("")
+      expect(refused.stderr).toContain(
+        `option '--limit <n>' argument '${bad}' is invalid. must be a whole number from 1 to 1000`,
+      )
+    }
   })
 })

@@ -20,6 +20,7 @@ import {
   mutatingCommand,
   type OpsOptions,
   opsCommand,
+  parseLimit,
 } from "./common.ts"
 
 const iso = (at: number): string => new Date(at).toISOString()
@@ -161,14 +162,24 @@ const registerLeadRefunds = (leads: Command, session: Session): void => {
       new Option("--state <state>", "only claims in this state").choices(LeadRefundState.literals),
     )
     .addOption(new Option("--all", "every claim, decided or not").conflicts("state"))
+    .option("--limit <n>", "at most this many (1-1000)", parseLimit)
     .action(
       async (
-        options: OpsOptions & { readonly state?: LeadRefundState; readonly all?: boolean },
+        options: OpsOptions & {
+          readonly state?: LeadRefundState
+          readonly all?: boolean
+          readonly limit?: number
+        },
       ) => {
         operatorName(options.as, session.io.env)
         // The queue by default: what waits for ops.
         const state = options.all === true ? undefined : (options.state ?? "requested")
-        const refunds = await session.execute(listLeadRefunds(state === undefined ? {} : { state }))
+        const refunds = await session.execute(
+          listLeadRefunds({
+            ...(state === undefined ? {} : { state }),
+            ...(options.limit === undefined ? {} : { limit: options.limit }),
+          }),
+        )
         if (options.json) {
           writeJson(session.io.stdout, { refunds: refunds.map(leadRefundJson) })
           return

@@ -214,7 +214,7 @@ describe("the vetting journey from the CLI", () => {
     ])
     expect(twice.code).toBe(1)
     expect(twice.stderr).toMatch(
-      /^error: party pty_\w+ is active: Reinstate is allowed only from suspended\n$/,
+      /^error: cannot reinstate party pty_\w+: it is active; reinstatement needs the party to be suspended\n$/,
     )
     expect(twice.stdout).toBe("")
   })
@@ -432,11 +432,15 @@ describe("mistakes get a clear message and the right exit code", () => {
       "x",
     ])
     expect(result.code).toBe(1)
-    expect(result.stderr).toMatch(/^error: ID "nonsense": must be a app_… id\n$/)
+    expect(result.stderr).toBe(
+      `error: ID "nonsense": must be an application id: "app_" then 20 letters and digits (lower case, no i, l, o or u)\n`,
+    )
 
     const party = await h.cli(["ops", "providers", "show", "app_0000", ...as])
     expect(party.code).toBe(1)
-    expect(party.stderr).toContain('error: ID "app_0000": must be a pty_… id')
+    expect(party.stderr).toContain(
+      'error: ID "app_0000": must be a party id: "pty_" then 20 letters and digits (lower case, no i, l, o or u)',
+    )
   })
 
   it("a well-formed id that does not exist: exit 1", async () => {
@@ -458,8 +462,9 @@ describe("mistakes get a clear message and the right exit code", () => {
       "x",
     ])
     expect(result.code).toBe(1)
-    expect(result.stderr).toContain(`application ${applicationId} is submitted`)
-    expect(result.stderr).toContain("Approve is allowed only from")
+    expect(result.stderr).toContain(
+      `error: cannot approve application ${applicationId}: it is submitted; approval needs the application to be in_review or background_check\n`,
+    )
   })
 
   it("bad option values are usage errors: exit 2", async () => {

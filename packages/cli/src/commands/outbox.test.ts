@@ -138,7 +138,9 @@ describe("fundi ops outbox", () => {
 
     const badId = await h.cli(["ops", "outbox", "retry", "42", "--reason", "r", ...as])
     expect(badId.code).toBe(1)
-    expect(badId.stderr).toContain('ID "42": must be a msg_… id')
+    expect(badId.stderr).toContain(
+      'ID "42": must be a message id: "msg_" then 20 letters and digits (lower case, no i, l, o or u)',
+    )
 
     const unknown = await h.cli(["ops", "outbox", "retry", id(99), "--reason", "r", ...as])
     expect(unknown.code).toBe(1)

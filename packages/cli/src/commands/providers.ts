@@ -17,7 +17,7 @@ import {
 } from "@fundi/core"
 import { type Command, InvalidArgumentError, Option } from "commander"
 import { Effect } from "effect"
-import { UsageError } from "../errors.ts"
+import { type FieldLabels, UsageError } from "../errors.ts"
 import {
   applicationFields,
   type Json,
@@ -32,6 +32,7 @@ import {
 } from "../output.ts"
 import { operatorName, type Session } from "../session.ts"
 import {
+  idLabel,
   idLabels,
   type MutatingOptions,
   mutatingCommand,
@@ -109,6 +110,18 @@ const parseWindow = (value: string, previous: ReadonlyArray<WindowOption> = []) 
   }
   return [...previous, { start: start as number, end: end as number }]
 }
+
+/** The reach's schema paths as the flags that set them. */
+const reachLabels = (id: string): FieldLabels => ({
+  ...idLabels(id),
+  providerId: idLabel(id),
+  base: "--base",
+  "base.radiusKm": "--radius-km",
+  "base.point.lat": "--base (latitude)",
+  "base.point.lng": "--base (longitude)",
+  availability: "--window",
+  maxOpenAssignments: "--capacity",
+})
 
 const plainJson = (value: object): Json => JSON.parse(JSON.stringify(value)) as Json
 
@@ -242,7 +255,7 @@ export const registerProviders = (ops: Command, session: Session): void => {
           operator,
           reason: options.reason,
         }),
-        idLabels(id),
+        reachLabels(id),
       )
       if (options.json) {
         writeJson(session.io.stdout, { reach: plainJson(reach) })

@@ -132,7 +132,7 @@ describe("fundi ops requests", () => {
     const again = await h.cli(["ops", "requests", "ready", r.id, ...as])
     expect(again.code).toBe(1)
     expect(again.stderr).toContain(
-      `request ${r.id} is cancelled: MarkReady is allowed only from submitted`,
+      `error: cannot release request ${r.id} for dispatch: it is cancelled; release for dispatch needs the request to be submitted\n`,
     )
     expect(again.stderr).toContain("hint: a request that is cancelled is closed for good")
   })
@@ -146,7 +146,9 @@ describe("fundi ops requests", () => {
 
     const bad = await h.cli(["ops", "requests", "show", "nope", ...as])
     expect(bad.code).toBe(1)
-    expect(bad.stderr).toContain('ID "nope": must be a req_… id')
+    expect(bad.stderr).toContain(
+      'ID "nope": must be a request id: "req_" then 20 letters and digits (lower case, no i, l, o or u)',
+    )
     // A pasted wall of text is named by its start, not echoed back whole.
     const huge = await h.cli(["ops", "requests", "show", `req_${"x".repeat(10_000)}`, ...as])
     expect(huge.code).toBe(1)

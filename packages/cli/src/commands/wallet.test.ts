@@ -250,7 +250,9 @@ describe("top-ups from the CLI", () => {
     )
     const malformed = await h.cli(["ops", "topups", "approve", "nope", ...as, ...why("x")])
     expect(malformed.code).toBe(1)
-    expect(malformed.stderr).toMatch(/^error: ID "nope": must be a tpu_… id\n$/)
+    expect(malformed.stderr).toBe(
+      `error: ID "nope": must be a top-up id: "tpu_" then 20 letters and digits (lower case, no i, l, o or u)\n`,
+    )
   })
 })
 
@@ -392,7 +394,9 @@ describe("credits from the CLI", () => {
     h = makeHarness()
     const result = await h.cli(["ops", "wallet", "show", "app_1", ...as])
     expect(result.code).toBe(1)
-    expect(result.stderr).toMatch(/^error: PROVIDER "app_1": must be a pty_… id\n$/)
+    expect(result.stderr).toBe(
+      `error: PROVIDER "app_1": must be a party id: "pty_" then 20 letters and digits (lower case, no i, l, o or u)\n`,
+    )
   })
 })
 

@@ -127,9 +127,12 @@ describe("the requests API", () => {
       json: { customerId: customer, text: "The kitchen" },
     })
     expect(early.status).toBe(409)
+    // The machine-readable fields keep the state machine's names; the message is in words.
     expect(await bodyOf(early)).toMatchObject({
       error: "transition_not_allowed",
+      message: `cannot take the homeowner's answer on request ${created.id}: it is submitted; an answer needs the request to be needs_clarification`,
       from: "submitted",
+      command: "Answer",
       allowedFrom: ["needs_clarification"],
     })
 

@@ -279,7 +279,13 @@ describe("PUT /api/v1/parties/:partyId/topups/:topUpId/proof", () => {
     )
     const res = await putProof(partyId, topUp.id, samplePdf("again"))
     expect(res.status).toBe(409)
-    expect((await bodyOf(res)).error).toBe("transition_not_allowed")
+    expect(await bodyOf(res)).toMatchObject({
+      error: "transition_not_allowed",
+      message: `cannot take a proof of payment for top-up ${topUp.id}: it is approved; a proof of payment needs the top-up to be awaiting_proof or proof_submitted`,
+      from: "approved",
+      command: "SubmitProof",
+      allowedFrom: ["awaiting_proof", "proof_submitted"],
+    })
   })
 })
 

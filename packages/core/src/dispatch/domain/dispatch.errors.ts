@@ -1,4 +1,5 @@
 import { Schema } from "effect"
+import { refusalMessage } from "../../shared/refusals.ts"
 
 const iso = (ms: number) => new Date(ms).toISOString()
 
@@ -13,9 +14,9 @@ export class OfferTransitionNotAllowed extends Schema.TaggedError<OfferTransitio
     allowedFrom: Schema.Array(Schema.String),
   },
 ) {
+  /** In words (shared/refusals.ts); `command` and `allowedFrom` stay the machine's names. */
   override get message() {
-    const allowed = this.allowedFrom.length > 0 ? this.allowedFrom.join(" or ") : "no state"
-    return `offer ${this.offerId} is ${this.from}: ${this.command} is allowed only from ${allowed}`
+    return refusalMessage({ ...this, entity: "offer", id: this.offerId })
   }
 }
 

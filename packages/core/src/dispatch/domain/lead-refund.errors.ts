@@ -1,4 +1,6 @@
 import { Schema } from "effect"
+import { refusalMessage } from "../../shared/refusals.ts"
+import { leadRefundTransitions } from "./lead-refund.transitions.ts"
 
 const iso = (ms: number) => new Date(ms).toISOString()
 
@@ -65,8 +67,10 @@ export const DuplicateProblem = Schema.Literals([
 ])
 export type DuplicateProblem = typeof DuplicateProblem.Type
 
+// No field names here: the API names the field in `issues[].path` (duplicateOf), the CLI
+// its flag (--duplicate-of).
 const duplicateText: Record<DuplicateProblem, string> = {
-  not_named: "name the earlier request it repeats (duplicateOf)",
+  not_named: "name the earlier request it repeats",
   unknown: "the named request does not exist",
   same_request: "a request cannot duplicate itself",
   other_homeowner: "the named request is another homeowner's",
@@ -128,9 +132,24 @@ export class LeadRefundNotFound extends Schema.TaggedError<LeadRefundNotFound>()
 /** A claim is decided once: approving or rejecting a decided claim changes nothing. */
 export class RefundAlreadyDecided extends Schema.TaggedError<RefundAlreadyDecided>()(
   "RefundAlreadyDecided",
-  { refundId: Schema.String, state: Schema.String },
+  {
+    refundId: Schema.String,
+    state: Schema.String,
+    /** What was attempted: a command of `leadRefundTransitions` (Approve, Reject). */
+    command: Schema.Literals(["Approve", "Reject"]),
+  },
 ) {
+  /** In words, like every state machine's refusal (shared/refusals.ts). */
   override get message() {
-    return `refund claim ${this.refundId} was already ${this.state}`
+    const allowedFrom = Object.entries(leadRefundTransitions)
+      .filter(([, commands]) => Object.hasOwn(commands, this.command))
+      .map(([state]) => state)
+    return refusalMessage({
+      entity: "lead_refund",
+      id: this.refundId,
+      from: this.state,
+      command: this.command,
+      allowedFrom,
+    })
   }
 }

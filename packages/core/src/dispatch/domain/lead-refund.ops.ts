@@ -223,7 +223,13 @@ export const transitionLeadRefund = (
 ): Result.Result<LeadRefund, RefundAlreadyDecided> => {
   const to = leadRefundTransitions[refund.state][command._tag]
   if (to === undefined) {
-    return Result.fail(new RefundAlreadyDecided({ refundId: refund.id, state: refund.state }))
+    return Result.fail(
+      new RefundAlreadyDecided({
+        refundId: refund.id,
+        state: refund.state,
+        command: command._tag,
+      }),
+    )
   }
   return Result.succeed({
     ...refund,

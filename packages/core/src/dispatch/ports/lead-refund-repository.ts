@@ -22,9 +22,10 @@ export class LeadRefundRepository extends Context.Service<
     readonly findByOffer: (
       offerId: OfferId,
     ) => Effect.Effect<Option.Option<LeadRefund>, PersistenceUnavailable>
-    /** The ops queue: oldest claim first (requestedAt), ties by id ascending. */
+    /** The ops queue: oldest claim first (requestedAt), ties by id ascending; the first `limit`. */
     readonly list: (filter?: {
       readonly state?: LeadRefundState
+      readonly limit?: number
     }) => Effect.Effect<ReadonlyArray<LeadRefund>, PersistenceUnavailable>
   }
 >()("@fundi/core/LeadRefundRepository") {}

@@ -138,7 +138,7 @@ export const leadRefundRepositoryContract = (
       )
     })
 
-    it("lists oldest first, ties by id, all or by state", async () => {
+    it("lists oldest first, ties by id, all or by state, the first `limit`", async () => {
       await fc.assert(
         fc.asyncProperty(arbSpread, (claims) =>
           run(
@@ -153,6 +153,13 @@ export const leadRefundRepositoryContract = (
               for (const state of leadRefundStateList) {
                 expect(yield* repo.list({ state })).toEqual(
                   ordered.filter((c) => c.state === state),
+                )
+              }
+              for (const limit of [1, 2, claims.length + 1]) {
+                expect(yield* repo.list({ limit })).toEqual(ordered.slice(0, limit))
+                const state = ordered[0]?.state ?? "requested"
+                expect(yield* repo.list({ state, limit })).toEqual(
+                  ordered.filter((c) => c.state === state).slice(0, limit),
                 )
               }
             }),

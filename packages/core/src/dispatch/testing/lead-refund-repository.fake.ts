@@ -52,7 +52,8 @@ export const layerLeadRefundRepositoryInMemory: Layer.Layer<
         reading(() =>
           [...rows().values()]
             .filter((r) => filter.state === undefined || r.state === filter.state)
-            .sort(leadRefundOrder),
+            .sort(leadRefundOrder)
+            .slice(0, filter.limit),
         ),
     })
   }),

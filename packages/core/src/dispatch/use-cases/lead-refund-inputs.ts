@@ -31,5 +31,11 @@ export type DecideLeadRefundInput = typeof DecideLeadRefundInput.Encoded
 export const LeadRefundRef = Schema.Struct({ refundId: LeadRefundId })
 export type LeadRefundRef = typeof LeadRefundRef.Encoded
 
-export const ListLeadRefundsInput = Schema.Struct({ state: Schema.optionalKey(LeadRefundState) })
+/** As every ops list: at most 1000 at once; without a limit, the whole queue. */
+export const ListLeadRefundsInput = Schema.Struct({
+  state: Schema.optionalKey(LeadRefundState),
+  limit: Schema.optionalKey(
+    Schema.Number.check(Schema.isInt(), Schema.isBetween({ minimum: 1, maximum: 1000 })),
+  ),
+})
 export type ListLeadRefundsInput = typeof ListLeadRefundsInput.Encoded

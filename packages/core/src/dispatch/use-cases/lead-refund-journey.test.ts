@@ -109,6 +109,11 @@ describe("lead refunds (credits model)", () => {
         expect(yield* showLeadRefund({ refundId: claim.id })).toEqual(approved)
         expect(yield* listLeadRefunds({ state: "requested" })).toEqual([])
         expect(yield* listLeadRefunds({})).toEqual([approved])
+        expect(yield* listLeadRefunds({ limit: 1 })).toEqual([approved])
+        for (const limit of [0, 1001, 1.5]) {
+          const bad = yield* Effect.flip(listLeadRefunds({ limit }))
+          expect(bad).toMatchObject({ _tag: "InvalidInput", issues: [{ path: "limit" }] })
+        }
 
         const actions = (yield* (yield* AuditLog).list({ subjectId: claim.id })).map((e) => [
           e.action,

@@ -6,7 +6,7 @@ import { LeadRefundRepository } from "../ports/lead-refund-repository.ts"
 import { ListLeadRefundsInput } from "./lead-refund-inputs.ts"
 import type { DispatchServices } from "./services.ts"
 
-/** The ops refund queue: oldest claim first, all or in one state. */
+/** The ops refund queue: oldest claim first, all or in one state, the first `limit` of them. */
 export const listLeadRefunds: (
   input: unknown,
 ) => Effect.Effect<

@@ -211,7 +211,7 @@ describe("a lead from dispatch to handover (credits model)", () => {
         allowedFrom: ["ready", "dispatching"],
       })
       expect(refused.message).toBe(
-        `request ${request.id} is assigned: StartDispatch is allowed only from ready or dispatching`,
+        `cannot dispatch request ${request.id}: it is assigned; dispatch needs the request to be ready or dispatching`,
       )
     }).pipe(inMemory()),
   )

@@ -91,6 +91,12 @@ describe("ops override dispatch", () => {
         overrideDispatch({ requestId: request.id, providerId: "pty_00000000000000000000", ...why }),
       )
       expect(unknown._tag).toBe("PartyNotFound")
+      // A homeowner's id is named as such, not as a provider without an application.
+      const notProvider = yield* Effect.flip(
+        overrideDispatch({ requestId: request.id, providerId: customer.id, ...why }),
+      )
+      expect(notProvider).toMatchObject({ _tag: "NotAProvider", partyId: customer.id })
+      expect(notProvider.message).toBe(`party ${customer.id} is not a provider: it is a homeowner`)
       const closed = yield* dispatchRequest({ requestId: request.id })
       expect(closed.request.state).toBe("unfulfilled")
       const provider = yield* vettedProvider(1)

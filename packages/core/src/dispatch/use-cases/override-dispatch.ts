@@ -5,10 +5,11 @@ import { decodeInput } from "../../shared/decode.ts"
 import type { InvalidInput, PersistenceUnavailable } from "../../shared/errors.ts"
 import { newOfferId } from "../../shared/ids.ts"
 import { now } from "../../shared/time.ts"
-import { PartyNotFound, type TransitionNotAllowed } from "../../vetting/domain/vetting.errors.ts"
-import { PartyRepository } from "../../vetting/ports/party-repository.ts"
+import type { PartyNotFound, TransitionNotAllowed } from "../../vetting/domain/vetting.errors.ts"
 import { latestApplication } from "../../vetting/use-cases/support.ts"
+import type { NotAProvider } from "../../wallet/domain/wallet.errors.ts"
 import { WalletSettings } from "../../wallet/ports/wallet-settings.ts"
+import { loadProvider } from "../../wallet/use-cases/support.ts"
 import { spentThisWeek } from "../../wallet/use-cases/wallet-view.ts"
 import { discloseLead } from "../domain/disclosure.ops.ts"
 import {
@@ -54,6 +55,7 @@ export const overrideDispatch: (
   | RequestNotDispatching
   | TransitionNotAllowed
   | PartyNotFound
+  | NotAProvider
   | ProviderIneligible
   | LeadPriceMissing,
   DispatchServices
@@ -69,9 +71,8 @@ export const overrideDispatch: (
       if (before.state !== "ready" && before.state !== "dispatching") {
         return yield* new RequestNotDispatching({ requestId: before.id, state: before.state })
       }
-      const found = yield* (yield* PartyRepository).findById(input.providerId)
-      if (Option.isNone(found)) return yield* new PartyNotFound({ partyId: input.providerId })
-      const provider = found.value
+      // A homeowner's id is refused as such, not as a provider failing the application gate.
+      const provider = yield* loadProvider(input.providerId)
       const price = yield* Effect.fromResult(priceOf(before, policy))
       const { weeklyCreditBudget } = yield* (yield* WalletSettings).get(provider.id)
       const bypassed = yield* Effect.fromResult(

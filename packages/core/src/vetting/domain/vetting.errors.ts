@@ -1,4 +1,5 @@
 import { Schema } from "effect"
+import { refusalMessage } from "../../shared/refusals.ts"
 
 export class PartyNotFound extends Schema.TaggedError<PartyNotFound>()("PartyNotFound", {
   partyId: Schema.String,
@@ -38,9 +39,9 @@ export class TransitionNotAllowed extends Schema.TaggedError<TransitionNotAllowe
     allowedFrom: Schema.Array(Schema.String),
   },
 ) {
+  /** In words (shared/refusals.ts); `command` and `allowedFrom` stay the machine's names. */
   override get message() {
-    const allowed = this.allowedFrom.length > 0 ? this.allowedFrom.join(" or ") : "no state"
-    return `${this.entity} ${this.id} is ${this.from}: ${this.command} is allowed only from ${allowed}`
+    return refusalMessage(this)
   }
 }
 

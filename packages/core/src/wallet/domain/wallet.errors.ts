@@ -28,7 +28,8 @@ export class NotAProvider extends Schema.TaggedError<NotAProvider>()("NotAProvid
   partyId: Schema.String,
 }) {
   override get message() {
-    return `party ${this.partyId} is not a provider: only providers have wallets`
+    // Parties are homeowners or providers: only providers have wallets, reach and leads.
+    return `party ${this.partyId} is not a provider: it is a homeowner`
   }
 }
 
