@@ -40,6 +40,7 @@ import {
   layerKnex,
   makeKnex,
   migrateLatest,
+  type PolicyReplacement,
   pgliteDataDir,
   pinPolicy,
   pinPublicUrl,
@@ -48,6 +49,8 @@ import {
 import { layerObjectStoreLocal } from "./storage/index.ts"
 import { layerMediaSourceGraph } from "./whatsapp/media-source.graph.ts"
 import { layerMediaSourceSimulator } from "./whatsapp/media-source.simulator.ts"
+
+export type { PolicyReplacement } from "./postgres/index.ts"
 
 /** Every service the edges (http, cli) can run effects with. */
 export type FundiServices =
@@ -110,10 +113,11 @@ export interface OpenOptions {
   /** Connections in a server's pool (default 10); each concurrent client needs one. */
   readonly poolMax?: number
   /**
-   * Make the configured policy the marketplace's (`fundi db policy --replace`); otherwise
-   * opening fails when the database's marketplace runs another (`pinPolicy`).
+   * Make the configured policy the marketplace's (`fundi db policy --replace`), audited as
+   * this operator's, with this reason; otherwise opening fails when the database's
+   * marketplace runs another (`pinPolicy`).
    */
-  readonly replacePolicy?: boolean
+  readonly replacePolicy?: PolicyReplacement
   /**
    * Create the embedded database when its directory does not exist yet (default true). A
    * CLI command that works on an existing marketplace passes false: run from another
@@ -384,9 +388,11 @@ export const openFundi = async (
       throw new DatabaseUnreachable(db.description, e)
     }
     // Every process on the database runs the marketplace's one policy (a ConfigError if not).
-    const policyBefore = await pinPolicy(db.knex, configured.policy, {
-      replace: options.replacePolicy === true,
-    })
+    const policyBefore = await pinPolicy(
+      db.knex,
+      configured.policy,
+      options.replacePolicy === undefined ? {} : { replace: options.replacePolicy },
+    )
     // Links, payment pages and webhooks point at the server's public URL, whichever process
     // issues them (a ConfigError if this one was given another). Only the database has been
     // resolved from the container yet: everything else gets the settled configuration.
