@@ -19,7 +19,7 @@ import {
 import { Layer as L, type Layer, ManagedRuntime, Redacted } from "effect"
 import { Container } from "inversify"
 import { layerBackgroundCheckManual } from "./background-check/background-check.manual.ts"
-import type { FundiConfig } from "./config.ts"
+import { type FundiConfig, withPublicUrl } from "./config.ts"
 import { type DatabaseHandle, openEmbeddedDatabase } from "./embedded/embedded-database.ts"
 import {
   ensureGeneratedSecret,
@@ -40,13 +40,17 @@ import {
   layerKnex,
   makeKnex,
   migrateLatest,
+  type PolicyReplacement,
   pgliteDataDir,
   pinPolicy,
+  pinPublicUrl,
   type RecordedPolicy,
 } from "./postgres/index.ts"
 import { layerObjectStoreLocal } from "./storage/index.ts"
 import { layerMediaSourceGraph } from "./whatsapp/media-source.graph.ts"
 import { layerMediaSourceSimulator } from "./whatsapp/media-source.simulator.ts"
+
+export type { PolicyReplacement } from "./postgres/index.ts"
 
 /** Every service the edges (http, cli) can run effects with. */
 export type FundiServices =
@@ -69,6 +73,7 @@ export interface WhatsAppWebhookSettings {
 }
 
 export interface Fundi {
+  /** As read, with the public URL settled with the database (`pinPublicUrl`). */
   readonly config: FundiConfig
   readonly runtime: ManagedRuntime.ManagedRuntime<FundiServices, never>
   /** Where the data lives, for people ("…/.fundi/db (embedded)"). */
@@ -77,6 +82,8 @@ export interface Fundi {
   readonly migrationsApplied: ReadonlyArray<string>
   /** The policy the database's marketplace ran before this open (none on a new database). */
   readonly policyBefore: RecordedPolicy | undefined
+  /** The server only: the public URL recorded before it started, when that was another one. */
+  readonly publicUrlReplaced: string | undefined
   /** Which notifier adapters are in use, for people. */
   readonly notifications: string
   /** For `makeApp({ whatsapp })`: the webhook's secrets, configured or generated. */
@@ -94,7 +101,10 @@ export interface Fundi {
 }
 
 export interface OpenOptions {
-  /** `fundi serve` shares an embedded database with other processes; a CLI command does not. */
+  /**
+   * `fundi serve`: it shares an embedded database with other processes (a CLI command does
+   * not), and its public URL is the marketplace's, recorded for the others (`pinPublicUrl`).
+   */
   readonly serve?: boolean
   /** Run pending migrations first (default true). */
   readonly migrate?: boolean
@@ -103,10 +113,11 @@ export interface OpenOptions {
   /** Connections in a server's pool (default 10); each concurrent client needs one. */
   readonly poolMax?: number
   /**
-   * Make the configured policy the marketplace's (`fundi db policy --replace`); otherwise
-   * opening fails when the database's marketplace runs another (`pinPolicy`).
+   * Make the configured policy the marketplace's (`fundi db policy --replace`), audited as
+   * this operator's, with this reason; otherwise opening fails when the database's
+   * marketplace runs another (`pinPolicy`).
    */
-  readonly replacePolicy?: boolean
+  readonly replacePolicy?: PolicyReplacement
   /**
    * Create the embedded database when its directory does not exist yet (default true). A
    * CLI command that works on an existing marketplace passes false: run from another
@@ -362,8 +373,11 @@ export const makeContainer = (config: FundiConfig, options: OpenOptions): Contai
   return container
 }
 
-export const openFundi = async (config: FundiConfig, options: OpenOptions = {}): Promise<Fundi> => {
-  const container = makeContainer(config, options)
+export const openFundi = async (
+  configured: FundiConfig,
+  options: OpenOptions = {},
+): Promise<Fundi> => {
+  const container = makeContainer(configured, options)
   const db = await container.getAsync<DatabaseHandle>(Tokens.Database)
   try {
     let migrationsApplied: ReadonlyArray<string> = []
@@ -374,9 +388,21 @@ export const openFundi = async (config: FundiConfig, options: OpenOptions = {}):
       throw new DatabaseUnreachable(db.description, e)
     }
     // Every process on the database runs the marketplace's one policy (a ConfigError if not).
-    const policyBefore = await pinPolicy(db.knex, config.policy, {
-      replace: options.replacePolicy === true,
+    const policyBefore = await pinPolicy(
+      db.knex,
+      configured.policy,
+      options.replacePolicy === undefined ? {} : { replace: options.replacePolicy },
+    )
+    // Links, payment pages and webhooks point at the server's public URL, whichever process
+    // issues them (a ConfigError if this one was given another). Only the database has been
+    // resolved from the container yet: everything else gets the settled configuration.
+    const publicUrl = await pinPublicUrl(db.knex, {
+      url: configured.publicUrl,
+      set: configured.publicUrlSet,
+      server: options.serve === true,
     })
+    const config = withPublicUrl(configured, publicUrl.url)
+    container.rebind<FundiConfig>(Tokens.Config).toConstantValue(config)
     const payments = container.get<PaymentsWiring>(Tokens.Payments)
     const layer = L.mergeAll(
       layerKnex(db.knex, { links: container.get<LinkSigning>(Tokens.LinkSigning) }),
@@ -402,6 +428,7 @@ export const openFundi = async (config: FundiConfig, options: OpenOptions = {}):
       database: db.description,
       migrationsApplied,
       policyBefore,
+      publicUrlReplaced: publicUrl.replaced,
       whatsapp: container.get<WhatsAppWebhookSettings>(Tokens.WhatsAppWebhook),
       paystack: payments.paystack,
       payments: payments.description,

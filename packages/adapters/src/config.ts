@@ -28,8 +28,15 @@ export interface FundiConfig {
    * the composition root then generates one once and keeps it beside the data directory.
    */
   readonly linkSecret: Redacted.Redacted<string> | undefined
-  /** The origin secure links point at (no trailing slash), e.g. https://fundi.example.com. */
+  /**
+   * The origin secure links point at (no trailing slash), e.g. https://fundi.example.com.
+   * As read: FUNDI_PUBLIC_URL, or `http://localhost:PORT`. Opening the database settles it
+   * (`pinPublicUrl`, `withPublicUrl`): the server records its own, other processes that do
+   * not set one take the recorded one.
+   */
   readonly publicUrl: string
+  /** FUNDI_PUBLIC_URL was set (`publicUrl` is it), rather than defaulted. */
+  readonly publicUrlSet: boolean
   readonly whatsapp: WhatsAppConfig
   readonly payments: PaymentsConfig
 }
@@ -50,6 +57,8 @@ export interface PaymentsConfig {
   readonly webhookUrl: string
   /** Payers without an email are `<phone digits>@<this>` (the gateway requires an email). */
   readonly payerEmailDomain: string
+  /** PAYMENT_EMAIL_DOMAIN was set; otherwise the domain follows the public URL. */
+  readonly payerEmailDomainSet: boolean
 }
 
 /** The WhatsApp Cloud API channel (see README, "WhatsApp"). */
@@ -312,6 +321,7 @@ export const loadConfig = (env: Env, cwd: string = process.cwd()): FundiConfig =
     filesDir: resolve(cwd, get("FUNDI_FILES_DIR") ?? DEFAULT_FILES_DIR),
     linkSecret: linkSecret === undefined ? undefined : Redacted.make(linkSecret),
     publicUrl,
+    publicUrlSet: publicUrlText !== undefined,
     whatsapp,
     payments,
   }
@@ -331,6 +341,32 @@ export const payerEmailDomainFor = (publicUrl: string): string => {
   return DOMAIN.test(host) && !host.endsWith(".localhost")
     ? `customers.${host}`
     : FALLBACK_PAYER_EMAIL_DOMAIN
+}
+
+/** Where the Paystack simulator is mounted for `publicUrl`. */
+const simulatorUrlFor = (publicUrl: string): string => `${publicUrl}${PAYSTACK_SIMULATOR_PATH}`
+/** Where Paystack posts its events for `publicUrl`. */
+const webhookUrlFor = (publicUrl: string): string => `${publicUrl}${PAYSTACK_WEBHOOK_PATH}`
+
+/**
+ * `config` with the public URL the marketplace's database settled on (`pinPublicUrl`), and
+ * what follows from it: the simulator's and the webhook's URLs, and the payer email domain
+ * unless PAYMENT_EMAIL_DOMAIN names one.
+ */
+export const withPublicUrl = (config: FundiConfig, publicUrl: string): FundiConfig => {
+  const payments = config.payments
+  return {
+    ...config,
+    publicUrl,
+    payments: {
+      ...payments,
+      baseUrl: payments.mode === "simulator" ? simulatorUrlFor(publicUrl) : payments.baseUrl,
+      webhookUrl: webhookUrlFor(publicUrl),
+      payerEmailDomain: payments.payerEmailDomainSet
+        ? payments.payerEmailDomain
+        : payerEmailDomainFor(publicUrl),
+    },
+  }
 }
 
 const paymentsConfig = (
@@ -373,10 +409,11 @@ const paymentsConfig = (
     secretKey: key === undefined ? undefined : Redacted.make(key),
     baseUrl:
       mode === "simulator"
-        ? `${publicUrl}${PAYSTACK_SIMULATOR_PATH}`
+        ? simulatorUrlFor(publicUrl)
         : (baseUrlText ?? DEFAULT_PAYSTACK_URL).replace(/\/+$/, ""),
-    webhookUrl: `${publicUrl}${PAYSTACK_WEBHOOK_PATH}`,
+    webhookUrl: webhookUrlFor(publicUrl),
     payerEmailDomain,
+    payerEmailDomainSet: domain !== undefined,
   }
 }
 

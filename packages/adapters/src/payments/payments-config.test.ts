@@ -7,7 +7,12 @@ import fc from "fast-check"
 import { afterEach, describe, expect, it } from "vitest"
 import { paymentsFor } from "../composition-root.ts"
 import { configProblems, serverEnv } from "../config.testing.ts"
-import { FALLBACK_PAYER_EMAIL_DOMAIN, loadConfig, payerEmailDomainFor } from "../config.ts"
+import {
+  FALLBACK_PAYER_EMAIL_DOMAIN,
+  loadConfig,
+  payerEmailDomainFor,
+  withPublicUrl,
+} from "../config.ts"
 import { PAYMENTS_NOT_CONFIGURED } from "./payment-gateway.paystack.ts"
 
 const KEY = "sk_test_0123456789abcdef0123456789abcdef"
@@ -31,6 +36,7 @@ describe("payments configuration", () => {
       baseUrl: "http://localhost:3000/dev/paystack",
       webhookUrl: "http://localhost:3000/webhooks/paystack",
       payerEmailDomain: FALLBACK_PAYER_EMAIL_DOMAIN,
+      payerEmailDomainSet: false,
     })
     const wiring = paymentsFor(config)
     expect(wiring.paystack?.simulator).toBeTypeOf("function")
@@ -124,5 +130,26 @@ describe("payments configuration", () => {
     for (const url of ["http://localhost:3000", "http://127.0.0.1:8080", "http://app.localhost"]) {
       expect(payerEmailDomainFor(url), url).toBe(FALLBACK_PAYER_EMAIL_DOMAIN)
     }
+  })
+
+  it("settled on another public URL (the server's), payments are as if configured with it", () => {
+    const origin = fc
+      .tuple(fc.constantFrom("http", "https"), fc.oneof(fc.domain(), fc.constant("localhost:3000")))
+      .map(([scheme, host]) => `${scheme}://${host}`)
+    const envs = fc.constantFrom<Record<string, string>>(
+      {},
+      { PAYMENT_EMAIL_DOMAIN: "payers.example.org" },
+      { PAYSTACK_SECRET_KEY: KEY },
+      { ...serverEnv },
+    )
+    fc.assert(
+      fc.property(envs, origin, origin, (env, own, server) => {
+        const settled = withPublicUrl(loadConfig({ ...env, FUNDI_PUBLIC_URL: own }), server)
+        const configured = loadConfig({ ...env, FUNDI_PUBLIC_URL: server })
+        expect(settled.publicUrl).toBe(server)
+        expect(settled.payments).toEqual(configured.payments)
+      }),
+      { numRuns: 200 },
+    )
   })
 })

@@ -35,7 +35,8 @@ const fromRow = (row: AuditRow) =>
     row.id,
   )
 
-const toRow = (entry: AuditEntry) => ({
+/** An entry as its row: for a write outside the use cases (`pinPolicy`), in its transaction. */
+export const auditRow = (entry: AuditEntry) => ({
   id: entry.id,
   actor: toJson(entry.actor),
   actor_name: describeActor(entry.actor),
@@ -53,7 +54,9 @@ export const makeAuditLog = (knex: Knex): AuditLog["Service"] =>
     // Inside a transaction the entry is written with the use case's others at commit, in
     // one statement; nothing reads the log back there but `list`, which sends them first.
     record: (entry) =>
-      deferInsert(knex, "audit_log.record", [toRow(entry)], (db, rows) => db(TABLE).insert(rows)),
+      deferInsert(knex, "audit_log.record", [auditRow(entry)], (db, rows) =>
+        db(TABLE).insert(rows),
+      ),
 
     list: (filter) =>
       Effect.andThen(

@@ -3,6 +3,7 @@ import { creditsPreset, type MarketplacePolicy, subscriptionPreset } from "@fund
 import { Effect } from "effect"
 import type { Knex } from "knex"
 import { ConfigError } from "../config.ts"
+import { makeAuditLog } from "./audit-log.knex.ts"
 import { pinPolicy, readRecorded } from "./marketplace-policy.ts"
 import { isolatedDatabase } from "./testing.ts"
 
@@ -24,6 +25,12 @@ const reordered = (value: unknown): unknown =>
             .map(([k, v]) => [k, reordered(v)]),
         )
       : value
+
+const by = { operator: "alice", reason: "we sell leads for credits from today" }
+
+/** The audit entries about the marketplace, newest first. */
+const marketplaceAudit = (knex: Knex) =>
+  Effect.runPromise(makeAuditLog(knex).list({ subjectId: "marketplace" }))
 
 /** `pinPolicy` on a database (PGlite in memory, or a server). */
 export const marketplacePolicySuite = (name: string, url: string): void => {
@@ -74,11 +81,70 @@ export const marketplacePolicySuite = (name: string, url: string): void => {
       () =>
         onFreshDatabase(async (knex) => {
           await pinPolicy(knex, subscriptionPreset)
-          const before = await pinPolicy(knex, creditsPreset, { replace: true })
+          const before = await pinPolicy(knex, creditsPreset, { replace: by })
           expect(before).toMatchObject({ name: "subscription", model: "subscription" })
           expect(await outcome(pinPolicy(knex, creditsPreset))).toBe("ok")
           expect(await outcome(pinPolicy(knex, subscriptionPreset))).toContain(
             `runs the policy "credits"`,
+          )
+        }),
+    )
+
+    it.effect(
+      "a replacement is audited: who, why, the policies before and after; opening is not",
+      () =>
+        onFreshDatabase(async (knex) => {
+          await pinPolicy(knex, subscriptionPreset)
+          await pinPolicy(knex, subscriptionPreset)
+          expect(await marketplaceAudit(knex)).toEqual([])
+          await pinPolicy(knex, creditsPreset, { replace: by })
+          const [entry, ...others] = await marketplaceAudit(knex)
+          expect(others).toEqual([])
+          expect(entry).toMatchObject({
+            actor: { _tag: "operator", name: "alice" },
+            action: "marketplace.replace_policy",
+            subjectType: "marketplace",
+            subjectId: "marketplace",
+            reason: "we sell leads for credits from today",
+            details: {
+              from: "subscription",
+              to: "credits",
+              fromModel: "subscription",
+              toModel: "credits",
+            },
+          })
+        }),
+    )
+
+    it.effect("a replacement on a new database says there was no policy before", () =>
+      onFreshDatabase(async (knex) => {
+        expect(await pinPolicy(knex, creditsPreset, { replace: by })).toBeUndefined()
+        const [entry] = await marketplaceAudit(knex)
+        expect(entry?.details).toEqual({
+          from: null,
+          to: "credits",
+          fromModel: null,
+          toModel: "credits",
+        })
+      }),
+    )
+
+    it.effect(
+      "a replacement whose audit entry cannot be written changes nothing: both or neither",
+      () =>
+        onFreshDatabase(async (knex) => {
+          await pinPolicy(knex, subscriptionPreset)
+          await knex.raw(`create function audit_log_unavailable() returns trigger language plpgsql as $$
+            begin raise exception 'the audit log is unavailable'; end $$`)
+          await knex.raw(`create trigger audit_log_unavailable before insert on audit_log
+            for each row execute function audit_log_unavailable()`)
+          await expect(pinPolicy(knex, creditsPreset, { replace: by })).rejects.toThrow(
+            /the audit log is unavailable/,
+          )
+          expect(await readRecorded(knex)).toMatchObject({ name: "subscription" })
+          expect(await outcome(pinPolicy(knex, subscriptionPreset))).toBe("ok")
+          expect(await outcome(pinPolicy(knex, creditsPreset))).toContain(
+            `runs the policy "subscription"`,
           )
         }),
     )

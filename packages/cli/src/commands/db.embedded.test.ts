@@ -27,6 +27,7 @@ describe("the marketplace's policy on the embedded database", () => {
       model: "credits",
       replaced: false,
       before: null,
+      audited: null,
     })
     expect((await fundi("credits", "ops", "requests", "list")).code).toBe(0)
 
@@ -37,9 +38,42 @@ describe("the marketplace's policy on the embedded database", () => {
     expect(refused.stderr).toContain(`runs the policy "credits" (credits model)`)
     expect(refused.stderr).toContain("fundi db policy --replace")
 
-    const replaced = await fundi("subscription", "db", "policy", "--replace")
+    // Replacing is an ops action: it says who and why, or it does nothing.
+    const anonymous = { ...base, FUNDI_OPERATOR: undefined }
+    for (const [env, args, message] of [
+      [base, ["--replace"], "error: --replace needs --reason TEXT"],
+      [base, ["--replace", "--reason", "  "], "error: --reason: must not be blank"],
+      [anonymous, ["--replace", "--reason", "new model"], "error: who is doing this?"],
+      [base, ["--reason", "new model"], "error: --reason goes with --replace"],
+    ] as const) {
+      const refusal = await runCli({ FUNDI_POLICY: "subscription", ...env }, [
+        "db",
+        "policy",
+        ...args,
+      ])
+      expect(refusal.code, args.join(" ")).toBe(2)
+      expect(refusal.stderr, args.join(" ")).toContain(message)
+      expect(refusal.stdout).toBe("")
+    }
+    expect((await fundi("credits", "ops", "requests", "list")).code).toBe(0)
+    const quiet = await fundi("credits", "ops", "audit", "--subject", "marketplace", "--json")
+    expect(JSON.parse(quiet.stdout)).toEqual({ entries: [] })
+
+    const replaced = await fundi(
+      "subscription",
+      "db",
+      "policy",
+      "--replace",
+      "--reason",
+      "homeowners subscribe from today",
+    )
     expect(replaced.code).toBe(0)
     expect(replaced.stdout).toContain(`now runs "subscription" (was "credits")`)
+    expect(replaced.stdout).toContain("in the audit log as alice's")
+    const audit = await fundi(undefined, "ops", "audit", "--subject", "marketplace")
+    expect(audit.stdout).toMatch(
+      /alice\s+marketplace\.replace_policy\s+marketplace\s+credits -> subscription\s+homeowners subscribe from today\n/,
+    )
     expect((await fundi(undefined, "ops", "requests", "list")).code).toBe(0)
     expect((await fundi("credits", "ops", "requests", "list")).code).toBe(78)
   }, 60_000)

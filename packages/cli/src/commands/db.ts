@@ -1,8 +1,50 @@
-import { Health } from "@fundi/core"
+import type { PolicyReplacement } from "@fundi/adapters"
+import { Health, OperatorName, Reason, toInvalidInput } from "@fundi/core"
 import type { Command } from "commander"
+import { Result, Schema } from "effect"
+import { defaultLabels, UsageError } from "../errors.ts"
 import { writeFields, writeJson } from "../output.ts"
-import type { Session } from "../session.ts"
-import { type JsonOptions, withJson } from "./common.ts"
+import { operatorName, type Session } from "../session.ts"
+import { type JsonOptions, type OpsOptions, withJson } from "./common.ts"
+
+interface PolicyOptions extends OpsOptions {
+  readonly replace?: boolean
+  readonly reason?: string
+}
+
+const Replacement = Schema.Struct({ operator: OperatorName, reason: Reason })
+
+/**
+ * Who replaces the policy and why, checked before the database is opened: replacing it is
+ * an ops action like any other, audited with the operator and the reason.
+ */
+const replacementOf = (options: PolicyOptions, env: Session["io"]["env"]) => {
+  if (options.replace !== true) {
+    if (options.reason !== undefined) {
+      throw new UsageError(
+        "--reason goes with --replace: showing the policy changes nothing",
+        "hint: fundi db policy --replace --reason TEXT --as NAME",
+      )
+    }
+    return undefined
+  }
+  if (options.reason === undefined) {
+    throw new UsageError(
+      "--replace needs --reason TEXT: replacing the marketplace's policy is recorded in the audit log, with why",
+      'hint: fundi db policy --replace --reason "we sell leads for credits from today" --as NAME',
+    )
+  }
+  const decoded = Schema.decodeUnknownResult(Replacement)({
+    operator: operatorName(options.as, env),
+    reason: options.reason,
+  })
+  if (Result.isFailure(decoded)) {
+    const issue = toInvalidInput(decoded.failure.issue).issues[0]
+    const field = issue?.path.split(/[.[]/)[0] ?? ""
+    throw new UsageError(`${defaultLabels[field] ?? field}: ${issue?.message ?? "is not valid"}`)
+  }
+  return decoded.success satisfies PolicyReplacement
+}
 
 export const registerDb = (program: Command, session: Session): void => {
   const db = program.command("db").description("the database")
@@ -37,26 +79,39 @@ export const registerDb = (program: Command, session: Session): void => {
 
   withJson(db.command("policy"))
     .description(
-      "the marketplace policy every process on this database runs (recorded by the first to open it); --replace makes FUNDI_POLICY's the marketplace's",
+      "the marketplace policy every process on this database runs (recorded by the first to open it); --replace makes FUNDI_POLICY's the marketplace's, audited with --reason",
     )
     .option("--replace", "record this process's FUNDI_POLICY as the marketplace's policy")
-    .action(async (options: JsonOptions & { readonly replace?: boolean }) => {
-      const replace = options.replace === true
-      const fundi = await session.fundi({ replacePolicy: replace, create: true })
+    .option("--reason <text>", "with --replace: why, kept in the audit log")
+    .option("--as <name>", "with --replace: operator name for the audit log (or FUNDI_OPERATOR)")
+    .action(async (options: PolicyOptions) => {
+      const replacement = replacementOf(options, session.io.env)
+      const fundi = await session.fundi({
+        ...(replacement === undefined ? {} : { replacePolicy: replacement }),
+        create: true,
+      })
       const { policy } = fundi.config
       const before = fundi.policyBefore
       if (options.json) {
         writeJson(session.io.stdout, {
           policy: policy.name,
           model: policy.model,
-          replaced: replace && before !== undefined,
+          replaced: replacement !== undefined && before !== undefined,
           before: before === undefined ? null : { policy: before.name, model: before.model },
+          audited:
+            replacement === undefined
+              ? null
+              : { operator: replacement.operator, reason: replacement.reason },
         })
         return
       }
-      if (replace && before !== undefined) {
+      if (replacement !== undefined) {
         session.io.stdout.write(
-          `the marketplace now runs "${policy.name}" (was "${before.name}"): restart the server and workers so they run it too\n`,
+          `${
+            before === undefined
+              ? `the marketplace now runs "${policy.name}"`
+              : `the marketplace now runs "${policy.name}" (was "${before.name}")`
+          }: restart the server and workers so they run it too; in the audit log as ${replacement.operator}'s (fundi ops audit --subject marketplace)\n`,
         )
       }
       writeFields(session.io.stdout, [

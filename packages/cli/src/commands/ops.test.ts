@@ -266,9 +266,11 @@ describe("the vetting journey from the CLI", () => {
     const byBob = await h.cli(["ops", "audit", "--actor", "bob", ...as])
     expect(byBob.code).toBe(0)
     const lines = byBob.stdout.trimEnd().split("\n")
-    expect(lines[0]).toMatch(/^AT\s+ACTOR\s+ACTION\s+SUBJECT\s+REASON$/)
+    expect(lines[0]).toMatch(/^AT\s+ACTOR\s+ACTION\s+SUBJECT\s+CHANGE\s+REASON$/)
     expect(lines).toHaveLength(2)
-    expect(lines[1]).toMatch(new RegExp(`bob\\s+\\S*suspend\\S*\\s+${partyId}\\s+fraud report$`))
+    expect(lines[1]).toMatch(
+      new RegExp(`bob\\s+\\S*suspend\\S*\\s+${partyId}\\s+active -> suspended\\s+fraud report$`),
+    )
 
     const limited = json<{ entries: ReadonlyArray<AuditDoc> }>(
       await h.cli(["ops", "audit", "--limit", "1", ...as, "--json"]),

@@ -130,8 +130,12 @@ export const serve = async (
     throw e
   }
   const policy = fundi.config.policy
+  const replaced = fundi.publicUrlReplaced
   const configured = {
     url: server.url,
+    // What links point at, recorded for every other process on the database.
+    publicUrl: fundi.config.publicUrl,
+    publicUrlReplaced: replaced ?? null,
     database: fundi.database,
     policy: `${policy.name} (${policy.model})`,
     notifications: fundi.notifications,
@@ -148,6 +152,12 @@ export const serve = async (
     writeFields(
       out,
       [
+        [
+          "public URL",
+          replaced === undefined
+            ? configured.publicUrl
+            : `${configured.publicUrl} (changed from ${replaced}: links sent before point there)`,
+        ],
         ["database", configured.database],
         ["policy", configured.policy],
         ["notifications", configured.notifications],

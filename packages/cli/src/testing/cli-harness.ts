@@ -73,6 +73,7 @@ export const makeHarness = (options: HarnessOptions = {}) => {
       database: "in-memory (test)",
       migrationsApplied: [],
       policyBefore: undefined,
+      publicUrlReplaced: undefined,
       notifications: "collected (test)",
       whatsapp: {
         appSecret: "harness-whatsapp-app-secret",

@@ -7,7 +7,7 @@ import {
   arbPartyId,
   arbText,
 } from "../../shared/testing/shared.arbitraries.ts"
-import type { AuditEntry } from "../domain/audit-entry.ts"
+import { type AuditEntry, MARKETPLACE_SUBJECT_ID } from "../domain/audit-entry.ts"
 
 export const arbAuditAction: fc.Arbitrary<string> = fc.constantFrom(
   "party.sign_up",
@@ -16,6 +16,7 @@ export const arbAuditAction: fc.Arbitrary<string> = fc.constantFrom(
   "application.submit",
   "application.approve",
   "application.reject",
+  "marketplace.replace_policy",
 )
 
 /** Small JSON details of the kinds the use cases write: states, results, counts. */
@@ -38,8 +39,12 @@ export const arbAuditEntry: fc.Arbitrary<AuditEntry> = fc
       actor: arbActor,
       action: arbAuditAction,
       subject: fc.oneof(
-        arbPartyId.map((subjectId: string) => ({ subjectType: "party", subjectId })),
-        arbApplicationId.map((subjectId: string) => ({ subjectType: "application", subjectId })),
+        arbPartyId.map((subjectId: string) => ({ subjectType: "party" as const, subjectId })),
+        arbApplicationId.map((subjectId: string) => ({
+          subjectType: "application" as const,
+          subjectId,
+        })),
+        fc.constant({ subjectType: "marketplace" as const, subjectId: MARKETPLACE_SUBJECT_ID }),
       ),
       reason: arbText(200),
       details: arbDetails,
