@@ -1,5 +1,5 @@
 import { Schema } from "effect"
-import { PartyId, TopUpId } from "../../shared/ids.ts"
+import { OfferId, PartyId, TopUpId } from "../../shared/ids.ts"
 import { OperatorName, Reason } from "../../vetting/use-cases/inputs.ts"
 import { TopUpMethod, TopUpState } from "../domain/top-up.ts"
 
@@ -86,7 +86,8 @@ export const AdjustCreditsInput = Schema.Struct({
   idempotencyKey: Schema.optionalKey(
     Schema.String.check(Schema.isMinLength(1), Schema.isMaxLength(100)),
   ),
-  leadId: Schema.optionalKey(Schema.String),
+  /** The lead (offer) the adjustment is about, e.g. a refund for an invalid lead. */
+  leadId: Schema.optionalKey(OfferId),
 })
 export type AdjustCreditsInput = typeof AdjustCreditsInput.Encoded
 

@@ -359,12 +359,19 @@ describe("spending credits", () => {
           credits: 5,
           operator: "sipho",
           reason: "refund: the lead's phone number was wrong",
-          idempotencyKey: "refund-led_123",
-          leadId: "led_123",
+          idempotencyKey: "refund-ofr_00000000000000000123",
+          leadId: "ofr_00000000000000000123",
         }
         const first = yield* grantCredits(grant)
         const retried = yield* grantCredits(grant)
         expect(retried).toEqual(first)
+        expect((yield* getWallet({ partyId: party.id })).credits).toBe(5n)
+        // The lead must be an offer id: a typo is refused before anything is written.
+        const typo = yield* Effect.flip(
+          grantCredits({ ...grant, idempotencyKey: "other", leadId: "ofr_123" }),
+        )
+        expect(typo).toMatchObject({ _tag: "InvalidInput" })
+        expect(String(typo.message)).toMatch(/offer id/)
         expect((yield* getWallet({ partyId: party.id })).credits).toBe(5n)
         expect((yield* Effect.flip(grantCredits({ ...grant, credits: 6 })))._tag).toBe(
           "IdempotencyConflict",
