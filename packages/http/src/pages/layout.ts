@@ -25,6 +25,7 @@ input,textarea{display:block;width:100%;min-height:44px;padding:.5rem;font:inher
 fieldset{border:1px solid #d0d7de;border-radius:10px;margin:0 0 .75rem;padding:.25rem .75rem .75rem}
 legend{font-weight:600;padding:0 .25rem}
 a{color:#0969da}
+.photos{display:flex;flex-wrap:wrap;gap:.5rem}.photos img{display:block;width:6.5rem;height:6.5rem;object-fit:cover;border-radius:8px;background:#eaeef2}
 `
 
 /** The Content-Security-Policy source of the one inline stylesheet (no 'unsafe-inline'). */

@@ -104,6 +104,13 @@ const closed = (page: LeadPage) =>
           : "It is no longer available."
   } We will send you the next one.</p></div>`
 
+/** The lead's photos as thumbnails, each a link to the photo at full size (`/photos/N`). */
+const photos = (page: string, count: number): Html =>
+  html`<span class="photos">${Array.from({ length: count }, (_, i) => {
+    const src = `${page}/photos/${i + 1}`
+    return html`<a href="${src}"><img src="${src}" alt="Photo ${i + 1} of ${count}" loading="lazy"></a>`
+  })}</span>`
+
 /** The lead page: the lead at the stage the provider may see, then what they can do. */
 export const leadPage = (
   page: LeadPage,
@@ -132,7 +139,7 @@ ${row("Length", lead.estimatedMinutes === undefined ? undefined : `${lead.estima
 ${row("Homeowner pays", lead.totalAmountMinor === undefined ? undefined : money(lead.totalAmountMinor, policy.currency))}
 ${row(page.offer.creditsCharged === undefined ? "Price" : "You paid", lead.priceCredits === undefined ? undefined : `${lead.priceCredits} credits`)}
 ${row("What the homeowner wrote", lead.description)}
-${row("Photos", lead.photos === undefined ? undefined : lead.photos.length === 0 ? "none" : `${lead.photos.length} attached`)}
+${row("Photos", lead.photos === undefined ? undefined : lead.photos.length === 0 ? "none" : photos(options.action, lead.photos.length))}
 ${row("Homeowner", lead.customerName)}
 ${row("Phone", lead.customerPhone === undefined ? undefined : html`<a href="tel:${lead.customerPhone}">${lead.customerPhone}</a>`)}
 ${row("Address", lead.street === undefined ? (lead.stage === "assigned" ? lead.area : undefined) : `${lead.street}, ${lead.area}`)}

@@ -6,6 +6,7 @@ import type {
   getOffer,
   openHandoverLink,
   openLeadLink,
+  openLeadPhoto,
   openPaymentCheckout,
   paymentPage,
   proposeTimes,
@@ -23,6 +24,7 @@ type ErrorOf<F> = F extends (input: never) => Effect.Effect<unknown, infer E, un
 /** Every tagged error the link pages can meet; `pageErrors` must give each a page. */
 export type PageError =
   | ErrorOf<typeof openLeadLink>
+  | ErrorOf<typeof openLeadPhoto>
   | ErrorOf<typeof openHandoverLink>
   | ErrorOf<typeof unlockLead>
   | ErrorOf<typeof acceptLead>
@@ -85,6 +87,16 @@ export const pageErrors: { readonly [K in PageError["_tag"]]: ErrorPage } = {
     "It no longer opens anything. Reply to your message if you still need help.",
   ),
   OfferNotFound: notFound,
+  PhotoNotShown: {
+    status: 404,
+    title: "No photo here",
+    text: "Photos are shared once you unlock the lead, and only while it is open to you.",
+  },
+  ObjectNotFound: {
+    status: 404,
+    title: "This photo is missing",
+    text: "We could not find the photo. Reply to your message if you need it.",
+  },
   NotOfferProvider: notFound,
   RequestNotFound: notFound,
   NotRequestOwner: notFound,

@@ -8,6 +8,7 @@ import {
   OfferNotFound,
   openHandoverLink,
   openLeadLink,
+  openLeadPhoto,
   openLink,
   Policy,
   proposeTimes,
@@ -45,7 +46,7 @@ export interface PageRouteOptions {
 /**
  * Pages opened from links carry a bearer token in their URL: no cache may keep them, no
  * Referer may leak the URL, no other site may frame them, and nothing but the one inline
- * stylesheet and same-origin forms may run.
+ * stylesheet, same-origin images (a lead's photos) and same-origin forms may run.
  */
 export const pageHeaders: MiddlewareHandler = async (c, next) => {
   await next()
@@ -55,7 +56,7 @@ export const pageHeaders: MiddlewareHandler = async (c, next) => {
   c.header("X-Frame-Options", "DENY")
   c.header(
     "Content-Security-Policy",
-    `default-src 'none'; style-src ${styleSource}; form-action 'self'; frame-ancestors 'none'; base-uri 'none'`,
+    `default-src 'none'; style-src ${styleSource}; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'`,
   )
 }
 
@@ -223,6 +224,21 @@ export const pageRoutes = (deps: RouteDeps, options: PageRouteOptions = {}): Hon
         ),
     )
   })
+
+  // A photo of the lead, once the provider may see it (unlocked, then assigned): the bytes
+  // as stored, under the page's headers (no cache, no referrer), never sniffed as another type.
+  app.get("/l/:token/photos/:photo", (c) =>
+    runPage(
+      c,
+      deps,
+      openLeadPhoto({ token: c.req.param("token"), photo: c.req.param("photo") }),
+      ({ contentType, bytes }) =>
+        c.body(bytes as Uint8Array<ArrayBuffer>, 200, {
+          "Content-Type": contentType,
+          "Content-Disposition": "inline",
+        }),
+    ),
+  )
 
   const leadAction = (
     path: string,

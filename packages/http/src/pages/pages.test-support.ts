@@ -3,11 +3,14 @@
 import {
   dispatchRequest,
   type MarketplacePolicy,
+  markReady,
+  ObjectStore,
   Outbox,
   type PartyId,
   type ServiceRequest,
+  submitRequest,
 } from "@fundi/core"
-import { homeowner, inMemoryLinkBaseUrl, readyRequest, vettedProvider } from "@fundi/core/testing"
+import { geyserLeak, homeowner, inMemoryLinkBaseUrl, vettedProvider } from "@fundi/core/testing"
 import { Effect } from "effect"
 import { makeTestApi, type TestApi } from "../test-support.ts"
 
@@ -38,6 +41,8 @@ export const scene = async (
     readonly providers?: number
     readonly credits?: number
     readonly policy?: MarketplacePolicy
+    /** The request's photos, stored first (else the fixture's one key, not stored). */
+    readonly photos?: ReadonlyArray<Uint8Array>
   } = {},
 ): Promise<Scene> => {
   const api = makeTestApi(options.policy === undefined ? {} : { policy: options.policy })
@@ -48,7 +53,18 @@ export const scene = async (
       for (let i = 1; i <= (options.providers ?? 1); i++) {
         providers.push(yield* vettedProvider(i, { credits: options.credits ?? 50 }))
       }
-      const ready = yield* readyRequest(customer.id)
+      const store = yield* ObjectStore
+      const photos =
+        options.photos === undefined
+          ? geyserLeak.photos
+          : yield* Effect.forEach(options.photos, (bytes) =>
+              Effect.map(
+                store.put({ prefix: "photos", bytes, maxBytes: 1_000_000 }),
+                (stored) => stored.key,
+              ),
+            )
+      const submitted = yield* submitRequest({ ...geyserLeak, photos, customerId: customer.id })
+      const ready = yield* markReady({ requestId: submitted.id, operator: "thandi" })
       const step = yield* dispatchRequest({ requestId: ready.id, operator: "thandi" })
       return {
         customerId: customer.id,

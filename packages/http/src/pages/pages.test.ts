@@ -379,3 +379,46 @@ describe("link page errors are friendly HTML with the right status", () => {
     expect(sameOrigin.status).toBe(303)
   })
 })
+
+describe("GET /l/:token/photos/:n: the lead's photos", () => {
+  const png = (n: number) =>
+    new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, n])
+  const photo = (path: string, n: number | string) => get(current!.api, `${path}/photos/${n}`)
+
+  it("shows none in the preview; once unlocked, each photo as stored under the page's headers; none to another provider or once closed", async () => {
+    const s = await open({ providers: 2, photos: [png(1), png(2)] })
+    const [mine, theirs] = s.leadPaths as [string, string]
+    // The preview: no thumbnails, and the address gives nothing.
+    const preview = await (await get(s.api, mine)).text()
+    expect(preview).not.toContain("/photos/")
+    const early = await photo(mine, 1)
+    expect(await expectPage(early, 404)).toContain("Photos are shared once you unlock the lead")
+
+    await post(s.api, `${mine}/unlock`)
+    const unlocked = await (await get(s.api, mine)).text()
+    for (const n of [1, 2]) {
+      expect(unlocked).toContain(
+        `<a href="${mine}/photos/${n}"><img src="${mine}/photos/${n}" alt="Photo ${n} of 2"`,
+      )
+      const res = await photo(mine, n)
+      expect(res.status).toBe(200)
+      expect(res.headers.get("Content-Type")).toBe("image/png")
+      expect(res.headers.get("Cache-Control")).toBe("no-store")
+      expect(res.headers.get("Referrer-Policy")).toBe("no-referrer")
+      expect(res.headers.get("X-Content-Type-Options")).toBe("nosniff")
+      expect(new Uint8Array(await res.arrayBuffer())).toEqual(png(n))
+    }
+    // The page's policy lets its own images load, nothing else.
+    expect((await get(s.api, mine)).headers.get("Content-Security-Policy")).toContain(
+      "img-src 'self'",
+    )
+    for (const n of [0, 3, -1, "x", "1.5"])
+      await expectPage(await photo(mine, n), n === 3 ? 404 : 400)
+    // The other provider has not unlocked: nothing for them.
+    await expectPage(await photo(theirs, 1), 404)
+
+    // Declined: the lead is closed to this provider, and so are its photos.
+    await post(s.api, `${mine}/decline`, { reason: "too far" })
+    await expectPage(await photo(mine, 1), 404)
+  })
+})

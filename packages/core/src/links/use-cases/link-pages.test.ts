@@ -14,7 +14,7 @@ import { unlockLead } from "../../dispatch/use-cases/unlock-lead.ts"
 import { Outbox } from "../../notifications/ports/outbox.ts"
 import { layerInMemory } from "../../vetting/testing/layer-in-memory.ts"
 import { inMemoryLinkBaseUrl } from "../testing/secure-links.fake.ts"
-import { openHandoverLink, openLeadLink } from "./link-pages.ts"
+import { openHandoverLink, openLeadLink, openLeadPhoto } from "./link-pages.ts"
 
 const HOUR = 3_600_000
 const START = 1_800_000_000_000
@@ -92,6 +92,13 @@ describe("what a lead link shows", () => {
                   expect(seen.view).toBeUndefined()
                 }
                 if (now.state === "assigned" && !mine) expect(seen.view).toBeUndefined()
+                // A photo opens exactly when the page shows photos: once paid, while open to them.
+                // (The fixture's photo is not stored, so an allowed one is ObjectNotFound.)
+                const photo = yield* Effect.flip(openLeadPhoto({ token: tokens[i]!, photo: "1" }))
+                expect(photo._tag).toBe(
+                  seen.view?.photos === undefined ? "PhotoNotShown" : "ObjectNotFound",
+                )
+                if (photo._tag === "ObjectNotFound") expect(offer.unlockedAt).toBeDefined()
               }
             }
           }).pipe(Effect.provide([layerInMemory(), TestClock.layer()])),

@@ -25,6 +25,11 @@ import type { InvalidInput, PersistenceUnavailable } from "../../shared/errors.t
 import type { OfferId, PartyId, RequestId } from "../../shared/ids.ts"
 import type { Phone } from "../../shared/phone.ts"
 import { now } from "../../shared/time.ts"
+import {
+  type ObjectNotFound,
+  ObjectStore,
+  type StoredContentType,
+} from "../../storage/ports/object-store.ts"
 import type { LinkInvalid } from "../domain/links.errors.ts"
 import type { LinkCheckError } from "../domain/secure-link.ops.ts"
 import { LinkScope, type SecureLink } from "../domain/secure-link.ts"
@@ -109,6 +114,63 @@ export const openLeadLink: (
       ? undefined
       : discloseLead(request, yield* customerOf(request), stage, price)
   return { link, offer, request: { id: request.id, state: request.state }, view, stage, lapsed }
+})
+
+/** A lead photo the provider may not see (yet), or that does not exist. */
+export class PhotoNotShown extends Schema.TaggedError<PhotoNotShown>()("PhotoNotShown", {
+  offerId: Schema.String,
+  photo: Schema.Number,
+}) {
+  override get message() {
+    return `offer ${this.offerId} shows no photo ${this.photo}`
+  }
+}
+
+export const LeadPhotoInput = Schema.Struct({
+  token: LinkToken,
+  /** 1 for the first photo, as the page numbers them. */
+  photo: Schema.NumberFromString.check(
+    Schema.isInt(),
+    Schema.isBetween({ minimum: 1, maximum: 100 }),
+  ),
+})
+
+/**
+ * A photo of the lead behind a provider's lead link, as stored. Which photos the provider
+ * may see is `discloseLead`'s answer at the offer's stage, as on the page: none in the
+ * preview, all once unlocked, none once the lead is closed to them. Opening a photo never
+ * moves the offer (the page does that).
+ */
+export const openLeadPhoto: (
+  input: unknown,
+) => Effect.Effect<
+  { readonly contentType: StoredContentType; readonly bytes: Uint8Array },
+  | LinkError
+  | OfferNotFound
+  | RequestNotFound
+  | PhotoNotShown
+  | ObjectNotFound
+  | PersistenceUnavailable,
+  DispatchServices
+> = Effect.fn("openLeadPhoto")(function* (raw: unknown) {
+  const input = yield* decodeInput(LeadPhotoInput)(raw)
+  const link = yield* openLink({ token: input.token, scope: "lead" })
+  const offerId = link.objectId as OfferId
+  const found = yield* (yield* OfferRepository).findById(offerId)
+  if (Option.isNone(found) || found.value.providerId !== link.partyId) {
+    return yield* new OfferNotFound({ offerId })
+  }
+  const offer = found.value
+  const request = yield* loadRequest(offer.requestId)
+  const stage = stageOf(offer, request)
+  const view =
+    stage === undefined
+      ? undefined
+      : discloseLead(request, yield* customerOf(request), stage, offer.creditsCharged)
+  const key = view?.photos?.[input.photo - 1]
+  if (key === undefined) return yield* new PhotoNotShown({ offerId, photo: input.photo })
+  const { object, bytes } = yield* (yield* ObjectStore).get(key)
+  return { contentType: object.contentType, bytes }
 })
 
 /** Three times one provider proposed, for the homeowner to pick one or none. */
