@@ -2,7 +2,7 @@ import * as fc from "fast-check"
 import { describe, expect, it } from "vitest"
 import { arbServiceRequest } from "../../dispatch/testing/request-repository.arbitraries.ts"
 import { arbFixedZone, localClockByHand } from "../../shared/testing/shared.arbitraries.ts"
-import { requestStatus } from "./conversation.replies.ts"
+import { howToAnswer, requestStatus } from "./conversation.replies.ts"
 
 describe("status replies", () => {
   it("date each request on the marketplace's calendar, not UTC's", () => {
@@ -14,10 +14,17 @@ describe("status replies", () => {
           const reply = requestStatus(requests, zone)
           const body = reply.intent._tag === "text" ? reply.intent.body : ""
           const lines = body.split("\n").slice(1)
-          expect(lines).toHaveLength(requests.length)
+          const waiting = requests.filter((r) => r.state === "needs_clarification")
+          // One line per request, then how to answer when a question waits for one.
+          expect(lines).toHaveLength(requests.length + (waiting.length === 0 ? 0 : 1))
           requests.forEach((r, i) => {
             expect(lines[i]).toContain(`(${localClockByHand(r.createdAt, offsetMinutes).day})`)
+            if (r.state === "needs_clarification" && r.clarificationQuestion !== undefined) {
+              // The question is repeated, on its one line.
+              expect(lines[i]).toContain(r.clarificationQuestion.replace(/\s+/gu, " ").trim())
+            }
           })
+          if (waiting.length > 0) expect(lines.at(-1)).toBe(howToAnswer(waiting.length))
           expect(body).not.toMatch(/\d{4}-\d{2}-\d{2}/)
         },
       ),

@@ -123,23 +123,40 @@ const offerStateText: Readonly<Record<Offer["state"], string>> = {
   expired: "expired",
 }
 
-/** A homeowner's open requests, each dated on the marketplace's calendar (`timeZone`). */
-export const requestStatus = (requests: ReadonlyArray<ServiceRequest>, timeZone: string): Reply =>
-  requests.length === 0
-    ? textReply(
-        conversationTemplates.status,
-        'You have no open requests. Type "menu" to ask for help.',
-      )
-    : textReply(
-        conversationTemplates.status,
-        [
-          `Your open requests (${requests.length}):`,
-          ...requests.map(
-            (r) =>
-              `- ${r.category} (${showDay(r.createdAt, timeZone)}): ${requestStateText[r.state]}`,
-          ),
-        ].join("\n"),
-      )
+const requestLine = (r: ServiceRequest, timeZone: string): string => {
+  const line = `- ${r.category} (${showDay(r.createdAt, timeZone)}): ${requestStateText[r.state]}`
+  return r.state === "needs_clarification" && r.clarificationQuestion !== undefined
+    ? `${line}: "${r.clarificationQuestion.replace(/\s+/gu, " ").trim()}"`
+    : line
+}
+
+/** How to answer ops' questions: one is answered by typing, several by replying to each. */
+export const howToAnswer = (waiting: number): string =>
+  waiting <= 1
+    ? "Type your answer as a message and I will pass it to our team."
+    : "Reply to our question's message with your answer, or type it and I will ask which request it is for."
+
+/**
+ * A homeowner's open requests, each dated on the marketplace's calendar (`timeZone`); a
+ * request waiting for their answer repeats the question and says how to answer it.
+ */
+export const requestStatus = (requests: ReadonlyArray<ServiceRequest>, timeZone: string): Reply => {
+  if (requests.length === 0) {
+    return textReply(
+      conversationTemplates.status,
+      'You have no open requests. Type "menu" to ask for help.',
+    )
+  }
+  const waiting = requests.filter((r) => r.state === "needs_clarification").length
+  return textReply(
+    conversationTemplates.status,
+    [
+      `Your open requests (${requests.length}):`,
+      ...requests.map((r) => requestLine(r, timeZone)),
+      ...(waiting === 0 ? [] : [howToAnswer(waiting)]),
+    ].join("\n"),
+  )
+}
 
 /**
  * A provider's open leads, each with what the request is about (category and area), dated

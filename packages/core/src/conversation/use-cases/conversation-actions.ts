@@ -1,9 +1,11 @@
 import { Effect, Option } from "effect"
 import { openOfferStates } from "../../dispatch/domain/offer.transitions.ts"
+import { asksAbout, requestTemplates } from "../../dispatch/domain/request.notifications.ts"
 import type { RequestState, TimeWindow } from "../../dispatch/domain/service-request.ts"
 import { OfferRepository } from "../../dispatch/ports/offer-repository.ts"
 import { RequestRepository } from "../../dispatch/ports/request-repository.ts"
 import { acceptLead } from "../../dispatch/use-cases/accept-lead.ts"
+import { answerClarification } from "../../dispatch/use-cases/answer-clarification.ts"
 import { chooseProposedTime } from "../../dispatch/use-cases/choose-proposed-time.ts"
 import { declineLead } from "../../dispatch/use-cases/decline-lead.ts"
 import { previewLead } from "../../dispatch/use-cases/preview-lead.ts"
@@ -11,10 +13,12 @@ import { proposeTimes } from "../../dispatch/use-cases/propose-times.ts"
 import { rejectProposedTimes } from "../../dispatch/use-cases/reject-proposed-times.ts"
 import { submitRequest } from "../../dispatch/use-cases/submit-request.ts"
 import { unlockLead } from "../../dispatch/use-cases/unlock-lead.ts"
+import { Outbox } from "../../notifications/ports/outbox.ts"
 import { type MarketplacePolicy, urgencyPhrase } from "../../policy/policy.ts"
 import { Policy } from "../../policy/policy-service.ts"
 import { InvalidInput, type PersistenceUnavailable } from "../../shared/errors.ts"
-import type { OfferId } from "../../shared/ids.ts"
+import type { OfferId, RequestId } from "../../shared/ids.ts"
+import { showDay } from "../../shared/local-time.ts"
 import { type Instant, now } from "../../shared/time.ts"
 import { planStatusLine } from "../../subscriptions/domain/subscription.messages.ts"
 import { openSubscriptionStates, sellsPlans } from "../../subscriptions/domain/subscription.ops.ts"
@@ -27,9 +31,15 @@ import { submitApplication } from "../../vetting/use-cases/submit-application.ts
 import { latestApplication } from "../../vetting/use-cases/support.ts"
 import { updateProfile } from "../../vetting/use-cases/update-profile.ts"
 import { showWindow } from "../domain/availability.ops.ts"
-import type { Action } from "../domain/commands.ops.ts"
+import {
+  answerText,
+  clarificationTarget,
+  type WaitingQuestion,
+} from "../domain/clarification.ops.ts"
+import { type Action, tappedId } from "../domain/commands.ops.ts"
 import {
   done,
+  howToAnswer,
   menu,
   offerStatus,
   refused,
@@ -40,6 +50,7 @@ import { reaskField, startFlow } from "../domain/flow.ops.ts"
 import type { Flow, FlowData } from "../domain/flow.ts"
 import {
   applyFlow,
+  clarifyFlow,
   flows,
   planFlow,
   proposeTimesFlow,
@@ -48,6 +59,7 @@ import {
 } from "../domain/flows/index.ts"
 import { planPrice } from "../domain/flows/plan.flow.ts"
 import type { LocationAnswer } from "../domain/flows/request-help.flow.ts"
+import { choicesOf, whichAnswer } from "../domain/flows/which.flow.ts"
 import type { InboundMessage } from "../domain/inbound.ts"
 import { unlockedLeadIntent } from "../domain/offer.intents.ts"
 import { type Reply, textReply } from "../domain/replies.ts"
@@ -194,6 +206,129 @@ export const typedTimeChoice = (party: Party | undefined, content: InboundMessag
     return only === undefined || others.length > 0
       ? undefined
       : ({ _tag: "pick_time", offerId: only.id, slot } satisfies Action)
+  })
+
+/** The name homeowners know a category by ("Plumbing"), or its id. */
+const categoryName = (policy: MarketplacePolicy, category: string): string =>
+  policy.catalog?.categories.find((c) => c.id === category)?.name ?? category
+
+interface Waiting extends WaitingQuestion {
+  readonly createdAt: Instant
+}
+
+/** The homeowner's requests waiting for their answer to ops' question, oldest first. */
+const waitingQuestions = (party: Party) =>
+  Effect.gen(function* () {
+    const requests = yield* (yield* RequestRepository).list({
+      customerId: party.id,
+      states: ["needs_clarification"],
+    })
+    return requests.map(
+      (r): Waiting => ({
+        id: r.id,
+        category: r.category,
+        question: r.clarificationQuestion ?? "",
+        createdAt: r.createdAt,
+      }),
+    )
+  })
+
+/** The clarification message of ours this message replies to (WhatsApp context), if any. */
+const repliedClarification = (party: Party, message: InboundMessage) =>
+  Effect.gen(function* () {
+    if (message.replyTo === undefined) return undefined
+    const ours = yield* (yield* Outbox).findByProviderMessageId(message.replyTo)
+    return Option.isSome(ours) &&
+      ours.value.template === requestTemplates.clarification &&
+      ours.value.partyId === party.id
+      ? ours.value.body
+      : undefined
+  })
+
+const photoNote = " Only your words are passed on, not the photo."
+
+/** Hands the answer to answerClarification and tells the homeowner, in plain words. */
+const answerNow = (
+  request: WaitingQuestion,
+  text: string,
+  withPhoto: boolean,
+  session: ConversationSession,
+  party: Party,
+): Step =>
+  Effect.gen(function* () {
+    const policy = yield* Policy
+    yield* attempt(
+      answerClarification({ requestId: request.id, customerId: party.id, text }),
+      refusedTurn(session, policy.timeZone),
+    )
+    return say(
+      session,
+      done(
+        `Thanks, I have passed your answer about your ${categoryName(policy, request.category)} request to our team. They will look at the request again, and we will message you when a provider is found.${withPhoto ? photoNote : ""}`,
+      ),
+    )
+  })
+
+/**
+ * A homeowner's free text (or a photo's caption) while ops' question waits for them: it is
+ * their answer. A reply in context to our question picks the request; without one, the one
+ * waiting request is meant, or the homeowner is asked which of several. `inContextOnly`
+ * answers only a reply in context (so "1" typed to pick a time is not taken for an answer).
+ * Undefined: the message is no answer (a tap, a provider, nothing waiting).
+ */
+export const answerInChat = (
+  session: ConversationSession,
+  party: Party | undefined,
+  message: InboundMessage,
+  inContextOnly: boolean,
+): Effect.Effect<Turn | undefined, PersistenceUnavailable | Refused, ConversationServices> =>
+  Effect.gen(function* () {
+    if (party?.kind !== "customer" || tappedId(message.content) !== undefined) return undefined
+    const replied = yield* repliedClarification(party, message)
+    if (inContextOnly && replied === undefined) return undefined
+    const policy = yield* Policy
+    const waiting = yield* waitingQuestions(party)
+    const target = clarificationTarget(
+      waiting,
+      replied === undefined ? undefined : (w: Waiting) => asksAbout(replied, w),
+    )
+    if (target._tag === "Nothing") return undefined
+    if (target._tag === "AnsweredAlready") {
+      return say(
+        session,
+        done(
+          [
+            "We already have your answer to that question, thanks.",
+            ...(target.still.length === 0
+              ? []
+              : [
+                  "Still waiting for your answer:",
+                  ...target.still.map(
+                    (w) => `- ${categoryName(policy, w.category)}: "${w.question}"`,
+                  ),
+                  howToAnswer(target.still.length),
+                ]),
+          ].join("\n"),
+        ),
+      )
+    }
+    const text = answerText(message.content)
+    if (text._tag === "Failure") return say(session, refused(text.failure))
+    const withPhoto = message.content._tag === "media"
+    if (target._tag === "Answer") {
+      return yield* answerNow(target.request, text.success, withPhoto, session, party)
+    }
+    const choices = target.among.map((w) => {
+      const name = `${categoryName(policy, w.category)} (${showDay(w.createdAt, policy.timeZone)})`
+      return { value: w.id, title: name, line: `${name}: "${w.question}"` }
+    })
+    return yield* openFlow(
+      clarifyFlow,
+      { answer: text.success, withPhoto, choices },
+      session,
+      party,
+      message,
+    )
   })
 
 /** A tap on a menu, lead or proposed-time button. */
@@ -445,6 +580,25 @@ const completions: Readonly<Record<string, Completion>> = {
             : `You chose ${plan.name} (${planPrice(policy, plan.monthlyPriceMinor)}). I am sending you a payment link; the plan starts once it is paid.`,
         ),
         menu(party, policy),
+      )
+    }),
+
+  [clarifyFlow.id]: (data, session, _position, party, _message) =>
+    Effect.gen(function* () {
+      const chosen = choicesOf(data).find((c) => c.value === whichAnswer(data))
+      if (party?.kind !== "customer" || chosen === undefined || typeof data.answer !== "string") {
+        return say(session, unknownButton())
+      }
+      const request = Option.getOrUndefined(
+        yield* (yield* RequestRepository).findById(chosen.value as RequestId),
+      )
+      if (request === undefined) return say(session, unknownButton())
+      return yield* answerNow(
+        { id: request.id, category: request.category, question: "" },
+        data.answer,
+        data.withPhoto === true,
+        session,
+        party,
       )
     }),
 

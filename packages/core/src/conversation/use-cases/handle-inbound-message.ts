@@ -27,7 +27,13 @@ import { checkIntent } from "../domain/intent.ops.ts"
 import { plainText, type Reply } from "../domain/replies.ts"
 import type { ConversationSession } from "../domain/session.ts"
 import { ConversationStore } from "../ports/conversation-store.ts"
-import { completeFlow, onAction, status, typedTimeChoice } from "./conversation-actions.ts"
+import {
+  answerInChat,
+  completeFlow,
+  onAction,
+  status,
+  typedTimeChoice,
+} from "./conversation-actions.ts"
 import type { Turn } from "./conversation-support.ts"
 import type { ConversationServices } from "./services.ts"
 
@@ -125,8 +131,13 @@ const respond = (session: ConversationSession, party: Party | undefined, message
         message,
       )
     }
+    // A reply in context to ops' question answers it, whatever it says ("1" included).
+    const inContext = yield* answerInChat(session, party, message, true)
+    if (inContext !== undefined) return inContext
     const timeChoice = yield* typedTimeChoice(party, message.content)
     if (timeChoice !== undefined) return yield* onAction(timeChoice, session, party, message)
+    const answer = yield* answerInChat(session, party, message, false)
+    if (answer !== undefined) return answer
     if (party === undefined) {
       return { session: withoutPosition(session), replies: [signUpOffer(policy)] }
     }
