@@ -1,8 +1,35 @@
 import * as fc from "fast-check"
 import { describe, expect, it } from "vitest"
 import { arbServiceRequest } from "../../dispatch/testing/request-repository.arbitraries.ts"
+import type { PartyId } from "../../shared/ids.ts"
 import { arbFixedZone, localClockByHand } from "../../shared/testing/shared.arbitraries.ts"
-import { howToAnswer, requestStatus } from "./conversation.replies.ts"
+import { howToAnswer, requestStatus, timesRejected } from "./conversation.replies.ts"
+
+describe("timesRejected", () => {
+  it("follows dispatch's decision: never promises another provider to a request given up on", () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.constant({ _tag: "Unfulfilled" as const }),
+          fc.nat(5).map((live) => ({ _tag: "Wait" as const, live })),
+          fc
+            .array(fc.constant("pty_1" as PartyId), { minLength: 1, maxLength: 3 })
+            .map((providerIds) => ({ _tag: "Offer" as const, providerIds })),
+        ),
+        (decision) => {
+          const reply = timesRejected(decision)
+          const body = reply.intent._tag === "text" ? reply.intent.body : ""
+          expect(body).toContain("none of those times")
+          expect(body.includes("stopped looking")).toBe(decision._tag === "Unfulfilled")
+          expect(body.includes("another provider")).toBe(decision._tag === "Offer")
+          expect(body.includes("Other providers still")).toBe(
+            decision._tag === "Wait" && decision.live > 0,
+          )
+        },
+      ),
+    )
+  })
+})
 
 describe("status replies", () => {
   it("date each request on the marketplace's calendar, not UTC's", () => {

@@ -1,3 +1,4 @@
+import type { DispatchDecision } from "../../dispatch/domain/dispatch.ops.ts"
 import type { Offer } from "../../dispatch/domain/offer.ts"
 import type { ServiceRequest } from "../../dispatch/domain/service-request.ts"
 import type { MarketplacePolicy } from "../../policy/policy.ts"
@@ -181,3 +182,26 @@ export const offerStatus = (
           ),
         ].join("\n"),
       )
+
+/**
+ * The homeowner could use none of a provider's times: what dispatch did about it, as it
+ * decided (`rejectProposedTimes`' next step). An unfulfilled request also gets its own
+ * notice; this reply must not promise another provider then.
+ */
+export const timesRejected = (decision: DispatchDecision): Reply => {
+  const noted = "Noted: none of those times suit you."
+  switch (decision._tag) {
+    case "Offer":
+      return done(`${noted} We have offered your request to another provider.`)
+    case "Wait":
+      return done(
+        decision.live > 0
+          ? `${noted} Other providers still have your request; we will message you when one answers.`
+          : `${noted} We will message you about your request.`,
+      )
+    case "Unfulfilled":
+      return done(
+        `${noted} No other provider is available for your request, so we have stopped looking.`,
+      )
+  }
+}

@@ -44,6 +44,7 @@ import {
   offerStatus,
   refused,
   requestStatus,
+  timesRejected,
   unknownButton,
 } from "../domain/conversation.replies.ts"
 import { reaskField, startFlow } from "../domain/flow.ops.ts"
@@ -420,11 +421,11 @@ export const onAction = (
         if (party?.kind !== "customer") return stale()
         const no = refusedTurn(session, policy.timeZone)
         if (action.slot === "none") {
-          yield* attempt(rejectProposedTimes({ offerId: action.offerId, customerId: party.id }), no)
-          return say(
-            session,
-            done("Noted: none of those times suit you. We will look for another provider."),
+          const rejected = yield* attempt(
+            rejectProposedTimes({ offerId: action.offerId, customerId: party.id }),
+            no,
           )
+          return say(session, timesRejected(rejected.next.decision))
         }
         const chosen = yield* attempt(
           chooseProposedTime({ offerId: action.offerId, customerId: party.id, slot: action.slot }),

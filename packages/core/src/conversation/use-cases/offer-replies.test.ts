@@ -2,10 +2,12 @@ import { describe, expect, it } from "@effect/vitest"
 import { Effect, Option } from "effect"
 import { TestClock } from "effect/testing"
 import { offerTemplates } from "../../dispatch/domain/offer.notifications.ts"
+import { requestTemplates } from "../../dispatch/domain/request.notifications.ts"
 import { OfferRepository } from "../../dispatch/ports/offer-repository.ts"
 import { homeowner, readyRequest, vettedProvider } from "../../dispatch/testing/offer-fixtures.ts"
 import { dispatchRequest } from "../../dispatch/use-cases/dispatch-request.ts"
 import { Outbox } from "../../notifications/ports/outbox.ts"
+import { creditsPreset } from "../../policy/presets.ts"
 import type { OfferId } from "../../shared/ids.ts"
 import { layerInMemory } from "../../vetting/testing/layer-in-memory.ts"
 import { getWallet } from "../../wallet/use-cases/get-wallet.ts"
@@ -30,6 +32,17 @@ const offeredLead = (credits: number) =>
       (m) => m.template === offerTemplates.leadOffered,
     )
     return { customer, provider, offer, lead }
+  })
+
+/** The provider unlocks the lead and proposes three times by chat. */
+const proposeThreeTimes = (phone: string, offerId: string) =>
+  Effect.gen(function* () {
+    const provider = chat(phone)
+    yield* provider.tap(actionId.offer(offerId, "unlock"))
+    yield* provider.tap(actionId.offer(offerId, "propose"))
+    for (const time of ["tomorrow 9-11", "tomorrow 13-15", "wed 14:00-16:00"]) {
+      yield* provider.text(time)
+    }
   })
 
 const offerState = (offerId: OfferId) =>
@@ -134,14 +147,46 @@ describe("answering leads and proposed times by tapping", () => {
       }
       const lerato = chat(customer.phone)
       const none = yield* lerato.text("None")
-      expect(none.find((m) => m.template === conversationTemplates.done)?.body).toContain(
-        "none of those times",
-      )
+      const reply = none.find((m) => m.template === conversationTemplates.done)?.body
+      expect(reply).toContain("none of those times")
+      // Nobody else was left: the request is unfulfilled, and the reply says so too.
+      expect(reply).toContain("stopped looking")
+      expect(reply).not.toContain("another provider")
+      expect(none.map((m) => m.template)).toContain(requestTemplates.unfulfilled)
       expect(yield* offerState(offer.id)).toEqual(Option.some("declined"))
       // Nothing is waiting for a pick any more, so "2" is not understood.
       const two = yield* lerato.text("2")
       expect(two[0]?.template).toBe(conversationTemplates.notUnderstood)
     }).pipe(Effect.provide(layerInMemory())),
+  )
+
+  it.effect("'none' says what dispatch did: another provider offered, or others still asked", () =>
+    Effect.gen(function* () {
+      for (const [strategy, expected] of [
+        ["sequential", "offered your request to another provider"],
+        ["broadcast", "Other providers still have your request"],
+      ] as const) {
+        const policy = { ...creditsPreset, dispatch: { ...creditsPreset.dispatch, strategy } }
+        yield* Effect.gen(function* () {
+          yield* TestClock.setTime(MONDAY)
+          const customer = yield* homeowner()
+          const providers = [
+            yield* vettedProvider(1, { credits: 50 }),
+            yield* vettedProvider(2, { credits: 50 }),
+          ]
+          const request = yield* readyRequest(customer.id)
+          const step = yield* dispatchRequest({ requestId: request.id, operator: "thandi" })
+          expect(step.offered).toHaveLength(strategy === "sequential" ? 1 : 2)
+          const offer = step.offered[0]!
+          const provider = providers.find((p) => p.id === offer.providerId)!
+          yield* proposeThreeTimes(provider.phone, offer.id)
+          const none = yield* chat(customer.phone).text("none")
+          const reply = none.find((m) => m.template === conversationTemplates.done)?.body
+          expect(reply).toContain(expected)
+          expect(none.map((m) => m.template)).not.toContain(requestTemplates.unfulfilled)
+        }).pipe(Effect.provide(layerInMemory(policy)))
+      }
+    }),
   )
 
   it.effect("a lead tapped by someone it was not offered to is a stale button", () =>
