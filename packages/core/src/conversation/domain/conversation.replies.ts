@@ -205,3 +205,15 @@ export const timesRejected = (decision: DispatchDecision): Reply => {
       )
   }
 }
+
+/**
+ * The provider has the job: just now, or `already` (a second tap on Accept, or accepted on
+ * the lead page first). The homeowner's details go out as their own message, which may
+ * arrive before this one: the words do not depend on the order.
+ */
+export const jobIsYours = (already: boolean): Reply =>
+  done(
+    already
+      ? "This job is already yours: you accepted it. The homeowner's details are in our handover message."
+      : "The job is yours! The homeowner's details follow.",
+  )

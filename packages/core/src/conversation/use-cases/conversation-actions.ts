@@ -40,6 +40,7 @@ import { type Action, tappedId } from "../domain/commands.ops.ts"
 import {
   done,
   howToAnswer,
+  jobIsYours,
   menu,
   offerStatus,
   refused,
@@ -63,6 +64,7 @@ import type { LocationAnswer } from "../domain/flows/request-help.flow.ts"
 import { choicesOf, whichAnswer } from "../domain/flows/which.flow.ts"
 import type { InboundMessage } from "../domain/inbound.ts"
 import { unlockedLeadIntent } from "../domain/offer.intents.ts"
+import { acceptedAlready, declinedAlready } from "../domain/repeats.ops.ts"
 import { type Reply, textReply } from "../domain/replies.ts"
 import type { ConversationSession, FlowPosition } from "../domain/session.ts"
 import {
@@ -392,10 +394,19 @@ export const onAction = (
             })
           }
           case "accept":
-            yield* attempt(acceptLead(input), no)
-            return say(session, done("The job is yours! The homeowner's details follow."))
+            yield* attempt(acceptLead(input), (error) =>
+              acceptedAlready(error, party.id) ? say(session, jobIsYours(true)) : no(error),
+            )
+            return say(session, jobIsYours(false))
           case "decline":
-            yield* attempt(declineLead(input), no)
+            yield* attempt(declineLead(input), (error) =>
+              declinedAlready(error)
+                ? say(
+                    session,
+                    done("You declined this lead already. We will send you the next one."),
+                  )
+                : no(error),
+            )
             return say(session, done("Declined. We will send you the next lead."))
           case "propose": {
             const offer = yield* (yield* OfferRepository).findById(action.offerId as OfferId)

@@ -5,11 +5,13 @@ import { offerTemplates } from "../../dispatch/domain/offer.notifications.ts"
 import { requestTemplates } from "../../dispatch/domain/request.notifications.ts"
 import { OfferRepository } from "../../dispatch/ports/offer-repository.ts"
 import { homeowner, readyRequest, vettedProvider } from "../../dispatch/testing/offer-fixtures.ts"
+import { acceptLead } from "../../dispatch/use-cases/accept-lead.ts"
 import { dispatchRequest } from "../../dispatch/use-cases/dispatch-request.ts"
 import { Outbox } from "../../notifications/ports/outbox.ts"
 import { creditsPreset } from "../../policy/presets.ts"
 import type { OfferId } from "../../shared/ids.ts"
 import { layerInMemory } from "../../vetting/testing/layer-in-memory.ts"
+import { signUp } from "../../vetting/use-cases/sign-up.ts"
 import { getWallet } from "../../wallet/use-cases/get-wallet.ts"
 import { actionId } from "../domain/commands.ops.ts"
 import { conversationTemplates } from "../domain/conversation.replies.ts"
@@ -75,9 +77,11 @@ describe("answering leads and proposed times by tapping", () => {
         const accepted = yield* sipho.tap(actionId.offer(offer.id, "accept"))
         expect(accepted.map((m) => m.template)).toContain(conversationTemplates.done)
         expect(yield* offerState(offer.id)).toEqual(Option.some("accepted"))
-        // A second tap on the same button is answered, not crashed on.
+        // A second tap on the same button: the job is theirs, not "taken by another".
         const again = yield* sipho.tap(actionId.offer(offer.id, "accept"))
-        expect(again[0]?.template).toBe(conversationTemplates.refused)
+        expect(again.map((m) => m.template)).toEqual([conversationTemplates.done])
+        expect(again[0]?.body).toContain("already yours")
+        expect(again[0]?.body).not.toContain("another provider")
       }).pipe(Effect.provide(layerInMemory())),
   )
 
@@ -187,6 +191,37 @@ describe("answering leads and proposed times by tapping", () => {
         }).pipe(Effect.provide(layerInMemory(policy)))
       }
     }),
+  )
+
+  it.effect(
+    "Accept tapped after accepting on the lead page: the job is theirs; Decline twice is done",
+    () =>
+      Effect.gen(function* () {
+        const { provider, offer } = yield* offeredLead(50)
+        const sipho = chat(provider.phone)
+        yield* sipho.tap(actionId.offer(offer.id, "unlock"))
+        // The lead page accepts through the same use case.
+        yield* acceptLead({ offerId: offer.id, providerId: provider.id })
+        const tapped = yield* sipho.tap(actionId.offer(offer.id, "accept"))
+        expect(tapped.map((m) => m.template)).toEqual([conversationTemplates.done])
+        expect(tapped[0]?.body).toContain("already yours")
+
+        // Another provider's lead on another request: declined twice says so.
+        const other = yield* vettedProvider(2, { credits: 50 })
+        const customer2 = yield* signUp({
+          kind: "customer",
+          phone: "+27831110099",
+          channel: "whatsapp",
+          profile: { displayName: "Thabo" },
+        })
+        const request2 = yield* readyRequest(customer2.id)
+        const step2 = yield* dispatchRequest({ requestId: request2.id, operator: "thandi" })
+        const offer2 = step2.offered.find((o) => o.providerId === other.id)!
+        const thabo = chat(other.phone)
+        yield* thabo.tap(actionId.offer(offer2.id, "decline"))
+        const twice = yield* thabo.tap(actionId.offer(offer2.id, "decline"))
+        expect(twice[0]?.body).toContain("declined this lead already")
+      }).pipe(Effect.provide(layerInMemory())),
   )
 
   it.effect("a lead tapped by someone it was not offered to is a stale button", () =>
