@@ -1,6 +1,14 @@
 import * as fc from "fast-check"
 import { describe, expect, it } from "vitest"
-import { acceptedAlready, declinedAlready, type Refusal } from "./repeats.ops.ts"
+import type { TimeWindow } from "../../dispatch/domain/service-request.ts"
+import { showWindow } from "./availability.ops.ts"
+import {
+  acceptedAlready,
+  declinedAlready,
+  homeownerPickRefusal,
+  type PickFacts,
+  type Refusal,
+} from "./repeats.ops.ts"
 
 const states = [
   "offered",
@@ -27,13 +35,11 @@ const arbRefusal: fc.Arbitrary<Refusal> = fc.oneof(
   fc
     .record({ from: fc.constantFrom(...states), command: fc.constantFrom(...commands) })
     .map((e) => ({ _tag: "OfferTransitionNotAllowed", message: "no", ...e })),
-  fc
-    .constantFrom(...providers)
-    .map((assignedProviderId) => ({
-      _tag: "LeadAlreadyAssigned",
-      message: "no",
-      assignedProviderId,
-    })),
+  fc.constantFrom(...providers).map((assignedProviderId) => ({
+    _tag: "LeadAlreadyAssigned",
+    message: "no",
+    assignedProviderId,
+  })),
   fc
     .constantFrom("OfferLapsed", "RequestNotDispatching", "InsufficientFunds", "NotOfferProvider")
     .map((_tag) => ({ _tag, message: "no" })),
@@ -61,6 +67,49 @@ describe("repeated taps", () => {
             error.command === "Decline" &&
             error.from === "declined",
         )
+      }),
+    )
+  })
+})
+
+describe("homeownerPickRefusal", () => {
+  const arbSlot = fc
+    .integer({ min: 1_700_000_000_000, max: 1_900_000_000_000 })
+    .map((start) => ({ start, end: start + 7_200_000 }) as TimeWindow)
+  const arbFacts: fc.Arbitrary<PickFacts> = fc.record(
+    {
+      offer: fc.record(
+        {
+          state: fc.constantFrom(...states),
+          providerId: fc.constantFrom(...providers),
+          chosenSlot: arbSlot,
+        },
+        { requiredKeys: ["state", "providerId"] },
+      ),
+      request: fc.record(
+        {
+          state: fc.constantFrom("dispatching", "assigned", "cancelled", "unfulfilled"),
+          assignedProviderId: fc.constantFrom(...providers),
+        },
+        { requiredKeys: ["state"] },
+      ),
+    },
+    { requiredKeys: [] },
+  )
+
+  it("speaks to the homeowner, never in a provider's words; booked already names the time", () => {
+    fc.assert(
+      fc.property(arbRefusal, arbFacts, (error, facts) => {
+        const text = homeownerPickRefusal(error, facts, "Africa/Johannesburg")
+        expect(text).not.toMatch(/lead|taken this job|moved on/iu)
+        const bookedHere =
+          facts.offer !== undefined &&
+          facts.request?.state === "assigned" &&
+          facts.request.assignedProviderId === facts.offer.providerId
+        expect(text.includes("already booked this provider")).toBe(bookedHere)
+        if (bookedHere && facts.offer?.chosenSlot !== undefined) {
+          expect(text).toContain(showWindow(facts.offer.chosenSlot, "Africa/Johannesburg"))
+        }
       }),
     )
   })

@@ -1,3 +1,6 @@
+import type { TimeWindow } from "../../dispatch/domain/service-request.ts"
+import { showWindow } from "./availability.ops.ts"
+
 /**
  * Taps that repeat what the person already did (a double tap, or the same step taken on
  * the link page first): the use cases refuse them, and the chat says it is done already,
@@ -33,3 +36,55 @@ export const acceptedAlready = (error: Refusal, providerId: string): boolean =>
 /** The provider's Decline was done already. */
 export const declinedAlready = (error: Refusal): boolean =>
   refusedFrom(error, "Decline", ["declined"])
+
+/** What the chat knew of the offer and its request when the homeowner picked. */
+export interface PickFacts {
+  readonly offer?: {
+    readonly state: string
+    readonly providerId: string
+    readonly chosenSlot?: TimeWindow
+  }
+  readonly request?: { readonly state: string; readonly assignedProviderId?: string }
+}
+
+/**
+ * Why a homeowner's pick of a proposed time (or "none") was refused, in a homeowner's
+ * words: never the provider's ("another provider has already taken this job", "that
+ * lead"). Booked already with this provider says so, with the agreed time.
+ */
+export const homeownerPickRefusal = (
+  error: Refusal,
+  facts: PickFacts,
+  timeZone: string,
+): string => {
+  const { offer, request } = facts
+  if (offer !== undefined && request?.state === "assigned") {
+    if (request.assignedProviderId === offer.providerId) {
+      return offer.chosenSlot === undefined
+        ? "You have already booked this provider. Their details are in our handover message."
+        : `You have already booked this provider for ${showWindow(offer.chosenSlot, timeZone)}. Their details are in our handover message.`
+    }
+    return "Your request is already booked with another provider, so these times no longer apply."
+  }
+  if (offer?.state === "declined") return "You already told us none of these times suit you."
+  if (request?.state === "cancelled")
+    return "Your request is cancelled, so these times no longer apply."
+  if (request?.state === "unfulfilled") {
+    return "We have stopped looking for a provider for this request, so these times no longer apply."
+  }
+  if (offer?.state === "expired") {
+    return "These times are no longer available: the provider's offer has closed."
+  }
+  switch (error._tag) {
+    case "SlotUnavailable":
+      return "Sorry, that time is no longer available."
+    case "OfferLapsed":
+      return "Sorry, these times are no longer available: the provider's offer has closed."
+    case "NotRequestOwner":
+      return "That request belongs to someone else."
+    case "CustomerNotActive":
+      return "Your account is not active yet. We will message you as soon as it is approved."
+    default:
+      return 'Sorry, these times no longer apply. Type "status" to see your requests.'
+  }
+}

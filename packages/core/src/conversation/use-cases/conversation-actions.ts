@@ -64,7 +64,12 @@ import type { LocationAnswer } from "../domain/flows/request-help.flow.ts"
 import { choicesOf, whichAnswer } from "../domain/flows/which.flow.ts"
 import type { InboundMessage } from "../domain/inbound.ts"
 import { unlockedLeadIntent } from "../domain/offer.intents.ts"
-import { acceptedAlready, declinedAlready } from "../domain/repeats.ops.ts"
+import {
+  acceptedAlready,
+  declinedAlready,
+  homeownerPickRefusal,
+  type Refusal,
+} from "../domain/repeats.ops.ts"
 import { type Reply, textReply } from "../domain/replies.ts"
 import type { ConversationSession, FlowPosition } from "../domain/session.ts"
 import {
@@ -430,7 +435,18 @@ export const onAction = (
       }
       case "pick_time": {
         if (party?.kind !== "customer") return stale()
-        const no = refusedTurn(session, policy.timeZone)
+        // What the pick finds, for a refusal in the homeowner's words (booked already...).
+        const offer = Option.getOrUndefined(
+          yield* (yield* OfferRepository).findById(action.offerId as OfferId),
+        )
+        const request =
+          offer === undefined
+            ? undefined
+            : Option.getOrUndefined(yield* (yield* RequestRepository).findById(offer.requestId))
+        const facts =
+          offer !== undefined && request?.customerId === party.id ? { offer, request } : {}
+        const no = (error: Refusal): Turn =>
+          say(session, refused(homeownerPickRefusal(error, facts, policy.timeZone)))
         if (action.slot === "none") {
           const rejected = yield* attempt(
             rejectProposedTimes({ offerId: action.offerId, customerId: party.id }),

@@ -133,9 +133,20 @@ describe("answering leads and proposed times by tapping", () => {
         actionId.pickTime(offer.id, 2),
         actionId.pickTime(offer.id, "none"),
       ])
-      const booked = yield* chat(customer.phone).pick(actionId.pickTime(offer.id, 1))
+      const lerato = chat(customer.phone)
+      const booked = yield* lerato.pick(actionId.pickTime(offer.id, 1))
       const confirmation = booked.find((m) => m.template === conversationTemplates.done)
       expect(confirmation?.body).toContain("13:00-15:00")
+      expect(yield* offerState(offer.id)).toEqual(Option.some("accepted"))
+      // Stale picks afterwards: booked, with the time, in a homeowner's words.
+      for (const stale of [actionId.pickTime(offer.id, 0), actionId.pickTime(offer.id, "none")]) {
+        const [reply, ...more] = yield* lerato.pick(stale)
+        expect(more).toEqual([])
+        expect(reply?.template).toBe(conversationTemplates.refused)
+        expect(reply?.body).toContain("already booked this provider for")
+        expect(reply?.body).toContain("13:00-15:00")
+        expect(reply?.body).not.toMatch(/lead|taken this job/u)
+      }
       expect(yield* offerState(offer.id)).toEqual(Option.some("accepted"))
     }).pipe(Effect.provide(layerInMemory())),
   )
@@ -161,6 +172,9 @@ describe("answering leads and proposed times by tapping", () => {
       // Nothing is waiting for a pick any more, so "2" is not understood.
       const two = yield* lerato.text("2")
       expect(two[0]?.template).toBe(conversationTemplates.notUnderstood)
+      // The list's "None" tapped again afterwards: said already, in a homeowner's words.
+      const noneAgain = yield* lerato.pick(actionId.pickTime(offer.id, "none"))
+      expect(noneAgain[0]?.body).toContain("already told us none of these times")
     }).pipe(Effect.provide(layerInMemory())),
   )
 
