@@ -1,4 +1,5 @@
 import { Effect, Option } from "effect"
+import { discloseLead, type LeadView } from "../../dispatch/domain/disclosure.ops.ts"
 import { openOfferStates } from "../../dispatch/domain/offer.transitions.ts"
 import { asksAbout, requestTemplates } from "../../dispatch/domain/request.notifications.ts"
 import type { RequestState, TimeWindow } from "../../dispatch/domain/service-request.ts"
@@ -12,6 +13,7 @@ import { previewLead } from "../../dispatch/use-cases/preview-lead.ts"
 import { proposeTimes } from "../../dispatch/use-cases/propose-times.ts"
 import { rejectProposedTimes } from "../../dispatch/use-cases/reject-proposed-times.ts"
 import { submitRequest } from "../../dispatch/use-cases/submit-request.ts"
+import { customerOf } from "../../dispatch/use-cases/support.ts"
 import { unlockLead } from "../../dispatch/use-cases/unlock-lead.ts"
 import { Outbox } from "../../notifications/ports/outbox.ts"
 import { type MarketplacePolicy, urgencyPhrase } from "../../policy/policy.ts"
@@ -63,7 +65,7 @@ import { planPrice } from "../domain/flows/plan.flow.ts"
 import type { LocationAnswer } from "../domain/flows/request-help.flow.ts"
 import { choicesOf, whichAnswer } from "../domain/flows/which.flow.ts"
 import type { InboundMessage } from "../domain/inbound.ts"
-import { unlockedLeadIntent } from "../domain/offer.intents.ts"
+import { unlockedLeadReply } from "../domain/offer.intents.ts"
 import {
   acceptedAlready,
   declinedAlready,
@@ -339,6 +341,17 @@ export const answerInChat = (
     )
   })
 
+const isUnlockedState = (state: string): state is "unlocked" | "times_proposed" | "accepted" =>
+  state === "unlocked" || state === "times_proposed" || state === "accepted"
+
+/** A lead as the chat describes it: the urgency as the homeowner chose it. */
+const shown = (lead: LeadView) => ({
+  category: lead.category,
+  area: lead.area,
+  urgency: urgencyPhrase[lead.urgency],
+  ...(lead.description === undefined ? {} : { description: lead.description }),
+})
+
 /** A tap on a menu, lead or proposed-time button. */
 export const onAction = (
   action: Action,
@@ -383,20 +396,24 @@ export const onAction = (
         const no = refusedTurn(session, policy.timeZone)
         switch (action.verb) {
           case "unlock": {
+            const offers = yield* OfferRepository
+            const current = Option.getOrUndefined(yield* offers.findById(action.offerId as OfferId))
+            // A second tap (or unlocked on the lead page first): show it again, charge nothing.
+            if (current?.providerId === party.id && isUnlockedState(current.state)) {
+              const request = Option.getOrUndefined(
+                yield* (yield* RequestRepository).findById(current.requestId),
+              )
+              if (request === undefined) return stale()
+              const lead = discloseLead(request, yield* customerOf(request), "unlocked")
+              return say(
+                session,
+                unlockedLeadReply(shown(lead), action.offerId, current.state, true),
+              )
+            }
             // A lead link opened previews the offer; a tap on the chat button stands for it.
             yield* attempt(previewLead(input), no)
             const lead = yield* attempt(unlockLead(input), no)
-            const details = [
-              `Unlocked: ${lead.category} in ${lead.area}, ${urgencyPhrase[lead.urgency]}.`,
-              lead.description === undefined ? "" : `"${lead.description}"`,
-              "Accept the job, decline it, or propose three other times.",
-            ]
-              .filter((line) => line.length > 0)
-              .join(" ")
-            return say(session, {
-              template: "lead.unlocked",
-              intent: unlockedLeadIntent(details, action.offerId),
-            })
+            return say(session, unlockedLeadReply(shown(lead), action.offerId, "unlocked", false))
           }
           case "accept":
             yield* attempt(acceptLead(input), (error) =>

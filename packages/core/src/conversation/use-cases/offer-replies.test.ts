@@ -71,6 +71,15 @@ describe("answering leads and proposed times by tapping", () => {
           actionId.offer(offer.id, "decline"),
           actionId.offer(offer.id, "propose"),
         ])
+        // A second tap on Unlock shows the lead again and charges nothing.
+        const credits = Number((yield* getWallet({ partyId: provider.id })).credits)
+        const again = yield* sipho.tap(actionId.offer(offer.id, "unlock"))
+        expect(again.map((m) => m.template)).toEqual(["lead.unlocked"])
+        expect(again[0]?.body).toContain("unlocked this lead already")
+        expect(again[0]?.body).toContain("geyser")
+        expect(again[0]?.body).not.toContain("moved on")
+        expect(tappableIds(again[0]?.intent)).toEqual(tappableIds(unlocked[0]?.intent))
+        expect(Number((yield* getWallet({ partyId: provider.id })).credits)).toBe(credits)
         const leads = yield* sipho.text("status")
         expect(leads[0]?.body).toContain("plumbing in soweto")
         expect(leads[0]?.body).toContain("unlocked")
@@ -78,10 +87,15 @@ describe("answering leads and proposed times by tapping", () => {
         expect(accepted.map((m) => m.template)).toContain(conversationTemplates.done)
         expect(yield* offerState(offer.id)).toEqual(Option.some("accepted"))
         // A second tap on the same button: the job is theirs, not "taken by another".
-        const again = yield* sipho.tap(actionId.offer(offer.id, "accept"))
-        expect(again.map((m) => m.template)).toEqual([conversationTemplates.done])
-        expect(again[0]?.body).toContain("already yours")
-        expect(again[0]?.body).not.toContain("another provider")
+        const acceptedAgain = yield* sipho.tap(actionId.offer(offer.id, "accept"))
+        expect(acceptedAgain.map((m) => m.template)).toEqual([conversationTemplates.done])
+        expect(acceptedAgain[0]?.body).toContain("already yours")
+        expect(acceptedAgain[0]?.body).not.toContain("another provider")
+        // Unlock tapped on the accepted job: shown again, in words, nothing charged.
+        const afterAccept = yield* sipho.tap(actionId.offer(offer.id, "unlock"))
+        expect(afterAccept[0]?.body).toContain("You accepted this job")
+        expect(afterAccept[0]?.intent?._tag).toBe("text")
+        expect(Number((yield* getWallet({ partyId: provider.id })).credits)).toBe(credits)
       }).pipe(Effect.provide(layerInMemory())),
   )
 
