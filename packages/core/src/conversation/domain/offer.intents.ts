@@ -1,7 +1,7 @@
 import type { TimeWindow } from "../../dispatch/domain/service-request.ts"
 import type { BusinessModel } from "../../policy/policy.ts"
 import { showWindow } from "./availability.ops.ts"
-import { actionId } from "./commands.ops.ts"
+import { actionId, parseActionId } from "./commands.ops.ts"
 import type { MessageIntent } from "./intent.ts"
 import { buttonsReply, listReply, textReply } from "./replies.ts"
 
@@ -97,4 +97,22 @@ export const unlockedLeadReply = (
         intent: textReply("lead.unlocked", `${head} You accepted this job.`).intent,
       }
   }
+}
+
+/**
+ * The offer a proposed-times message is about, read from its rows' ids (`times:<offer>:n`),
+ * so a homeowner's reply in context to it names the offer. Undefined for anything else.
+ */
+export const offerOfTimesMessage = (intent: MessageIntent): string | undefined => {
+  if (intent._tag !== "list") return undefined
+  const offers = new Set(
+    intent.sections.flatMap((section) =>
+      section.rows.flatMap((row) => {
+        const action = parseActionId(row.id)
+        return typeof action === "object" && action._tag === "pick_time" ? [action.offerId] : []
+      }),
+    ),
+  )
+  const [only, ...others] = [...offers]
+  return others.length === 0 ? only : undefined
 }

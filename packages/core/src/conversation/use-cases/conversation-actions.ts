@@ -1,5 +1,6 @@
 import { Effect, Option } from "effect"
 import { discloseLead, type LeadView } from "../../dispatch/domain/disclosure.ops.ts"
+import { offerTemplates } from "../../dispatch/domain/offer.notifications.ts"
 import { openOfferStates } from "../../dispatch/domain/offer.transitions.ts"
 import { asksAbout, requestTemplates } from "../../dispatch/domain/request.notifications.ts"
 import type { RequestState, TimeWindow } from "../../dispatch/domain/service-request.ts"
@@ -28,6 +29,7 @@ import { SubscriptionRepository } from "../../subscriptions/ports/subscription-r
 import { chooseSubscriptionPlan } from "../../subscriptions/use-cases/choose-plan.ts"
 import { canApply } from "../../vetting/domain/application.ops.ts"
 import type { Party, PartyKind } from "../../vetting/domain/party.ts"
+import { PartyRepository } from "../../vetting/ports/party-repository.ts"
 import { signUp } from "../../vetting/use-cases/sign-up.ts"
 import { submitApplication } from "../../vetting/use-cases/submit-application.ts"
 import { latestApplication } from "../../vetting/use-cases/support.ts"
@@ -56,6 +58,7 @@ import {
   applyFlow,
   clarifyFlow,
   flows,
+  pickOfferFlow,
   planFlow,
   proposeTimesFlow,
   requestHelpFlow,
@@ -65,7 +68,7 @@ import { planPrice } from "../domain/flows/plan.flow.ts"
 import type { LocationAnswer } from "../domain/flows/request-help.flow.ts"
 import { choicesOf, whichAnswer } from "../domain/flows/which.flow.ts"
 import type { InboundMessage } from "../domain/inbound.ts"
-import { unlockedLeadReply } from "../domain/offer.intents.ts"
+import { offerOfTimesMessage, unlockedLeadReply } from "../domain/offer.intents.ts"
 import {
   acceptedAlready,
   declinedAlready,
@@ -193,16 +196,45 @@ const reask = (
 const isKind = (value: string | undefined): value is PartyKind =>
   value === "customer" || value === "provider"
 
+/** The offer a proposed-times message of ours (WhatsApp context) is about, from its rows. */
+const repliedTimesOffer = (party: Party, message: InboundMessage) =>
+  Effect.gen(function* () {
+    if (message.replyTo === undefined) return undefined
+    const ours = Option.getOrUndefined(
+      yield* (yield* Outbox).findByProviderMessageId(message.replyTo),
+    )
+    if (ours?.template !== offerTemplates.timesProposed || ours.partyId !== party.id) {
+      return undefined
+    }
+    return ours.intent === undefined ? undefined : offerOfTimesMessage(ours.intent)
+  })
+
 /**
  * The proposed-times message also says "reply with 1, 2 or 3, or none": typed, that answer
- * means the one offer whose times the homeowner is asked to pick from (if just one is).
+ * means the offer whose times the homeowner is asked to pick from. A reply in context to
+ * one such message picks its offer; with several providers' times open (broadcast) and no
+ * context, the homeowner is asked whose times they mean. Undefined: not a typed pick.
  */
-export const typedTimeChoice = (party: Party | undefined, content: InboundMessage["content"]) =>
+export const typedTimeChoice = (
+  session: ConversationSession,
+  party: Party | undefined,
+  message: InboundMessage,
+): Effect.Effect<Turn | undefined, PersistenceUnavailable | Refused, ConversationServices> =>
   Effect.gen(function* () {
+    const content = message.content
     if (party?.kind !== "customer" || content._tag !== "text") return undefined
     const typed = content.body.trim().toLowerCase()
     const slot = typed === "none" ? "none" : /^[1-3]$/u.test(typed) ? Number(typed) - 1 : undefined
     if (slot === undefined) return undefined
+    const inContext = yield* repliedTimesOffer(party, message)
+    if (inContext !== undefined) {
+      return yield* onAction(
+        { _tag: "pick_time", offerId: inContext, slot },
+        session,
+        party,
+        message,
+      )
+    }
     const requests = yield* (yield* RequestRepository).list({
       customerId: party.id,
       states: ["dispatching"],
@@ -213,9 +245,20 @@ export const typedTimeChoice = (party: Party | undefined, content: InboundMessag
       waiting.push(...(yield* offers.listForRequest(request.id, { states: ["times_proposed"] })))
     }
     const [only, ...others] = waiting
-    return only === undefined || others.length > 0
-      ? undefined
-      : ({ _tag: "pick_time", offerId: only.id, slot } satisfies Action)
+    if (only === undefined) return undefined
+    if (others.length === 0) {
+      return yield* onAction({ _tag: "pick_time", offerId: only.id, slot }, session, party, message)
+    }
+    const policy = yield* Policy
+    const parties = yield* PartyRepository
+    const choices = []
+    for (const offer of waiting) {
+      const provider = Option.getOrUndefined(yield* parties.findById(offer.providerId))
+      const name = provider?.profile.displayName ?? "A provider"
+      const times = (offer.proposedTimes ?? []).map((w) => showWindow(w, policy.timeZone))
+      choices.push({ value: offer.id, title: name, line: `${name}: ${times.join(", ")}` })
+    }
+    return yield* openFlow(pickOfferFlow, { slot, choices }, session, party, message)
   })
 
 /** The name homeowners know a category by ("Plumbing"), or its id. */
@@ -646,6 +689,18 @@ const completions: Readonly<Record<string, Completion>> = {
         party,
       )
     }),
+
+  [pickOfferFlow.id]: (data, session, _position, party, message) => {
+    const offerId = whichAnswer(data)
+    const slot = data.slot
+    const valid =
+      offerId !== undefined &&
+      choicesOf(data).some((c) => c.value === offerId) &&
+      (slot === "none" || slot === 0 || slot === 1 || slot === 2)
+    return valid
+      ? onAction({ _tag: "pick_time", offerId, slot }, session, party, message)
+      : Effect.succeed(say(session, unknownButton()))
+  },
 
   [proposeTimesFlow.id]: (data, session, position, party, _message) =>
     Effect.gen(function* () {

@@ -134,8 +134,8 @@ const respond = (session: ConversationSession, party: Party | undefined, message
     // A reply in context to ops' question answers it, whatever it says ("1" included).
     const inContext = yield* answerInChat(session, party, message, true)
     if (inContext !== undefined) return inContext
-    const timeChoice = yield* typedTimeChoice(party, message.content)
-    if (timeChoice !== undefined) return yield* onAction(timeChoice, session, party, message)
+    const timeChoice = yield* typedTimeChoice(session, party, message)
+    if (timeChoice !== undefined) return timeChoice
     const answer = yield* answerInChat(session, party, message, false)
     if (answer !== undefined) return answer
     if (party === undefined) {

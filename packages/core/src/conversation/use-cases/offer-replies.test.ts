@@ -2,6 +2,7 @@ import { describe, expect, it } from "@effect/vitest"
 import { Effect, Option } from "effect"
 import { TestClock } from "effect/testing"
 import { offerTemplates } from "../../dispatch/domain/offer.notifications.ts"
+import type { Offer } from "../../dispatch/domain/offer.ts"
 import { requestTemplates } from "../../dispatch/domain/request.notifications.ts"
 import { OfferRepository } from "../../dispatch/ports/offer-repository.ts"
 import { homeowner, readyRequest, vettedProvider } from "../../dispatch/testing/offer-fixtures.ts"
@@ -10,6 +11,7 @@ import { dispatchRequest } from "../../dispatch/use-cases/dispatch-request.ts"
 import { Outbox } from "../../notifications/ports/outbox.ts"
 import { creditsPreset } from "../../policy/presets.ts"
 import type { OfferId } from "../../shared/ids.ts"
+import type { Instant } from "../../shared/time.ts"
 import { layerInMemory } from "../../vetting/testing/layer-in-memory.ts"
 import { signUp } from "../../vetting/use-cases/sign-up.ts"
 import { getWallet } from "../../wallet/use-cases/get-wallet.ts"
@@ -249,6 +251,62 @@ describe("answering leads and proposed times by tapping", () => {
         yield* thabo.tap(actionId.offer(offer2.id, "decline"))
         const twice = yield* thabo.tap(actionId.offer(offer2.id, "decline"))
         expect(twice[0]?.body).toContain("declined this lead already")
+      }).pipe(Effect.provide(layerInMemory())),
+  )
+
+  it.effect(
+    "typed 1/2/3/none with two providers' times open: asks whose, or the reply's context picks",
+    () =>
+      Effect.gen(function* () {
+        yield* TestClock.setTime(MONDAY)
+        const customer = yield* homeowner()
+        const providers = [
+          yield* vettedProvider(1, { credits: 50 }),
+          yield* vettedProvider(2, { credits: 50 }),
+        ]
+        const request = yield* readyRequest(customer.id)
+        const step = yield* dispatchRequest({ requestId: request.id, operator: "thandi" })
+        expect(step.offered).toHaveLength(2)
+        for (const offer of step.offered) {
+          const provider = providers.find((p) => p.id === offer.providerId)!
+          yield* proposeThreeTimes(provider.phone, offer.id)
+        }
+        const [first, second] = step.offered as [Offer, Offer]
+        const outbox = yield* Outbox
+        // The worker sent both proposed-times messages; WhatsApp gave each an id.
+        for (const m of yield* outbox.list({ to: customer.phone, channel: "whatsapp" })) {
+          if (m.template !== offerTemplates.timesProposed) continue
+          const offerId = tappableIds(m.intent)[0]!.split(":")[1]
+          yield* outbox.markSent(m.id, MONDAY as Instant, `wamid.times.${offerId}`)
+        }
+        const lerato = chat(customer.phone)
+        // In context to the first provider's message: "none" is about their times only.
+        const none = yield* lerato.reply(`wamid.times.${first.id}`, "none")
+        expect(none.find((m) => m.template === conversationTemplates.done)?.body).toContain(
+          "none of those times",
+        )
+        expect(yield* offerState(first.id)).toEqual(Option.some("declined"))
+        expect(yield* offerState(second.id)).toEqual(Option.some("times_proposed"))
+
+        // A third provider's times on a second request: now "2" is ambiguous.
+        const request2 = yield* readyRequest(customer.id)
+        const step2 = yield* dispatchRequest({ requestId: request2.id, operator: "thandi" })
+        const third = step2.offered.find((o) => o.providerId === second.providerId)!
+        yield* proposeThreeTimes(providers.find((p) => p.id === third.providerId)!.phone, third.id)
+        const which = yield* lerato.text("2")
+        expect(which[0]?.template).toBe("conversation.pick_offer.which")
+        expect(which[0]?.body).toContain("Which provider's times")
+        expect(tappableIds(which[0]?.intent)).toEqual([
+          actionId.answer("which", second.id),
+          actionId.answer("which", third.id),
+        ])
+        expect(yield* offerState(second.id)).toEqual(Option.some("times_proposed"))
+        const booked = yield* lerato.tap(actionId.answer("which", third.id))
+        expect(booked.find((m) => m.template === conversationTemplates.done)?.body).toContain(
+          "Booked for",
+        )
+        expect(yield* offerState(third.id)).toEqual(Option.some("accepted"))
+        expect(yield* offerState(second.id)).toEqual(Option.some("times_proposed"))
       }).pipe(Effect.provide(layerInMemory())),
   )
 

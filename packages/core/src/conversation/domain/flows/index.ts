@@ -4,7 +4,7 @@ import { planFlow } from "./plan.flow.ts"
 import { proposeTimesFlow } from "./propose-times.flow.ts"
 import { requestHelpFlow } from "./request-help.flow.ts"
 import { signUpFlow } from "./sign-up.flow.ts"
-import { clarifyFlow } from "./which.flow.ts"
+import { clarifyFlow, pickOfferFlow } from "./which.flow.ts"
 
 /** Every flow by id: the session stores the id, so renaming one strands open sessions. */
 export const flows: Readonly<Record<string, Flow>> = {
@@ -14,6 +14,15 @@ export const flows: Readonly<Record<string, Flow>> = {
   [applyFlow.id]: applyFlow,
   [planFlow.id]: planFlow,
   [clarifyFlow.id]: clarifyFlow,
+  [pickOfferFlow.id]: pickOfferFlow,
 }
 
-export { applyFlow, clarifyFlow, planFlow, proposeTimesFlow, requestHelpFlow, signUpFlow }
+export {
+  applyFlow,
+  clarifyFlow,
+  pickOfferFlow,
+  planFlow,
+  proposeTimesFlow,
+  requestHelpFlow,
+  signUpFlow,
+}
