@@ -7,6 +7,7 @@ import {
   declinedAlready,
   homeownerPickRefusal,
   type PickFacts,
+  proposeClosedReason,
   type Refusal,
 } from "./repeats.ops.ts"
 
@@ -111,6 +112,48 @@ describe("homeownerPickRefusal", () => {
           expect(text).toContain(showWindow(facts.offer.chosenSlot, "Africa/Johannesburg"))
         }
       }),
+    )
+  })
+})
+
+describe("proposeClosedReason", () => {
+  it("lets a propose-times flow go on only while its offer is unlocked, theirs, dispatching and held", () => {
+    fc.assert(
+      fc.property(
+        fc.option(
+          fc.record(
+            {
+              state: fc.constantFrom(...states),
+              providerId: fc.constantFrom(...providers),
+              expiryCause: fc.constantFrom("ttl", "hold", "slots_passed", "withdrawn"),
+            },
+            { requiredKeys: ["state", "providerId"] },
+          ),
+          { nil: undefined },
+        ),
+        fc.option(fc.constantFrom("dispatching", "assigned", "cancelled", "unfulfilled"), {
+          nil: undefined,
+        }),
+        fc.boolean(),
+        fc.constantFrom(...providers),
+        (offer, requestState, lapsed, providerId) => {
+          const reason = proposeClosedReason(
+            {
+              ...(offer === undefined ? {} : { offer }),
+              ...(requestState === undefined ? {} : { requestState }),
+              lapsed,
+            },
+            providerId,
+          )
+          const open =
+            offer?.providerId === providerId &&
+            offer.state === "unlocked" &&
+            requestState === "dispatching" &&
+            !lapsed
+          expect(reason === undefined).toBe(open)
+          if (reason !== undefined) expect(reason).toMatch(/stopped asking/u)
+        },
+      ),
     )
   })
 })

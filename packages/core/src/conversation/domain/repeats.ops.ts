@@ -88,3 +88,50 @@ export const homeownerPickRefusal = (
       return 'Sorry, these times no longer apply. Type "status" to see your requests.'
   }
 }
+
+/** What an open propose-times flow knows of its offer when the provider's next message comes. */
+export interface ProposeFacts {
+  readonly offer?: {
+    readonly state: string
+    readonly providerId: string
+    readonly expiryCause?: string
+  }
+  readonly requestState?: string
+  /** The offer's deadline (hold) has passed, even if no sweep has expired it yet. */
+  readonly lapsed: boolean
+}
+
+/**
+ * Why a propose-times flow must stop asking (the offer is no longer open to propose times
+ * on), in a provider's words; undefined while it is.
+ */
+export const proposeClosedReason = (
+  facts: ProposeFacts,
+  providerId: string,
+): string | undefined => {
+  const { offer } = facts
+  const stop = "so I have stopped asking for times."
+  if (offer === undefined || offer.providerId !== providerId) {
+    return `I could not find that lead any more, ${stop}`
+  }
+  switch (offer.state) {
+    case "unlocked":
+      break
+    case "accepted":
+      return `You accepted this job already, ${stop}`
+    case "declined":
+      return `You declined this lead, ${stop}`
+    case "times_proposed":
+      return "You have proposed times for this lead already, so I have stopped asking."
+    case "expired":
+      return offer.expiryCause === "withdrawn"
+        ? `This lead is no longer available (the request was taken or cancelled), ${stop}`
+        : `Your hold on this lead ran out, ${stop}`
+    default:
+      return `This lead is no longer open for times, ${stop}`
+  }
+  if (facts.requestState !== "dispatching") {
+    return `This lead is no longer available (the request was taken or cancelled), ${stop}`
+  }
+  return facts.lapsed ? `Your hold on this lead ran out, ${stop}` : undefined
+}

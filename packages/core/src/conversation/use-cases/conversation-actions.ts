@@ -1,6 +1,7 @@
 import { Effect, Option } from "effect"
 import { discloseLead, type LeadView } from "../../dispatch/domain/disclosure.ops.ts"
 import { offerTemplates } from "../../dispatch/domain/offer.notifications.ts"
+import { offerDeadline } from "../../dispatch/domain/offer.ops.ts"
 import { openOfferStates } from "../../dispatch/domain/offer.transitions.ts"
 import { asksAbout, requestTemplates } from "../../dispatch/domain/request.notifications.ts"
 import type { RequestState, TimeWindow } from "../../dispatch/domain/service-request.ts"
@@ -73,6 +74,7 @@ import {
   acceptedAlready,
   declinedAlready,
   homeownerPickRefusal,
+  proposeClosedReason,
   type Refusal,
 } from "../domain/repeats.ops.ts"
 import { type Reply, textReply } from "../domain/replies.ts"
@@ -394,6 +396,37 @@ const shown = (lead: LeadView) => ({
   urgency: urgencyPhrase[lead.urgency],
   ...(lead.description === undefined ? {} : { description: lead.description }),
 })
+
+/**
+ * An open flow about an offer (propose times) ends at its next step once the offer is no
+ * longer open: the reason to tell, or undefined to carry on.
+ */
+export const flowNoLongerApplies = (
+  position: FlowPosition,
+  party: Party | undefined,
+): Effect.Effect<Reply | undefined, PersistenceUnavailable, ConversationServices> =>
+  Effect.gen(function* () {
+    if (position.flow !== proposeTimesFlow.id || party === undefined) return undefined
+    const offerId = position.data.offerId
+    const offer =
+      typeof offerId === "string"
+        ? Option.getOrUndefined(yield* (yield* OfferRepository).findById(offerId as OfferId))
+        : undefined
+    const request =
+      offer === undefined
+        ? undefined
+        : Option.getOrUndefined(yield* (yield* RequestRepository).findById(offer.requestId))
+    const deadline = offer === undefined ? undefined : offerDeadline(offer)
+    const reason = proposeClosedReason(
+      {
+        ...(offer === undefined ? {} : { offer }),
+        ...(request === undefined ? {} : { requestState: request.state }),
+        lapsed: deadline !== undefined && (yield* now) >= deadline,
+      },
+      party.id,
+    )
+    return reason === undefined ? undefined : refused(reason)
+  })
 
 /** A tap on a menu, lead or proposed-time button. */
 export const onAction = (

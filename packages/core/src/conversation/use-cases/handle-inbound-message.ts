@@ -30,6 +30,7 @@ import { ConversationStore } from "../ports/conversation-store.ts"
 import {
   answerInChat,
   completeFlow,
+  flowNoLongerApplies,
   onAction,
   status,
   typedTimeChoice,
@@ -118,6 +119,8 @@ const respond = (session: ConversationSession, party: Party | undefined, message
     const position = session.position
     const flow = position === undefined ? undefined : flows[position.flow]
     if (position !== undefined && flow !== undefined) {
+      const over = yield* flowNoLongerApplies(position, party)
+      if (over !== undefined) return { session: withoutPosition(session), replies: [over] }
       const outcome = advanceFlow(flow, position, message.content, policy, yield* now)
       if (outcome._tag === "Asking") {
         return { session: { ...session, position: outcome.position }, replies: outcome.replies }

@@ -8,6 +8,8 @@ import { OfferRepository } from "../../dispatch/ports/offer-repository.ts"
 import { homeowner, readyRequest, vettedProvider } from "../../dispatch/testing/offer-fixtures.ts"
 import { acceptLead } from "../../dispatch/use-cases/accept-lead.ts"
 import { dispatchRequest } from "../../dispatch/use-cases/dispatch-request.ts"
+import { previewLead } from "../../dispatch/use-cases/preview-lead.ts"
+import { unlockLead } from "../../dispatch/use-cases/unlock-lead.ts"
 import { Outbox } from "../../notifications/ports/outbox.ts"
 import { creditsPreset } from "../../policy/presets.ts"
 import type { OfferId } from "../../shared/ids.ts"
@@ -18,6 +20,7 @@ import { getWallet } from "../../wallet/use-cases/get-wallet.ts"
 import { actionId } from "../domain/commands.ops.ts"
 import { conversationTemplates } from "../domain/conversation.replies.ts"
 import { checkIntent } from "../domain/intent.ops.ts"
+import { ConversationStore } from "../ports/conversation-store.ts"
 import { chat } from "../testing/chat-driver.ts"
 import { tappableIds } from "../testing/conversation.arbitraries.ts"
 
@@ -47,6 +50,15 @@ const proposeThreeTimes = (phone: string, offerId: string) =>
     for (const time of ["tomorrow 9-11", "tomorrow 13-15", "wed 14:00-16:00"]) {
       yield* provider.text(time)
     }
+  })
+
+/** The provider of `offer` unlocks and accepts it (as on the lead page). */
+const previewAndAccept = (offer: Offer) =>
+  Effect.gen(function* () {
+    const ref = { offerId: offer.id, providerId: offer.providerId }
+    yield* previewLead(ref)
+    yield* unlockLead(ref)
+    yield* acceptLead(ref)
   })
 
 const offerState = (offerId: OfferId) =>
@@ -296,10 +308,10 @@ describe("answering leads and proposed times by tapping", () => {
         const which = yield* lerato.text("2")
         expect(which[0]?.template).toBe("conversation.pick_offer.which")
         expect(which[0]?.body).toContain("Which provider's times")
-        expect(tappableIds(which[0]?.intent)).toEqual([
-          actionId.answer("which", second.id),
-          actionId.answer("which", third.id),
-        ])
+        // Both requests were made at the same instant: either order is fine.
+        expect([...tappableIds(which[0]?.intent)].sort()).toEqual(
+          [actionId.answer("which", second.id), actionId.answer("which", third.id)].sort(),
+        )
         expect(yield* offerState(second.id)).toEqual(Option.some("times_proposed"))
         const booked = yield* lerato.tap(actionId.answer("which", third.id))
         expect(booked.find((m) => m.template === conversationTemplates.done)?.body).toContain(
@@ -308,6 +320,50 @@ describe("answering leads and proposed times by tapping", () => {
         expect(yield* offerState(third.id)).toEqual(Option.some("accepted"))
         expect(yield* offerState(second.id)).toEqual(Option.some("times_proposed"))
       }).pipe(Effect.provide(layerInMemory())),
+  )
+
+  it.effect(
+    "a propose-times flow ends at its next step once the lead is taken or the hold runs out",
+    () =>
+      Effect.gen(function* () {
+        yield* TestClock.setTime(MONDAY)
+        const customer = yield* homeowner()
+        const providers = [
+          yield* vettedProvider(1, { credits: 50 }),
+          yield* vettedProvider(2, { credits: 50 }),
+        ]
+        const request = yield* readyRequest(customer.id)
+        const step = yield* dispatchRequest({ requestId: request.id, operator: "thandi" })
+        const [mine, theirs] = step.offered as [Offer, Offer]
+        const myPhone = providers.find((p) => p.id === mine.providerId)!.phone
+        const me = chat(myPhone)
+        yield* me.tap(actionId.offer(mine.id, "unlock"))
+        yield* me.tap(actionId.offer(mine.id, "propose"))
+        yield* me.text("tomorrow 9-11")
+        // Meanwhile the other provider takes the job.
+        yield* previewAndAccept(theirs)
+        const stopped = yield* me.text("tomorrow 13-15")
+        expect(stopped.map((m) => m.template)).toEqual([conversationTemplates.refused])
+        expect(stopped[0]?.body).toContain("no longer available")
+        expect(stopped[0]?.body).toContain("stopped asking")
+        const session = yield* (yield* ConversationStore).find(myPhone)
+        expect(Option.map(session, (s) => s.position)).toEqual(Option.some(undefined))
+        expect(yield* offerState(mine.id)).toEqual(Option.some("expired"))
+      }).pipe(Effect.provide(layerInMemory())),
+  )
+
+  it.effect("a propose-times flow ends when the provider's hold on the lead runs out", () =>
+    Effect.gen(function* () {
+      const { provider, offer } = yield* offeredLead(50)
+      const sipho = chat(provider.phone)
+      yield* sipho.tap(actionId.offer(offer.id, "unlock"))
+      yield* sipho.tap(actionId.offer(offer.id, "propose"))
+      yield* sipho.text("tomorrow 9-11")
+      yield* TestClock.adjust("2 days")
+      const stopped = yield* sipho.text("tomorrow 13-15")
+      expect(stopped.map((m) => m.template)).toEqual([conversationTemplates.refused])
+      expect(stopped[0]?.body).toContain("hold on this lead ran out")
+    }).pipe(Effect.provide(layerInMemory())),
   )
 
   it.effect("a lead tapped by someone it was not offered to is a stale button", () =>
