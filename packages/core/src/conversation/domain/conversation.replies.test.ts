@@ -1,9 +1,18 @@
 import * as fc from "fast-check"
 import { describe, expect, it } from "vitest"
+import type { TimeWindow } from "../../dispatch/domain/service-request.ts"
+import { arbOffer } from "../../dispatch/testing/offer-repository.arbitraries.ts"
 import { arbServiceRequest } from "../../dispatch/testing/request-repository.arbitraries.ts"
 import type { PartyId } from "../../shared/ids.ts"
 import { arbFixedZone, localClockByHand } from "../../shared/testing/shared.arbitraries.ts"
-import { howToAnswer, requestStatus, timesRejected } from "./conversation.replies.ts"
+import { showWindow } from "./availability.ops.ts"
+import {
+  howToAnswer,
+  type JobLine,
+  offerStatus,
+  requestStatus,
+  timesRejected,
+} from "./conversation.replies.ts"
 
 describe("timesRejected", () => {
   it("follows dispatch's decision: never promises another provider to a request given up on", () => {
@@ -67,6 +76,54 @@ describe("status replies", () => {
     )
     expect(reply.intent._tag === "text" ? reply.intent.body : "").toBe(
       "Your open requests (1):\n- plumbing (2 March 2026): offered to providers",
+    )
+  })
+})
+
+describe("offerStatus", () => {
+  const arbJob: fc.Arbitrary<JobLine> = fc.record(
+    {
+      about: fc.constantFrom("plumbing in soweto", "electrical in alex"),
+      since: fc.integer({ min: 946_684_800_000, max: 4_102_444_800_000 }),
+      agreed: fc
+        .integer({ min: 946_684_800_000, max: 4_102_444_800_000 })
+        .map((start) => ({ start, end: start + 7_200_000 }) as TimeWindow),
+    },
+    { requiredKeys: ["about", "since"] },
+  )
+
+  it("lists the jobs a provider holds apart from their open leads, on the local clock", () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          arbOffer().map((offer) => ({ offer, about: "plumbing in soweto" })),
+          {
+            maxLength: 4,
+          },
+        ),
+        fc.array(arbJob, { maxLength: 4 }),
+        arbFixedZone,
+        (leads, jobs, { zone, offsetMinutes }) => {
+          const reply = offerStatus(leads, jobs, zone)
+          const body = reply.intent._tag === "text" ? reply.intent.body : ""
+          const lines = body.split("\n")
+          expect(body.includes(`Your jobs (${jobs.length}):`)).toBe(jobs.length > 0)
+          expect(body.includes("You have no open leads")).toBe(leads.length === 0)
+          expect(lines).toHaveLength(
+            (jobs.length === 0 ? 0 : 1 + jobs.length) + (leads.length === 0 ? 1 : 1 + leads.length),
+          )
+          jobs.forEach((job, i) => {
+            const line = lines[1 + i]!
+            expect(line).toContain(job.about)
+            if (job.agreed === undefined) {
+              expect(line).toContain(localClockByHand(job.since, offsetMinutes).day)
+            } else {
+              expect(line).toContain(`booked for ${showWindow(job.agreed, zone)}`)
+            }
+          })
+          expect(body).not.toMatch(/\d{4}-\d{2}-\d{2}/)
+        },
+      ),
     )
   })
 })

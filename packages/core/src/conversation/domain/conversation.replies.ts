@@ -1,10 +1,11 @@
 import type { DispatchDecision } from "../../dispatch/domain/dispatch.ops.ts"
 import type { Offer } from "../../dispatch/domain/offer.ts"
-import type { ServiceRequest } from "../../dispatch/domain/service-request.ts"
+import type { ServiceRequest, TimeWindow } from "../../dispatch/domain/service-request.ts"
 import type { MarketplacePolicy } from "../../policy/policy.ts"
 import { showDay } from "../../shared/local-time.ts"
 import { sellsPlans } from "../../subscriptions/domain/subscription.ops.ts"
 import type { Party } from "../../vetting/domain/party.ts"
+import { showWindow } from "./availability.ops.ts"
 import { actionId } from "./commands.ops.ts"
 import type { ReplyButton } from "./intent.ts"
 import { buttonsReply, type Reply, textReply } from "./replies.ts"
@@ -159,29 +160,46 @@ export const requestStatus = (requests: ReadonlyArray<ServiceRequest>, timeZone:
   )
 }
 
+/** A job a provider holds: the offer they accepted, on a request assigned to them. */
+export interface JobLine {
+  readonly about: string
+  /** The time agreed with the homeowner, when they picked one of the proposed times. */
+  readonly agreed?: TimeWindow
+  /** When the provider got the job (accepted, or the homeowner picked their time). */
+  readonly since: number
+}
+
+const jobLine = (job: JobLine, timeZone: string): string =>
+  job.agreed === undefined
+    ? `- ${job.about}: yours since ${showDay(job.since, timeZone)}, agree the time with the homeowner`
+    : `- ${job.about}: booked for ${showWindow(job.agreed, timeZone)}`
+
 /**
- * A provider's open leads, each with what the request is about (category and area), dated
- * on the marketplace's calendar (`timeZone`).
+ * A provider's open leads and the jobs they hold, each with what the request is about
+ * (category and area), dated on the marketplace's calendar (`timeZone`).
  */
 export const offerStatus = (
   offers: ReadonlyArray<{ readonly offer: Offer; readonly about: string }>,
+  jobs: ReadonlyArray<JobLine>,
   timeZone: string,
-): Reply =>
-  offers.length === 0
-    ? textReply(
-        conversationTemplates.status,
-        "You have no open leads right now. We will message you when one comes in.",
-      )
-    : textReply(
-        conversationTemplates.status,
-        [
+): Reply => {
+  const leads =
+    offers.length === 0
+      ? ["You have no open leads right now. We will message you when one comes in."]
+      : [
           `Your open leads (${offers.length}):`,
           ...offers.map(
             ({ offer, about }) =>
               `- ${about} (${showDay(offer.offeredAt, timeZone)}): ${offerStateText[offer.state]}`,
           ),
-        ].join("\n"),
-      )
+        ]
+  const held =
+    jobs.length === 0
+      ? []
+      : [`Your jobs (${jobs.length}):`, ...jobs.map((j) => jobLine(j, timeZone))]
+  // Jobs first: they are what the provider has to do.
+  return textReply(conversationTemplates.status, [...held, ...leads].join("\n"))
+}
 
 /**
  * The homeowner could use none of a provider's times: what dispatch did about it, as it

@@ -45,6 +45,7 @@ import { type Action, tappedId } from "../domain/commands.ops.ts"
 import {
   done,
   howToAnswer,
+  type JobLine,
   jobIsYours,
   menu,
   offerStatus,
@@ -131,7 +132,21 @@ export const status = (party: Party) =>
         about: request === undefined ? "a lead" : `${request.category} in ${request.location.area}`,
       })
     }
-    return offerStatus(described, (yield* Policy).timeZone)
+    // Accepted offers whose request is still assigned to them: their jobs.
+    const accepted = yield* (yield* OfferRepository).listForProvider(party.id, {
+      states: ["accepted"],
+    })
+    const jobs: Array<JobLine> = []
+    for (const offer of accepted.slice(0, 10)) {
+      const request = Option.getOrUndefined(yield* requests.findById(offer.requestId))
+      if (request?.state !== "assigned" || request.assignedProviderId !== party.id) continue
+      jobs.push({
+        about: `${request.category} in ${request.location.area}`,
+        since: offer.decidedAt ?? offer.updatedAt,
+        ...(offer.chosenSlot === undefined ? {} : { agreed: offer.chosenSlot }),
+      })
+    }
+    return offerStatus(described, jobs, (yield* Policy).timeZone)
   })
 
 const closed = (session: ConversationSession): ConversationSession => {

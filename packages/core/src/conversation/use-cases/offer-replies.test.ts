@@ -100,6 +100,12 @@ describe("answering leads and proposed times by tapping", () => {
         const accepted = yield* sipho.tap(actionId.offer(offer.id, "accept"))
         expect(accepted.map((m) => m.template)).toContain(conversationTemplates.done)
         expect(yield* offerState(offer.id)).toEqual(Option.some("accepted"))
+        // "My leads" lists the job they hold, apart from the (now no) open leads.
+        const mine = yield* sipho.tap(actionId.command("status"))
+        expect(mine[0]?.body).toContain(
+          "Your jobs (1):\n- plumbing in soweto: yours since 2 March 2026",
+        )
+        expect(mine[0]?.body).toContain("You have no open leads right now")
         // A second tap on the same button: the job is theirs, not "taken by another".
         const acceptedAgain = yield* sipho.tap(actionId.offer(offer.id, "accept"))
         expect(acceptedAgain.map((m) => m.template)).toEqual([conversationTemplates.done])
@@ -166,6 +172,11 @@ describe("answering leads and proposed times by tapping", () => {
       const confirmation = booked.find((m) => m.template === conversationTemplates.done)
       expect(confirmation?.body).toContain("13:00-15:00")
       expect(yield* offerState(offer.id)).toEqual(Option.some("accepted"))
+      // The provider's "My leads" shows the job at the agreed time, on the local clock.
+      const jobs = yield* sipho.text("status")
+      expect(jobs[0]?.body).toContain(
+        "Your jobs (1):\n- plumbing in soweto: booked for Tue 3 Mar 13:00-15:00",
+      )
       // Stale picks afterwards: booked, with the time, in a homeowner's words.
       for (const stale of [actionId.pickTime(offer.id, 0), actionId.pickTime(offer.id, "none")]) {
         const [reply, ...more] = yield* lerato.pick(stale)
