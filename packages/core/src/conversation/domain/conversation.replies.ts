@@ -226,12 +226,22 @@ export const timesRejected = (decision: DispatchDecision): Reply => {
 
 /**
  * The provider has the job: just now, or `already` (a second tap on Accept, or accepted on
- * the lead page first). The homeowner's details go out as their own message, which may
- * arrive before this one: the words do not depend on the order.
+ * the lead page first). The homeowner's details go out as their own handover message (from
+ * the outbox, usually before this reply): the words hold in either order.
  */
 export const jobIsYours = (already: boolean): Reply =>
   done(
     already
-      ? "This job is already yours: you accepted it. The homeowner's details are in our handover message."
-      : "The job is yours! The homeowner's details follow.",
+      ? "This job is already yours: you accepted it. The homeowner's name, phone and address are in our handover message."
+      : "The job is yours! The homeowner's name, phone and address are in our handover message.",
+  )
+
+/**
+ * The homeowner booked a provider by picking one of their times. The provider's name and
+ * phone go out as their own message (usually before this reply): the words hold in either
+ * order.
+ */
+export const bookedReply = (slot: TimeWindow | undefined, timeZone: string): Reply =>
+  done(
+    `${slot === undefined ? "Booked." : `Booked for ${showWindow(slot, timeZone)}.`} Your provider's name and phone number are in our message about the booking.`,
   )

@@ -43,6 +43,7 @@ import {
 } from "../domain/clarification.ops.ts"
 import { type Action, tappedId } from "../domain/commands.ops.ts"
 import {
+  bookedReply,
   done,
   howToAnswer,
   type JobLine,
@@ -566,15 +567,7 @@ export const onAction = (
           chooseProposedTime({ offerId: action.offerId, customerId: party.id, slot: action.slot }),
           no,
         )
-        const slot = chosen.offer.chosenSlot
-        return say(
-          session,
-          done(
-            slot === undefined
-              ? "Booked. Your provider's details follow."
-              : `Booked for ${showWindow(slot, policy.timeZone)}. Your provider's details follow.`,
-          ),
-        )
+        return say(session, bookedReply(chosen.offer.chosenSlot, policy.timeZone))
       }
     }
   })

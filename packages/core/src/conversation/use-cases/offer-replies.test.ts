@@ -99,6 +99,10 @@ describe("answering leads and proposed times by tapping", () => {
         expect(leads[0]?.body).toContain("unlocked")
         const accepted = yield* sipho.tap(actionId.offer(offer.id, "accept"))
         expect(accepted.map((m) => m.template)).toContain(conversationTemplates.done)
+        // The handover message may arrive first: the reply does not say the details "follow".
+        const yours = accepted.find((m) => m.template === conversationTemplates.done)?.body
+        expect(yours).toContain("in our handover message")
+        expect(yours).not.toContain("follow")
         expect(yield* offerState(offer.id)).toEqual(Option.some("accepted"))
         // "My leads" lists the job they hold, apart from the (now no) open leads.
         const mine = yield* sipho.tap(actionId.command("status"))
@@ -171,6 +175,8 @@ describe("answering leads and proposed times by tapping", () => {
       const booked = yield* lerato.pick(actionId.pickTime(offer.id, 1))
       const confirmation = booked.find((m) => m.template === conversationTemplates.done)
       expect(confirmation?.body).toContain("13:00-15:00")
+      expect(confirmation?.body).toContain("in our message about the booking")
+      expect(confirmation?.body).not.toContain("follow")
       expect(yield* offerState(offer.id)).toEqual(Option.some("accepted"))
       // The provider's "My leads" shows the job at the agreed time, on the local clock.
       const jobs = yield* sipho.text("status")
@@ -374,6 +380,31 @@ describe("answering leads and proposed times by tapping", () => {
       const stopped = yield* sipho.text("tomorrow 13-15")
       expect(stopped.map((m) => m.template)).toEqual([conversationTemplates.refused])
       expect(stopped[0]?.body).toContain("hold on this lead ran out")
+    }).pipe(Effect.provide(layerInMemory())),
+  )
+
+  it.effect("the provider who lost the race is told what their withdrawn-lead notice says", () =>
+    Effect.gen(function* () {
+      yield* TestClock.setTime(MONDAY)
+      const customer = yield* homeowner()
+      const providers = [
+        yield* vettedProvider(1, { credits: 50 }),
+        yield* vettedProvider(2, { credits: 50 }),
+      ]
+      const request = yield* readyRequest(customer.id)
+      const step = yield* dispatchRequest({ requestId: request.id, operator: "thandi" })
+      const [winner, loser] = step.offered as [Offer, Offer]
+      const loserPhone = providers.find((p) => p.id === loser.providerId)!.phone
+      const late = chat(loserPhone)
+      yield* late.tap(actionId.offer(loser.id, "unlock"))
+      yield* previewAndAccept(winner)
+      const reply = yield* late.tap(actionId.offer(loser.id, "accept"))
+      expect(reply.map((m) => m.template)).toEqual([conversationTemplates.refused])
+      expect(reply[0]?.body).toContain("no longer available")
+      expect(reply[0]?.body).toContain("We will send you the next lead")
+      const notices = yield* (yield* Outbox).list({ to: loserPhone, channel: "whatsapp" })
+      const withdrawn = notices.find((m) => m.template === offerTemplates.leadWithdrawn)
+      expect(withdrawn?.body).toContain("no longer available")
     }).pipe(Effect.provide(layerInMemory())),
   )
 
