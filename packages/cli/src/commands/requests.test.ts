@@ -1,4 +1,11 @@
-import { AuditLog, Outbox, type PartyId, type ServiceRequest, submitRequest } from "@fundi/core"
+import {
+  AuditLog,
+  answerClarification,
+  Outbox,
+  type PartyId,
+  type ServiceRequest,
+  submitRequest,
+} from "@fundi/core"
 import { afterEach, describe, expect, it } from "vitest"
 import { type Harness, json, makeHarness } from "../testing/cli-harness.ts"
 
@@ -75,6 +82,20 @@ describe("fundi ops requests", () => {
     const early = await h.cli(["ops", "requests", "ready", first.id, ...as])
     expect(early.code).toBe(1)
     expect(early.stderr).toContain("hint: the request waits for the homeowner's answer")
+    // The homeowner answers (in the chat): ops see the question and the answer.
+    await h.runtime.runPromise(
+      answerClarification({ requestId: first.id, customerId: customer, text: "Yes, a trickle" }),
+    )
+    const withAnswer = await h.cli(["ops", "requests", "show", first.id, ...as])
+    expect(withAnswer.stdout).toMatch(/asked by alice: Is the water still running\?/)
+    expect(withAnswer.stdout).toContain("homeowner answered: Yes, a trickle")
+    const answerJson = json<{ clarifications: ReadonlyArray<{ kind: string; text: string }> }>(
+      await h.cli(["ops", "requests", "show", first.id, ...as, "--json"]),
+    )
+    expect(answerJson.clarifications.map((c) => [c.kind, c.text])).toEqual([
+      ["question", "Is the water still running?"],
+      ["answer", "Yes, a trickle"],
+    ])
 
     const shown = json<{ request: RequestDoc }>(
       await h.cli(["ops", "requests", "show", second.id, ...as, "--json"]),

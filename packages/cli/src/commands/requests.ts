@@ -1,10 +1,12 @@
 import type { FundiServices } from "@fundi/adapters"
 import {
   askClarification,
+  type ClarificationEntry,
   Cohort,
   cancelRequest,
   getRequest,
   type ListRequestsInput,
+  listClarifications,
   listRequestOffers,
   listRequests,
   markReady,
@@ -137,6 +139,28 @@ const printOffers = (session: Session, offers: ReadonlyArray<Offer>): void =>
     "offers: none yet (the request has not been dispatched)",
   )
 
+/** Ops' questions and the homeowner's answers, for `requests show`. */
+const printClarifications = (
+  session: Session,
+  entries: ReadonlyArray<ClarificationEntry>,
+): void => {
+  if (entries.length === 0) return
+  const out = session.io.stdout
+  out.write("\nquestions and answers:\n")
+  for (const e of entries) {
+    out.write(
+      `  ${shortTime(e.at)}  ${e.kind === "question" ? `asked by ${e.by}` : "homeowner answered"}: ${e.text}\n`,
+    )
+  }
+}
+
+const clarificationJson = (e: ClarificationEntry): Json => ({
+  kind: e.kind,
+  by: e.by,
+  text: e.text,
+  at: iso(e.at),
+})
+
 const printList = (
   session: Session,
   options: OpsOptions,
@@ -212,14 +236,20 @@ export const registerRequests = (ops: Command, session: Session): void => {
       operatorName(options.as, session.io.env)
       const request = await session.execute(getRequest({ requestId: id }), requestLabels(id))
       const offers = await session.execute(listRequestOffers({ requestId: id }), requestLabels(id))
+      const clarifications = await session.execute(
+        listClarifications({ requestId: id }),
+        requestLabels(id),
+      )
       if (options.json) {
         writeJson(session.io.stdout, {
           request: requestJson(request),
+          clarifications: clarifications.map(clarificationJson),
           offers: offers.map(offerJson),
         })
         return
       }
       printRequest(session, options, undefined, request)
+      printClarifications(session, clarifications)
       session.io.stdout.write("\n")
       printOffers(session, offers)
     })

@@ -1,8 +1,44 @@
 import * as fc from "fast-check"
 import { describe, expect, it } from "vitest"
+import type { TimeWindow } from "../../dispatch/domain/service-request.ts"
+import { arbOffer } from "../../dispatch/testing/offer-repository.arbitraries.ts"
 import { arbServiceRequest } from "../../dispatch/testing/request-repository.arbitraries.ts"
+import type { PartyId } from "../../shared/ids.ts"
 import { arbFixedZone, localClockByHand } from "../../shared/testing/shared.arbitraries.ts"
-import { requestStatus } from "./conversation.replies.ts"
+import { showWindow } from "./availability.ops.ts"
+import {
+  howToAnswer,
+  type JobLine,
+  offerStatus,
+  requestStatus,
+  timesRejected,
+} from "./conversation.replies.ts"
+
+describe("timesRejected", () => {
+  it("follows dispatch's decision: never promises another provider to a request given up on", () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.constant({ _tag: "Unfulfilled" as const }),
+          fc.nat(5).map((live) => ({ _tag: "Wait" as const, live })),
+          fc
+            .array(fc.constant("pty_1" as PartyId), { minLength: 1, maxLength: 3 })
+            .map((providerIds) => ({ _tag: "Offer" as const, providerIds })),
+        ),
+        (decision) => {
+          const reply = timesRejected(decision)
+          const body = reply.intent._tag === "text" ? reply.intent.body : ""
+          expect(body).toContain("none of those times")
+          expect(body.includes("stopped looking")).toBe(decision._tag === "Unfulfilled")
+          expect(body.includes("another provider")).toBe(decision._tag === "Offer")
+          expect(body.includes("Other providers still")).toBe(
+            decision._tag === "Wait" && decision.live > 0,
+          )
+        },
+      ),
+    )
+  })
+})
 
 describe("status replies", () => {
   it("date each request on the marketplace's calendar, not UTC's", () => {
@@ -14,10 +50,17 @@ describe("status replies", () => {
           const reply = requestStatus(requests, zone)
           const body = reply.intent._tag === "text" ? reply.intent.body : ""
           const lines = body.split("\n").slice(1)
-          expect(lines).toHaveLength(requests.length)
+          const waiting = requests.filter((r) => r.state === "needs_clarification")
+          // One line per request, then how to answer when a question waits for one.
+          expect(lines).toHaveLength(requests.length + (waiting.length === 0 ? 0 : 1))
           requests.forEach((r, i) => {
             expect(lines[i]).toContain(`(${localClockByHand(r.createdAt, offsetMinutes).day})`)
+            if (r.state === "needs_clarification" && r.clarificationQuestion !== undefined) {
+              // The question is repeated, on its one line.
+              expect(lines[i]).toContain(r.clarificationQuestion.replace(/\s+/gu, " ").trim())
+            }
           })
+          if (waiting.length > 0) expect(lines.at(-1)).toBe(howToAnswer(waiting.length))
           expect(body).not.toMatch(/\d{4}-\d{2}-\d{2}/)
         },
       ),
@@ -33,6 +76,54 @@ describe("status replies", () => {
     )
     expect(reply.intent._tag === "text" ? reply.intent.body : "").toBe(
       "Your open requests (1):\n- plumbing (2 March 2026): offered to providers",
+    )
+  })
+})
+
+describe("offerStatus", () => {
+  const arbJob: fc.Arbitrary<JobLine> = fc.record(
+    {
+      about: fc.constantFrom("plumbing in soweto", "electrical in alex"),
+      since: fc.integer({ min: 946_684_800_000, max: 4_102_444_800_000 }),
+      agreed: fc
+        .integer({ min: 946_684_800_000, max: 4_102_444_800_000 })
+        .map((start) => ({ start, end: start + 7_200_000 }) as TimeWindow),
+    },
+    { requiredKeys: ["about", "since"] },
+  )
+
+  it("lists the jobs a provider holds apart from their open leads, on the local clock", () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          arbOffer().map((offer) => ({ offer, about: "plumbing in soweto" })),
+          {
+            maxLength: 4,
+          },
+        ),
+        fc.array(arbJob, { maxLength: 4 }),
+        arbFixedZone,
+        (leads, jobs, { zone, offsetMinutes }) => {
+          const reply = offerStatus(leads, jobs, zone)
+          const body = reply.intent._tag === "text" ? reply.intent.body : ""
+          const lines = body.split("\n")
+          expect(body.includes(`Your jobs (${jobs.length}):`)).toBe(jobs.length > 0)
+          expect(body.includes("You have no open leads")).toBe(leads.length === 0)
+          expect(lines).toHaveLength(
+            (jobs.length === 0 ? 0 : 1 + jobs.length) + (leads.length === 0 ? 1 : 1 + leads.length),
+          )
+          jobs.forEach((job, i) => {
+            const line = lines[1 + i]!
+            expect(line).toContain(job.about)
+            if (job.agreed === undefined) {
+              expect(line).toContain(localClockByHand(job.since, offsetMinutes).day)
+            } else {
+              expect(line).toContain(`booked for ${showWindow(job.agreed, zone)}`)
+            }
+          })
+          expect(body).not.toMatch(/\d{4}-\d{2}-\d{2}/)
+        },
+      ),
     )
   })
 })

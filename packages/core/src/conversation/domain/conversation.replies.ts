@@ -1,9 +1,11 @@
+import type { DispatchDecision } from "../../dispatch/domain/dispatch.ops.ts"
 import type { Offer } from "../../dispatch/domain/offer.ts"
-import type { ServiceRequest } from "../../dispatch/domain/service-request.ts"
+import type { ServiceRequest, TimeWindow } from "../../dispatch/domain/service-request.ts"
 import type { MarketplacePolicy } from "../../policy/policy.ts"
 import { showDay } from "../../shared/local-time.ts"
 import { sellsPlans } from "../../subscriptions/domain/subscription.ops.ts"
 import type { Party } from "../../vetting/domain/party.ts"
+import { showWindow } from "./availability.ops.ts"
 import { actionId } from "./commands.ops.ts"
 import type { ReplyButton } from "./intent.ts"
 import { buttonsReply, type Reply, textReply } from "./replies.ts"
@@ -123,44 +125,123 @@ const offerStateText: Readonly<Record<Offer["state"], string>> = {
   expired: "expired",
 }
 
-/** A homeowner's open requests, each dated on the marketplace's calendar (`timeZone`). */
-export const requestStatus = (requests: ReadonlyArray<ServiceRequest>, timeZone: string): Reply =>
-  requests.length === 0
-    ? textReply(
-        conversationTemplates.status,
-        'You have no open requests. Type "menu" to ask for help.',
-      )
-    : textReply(
-        conversationTemplates.status,
-        [
-          `Your open requests (${requests.length}):`,
-          ...requests.map(
-            (r) =>
-              `- ${r.category} (${showDay(r.createdAt, timeZone)}): ${requestStateText[r.state]}`,
-          ),
-        ].join("\n"),
-      )
+const requestLine = (r: ServiceRequest, timeZone: string): string => {
+  const line = `- ${r.category} (${showDay(r.createdAt, timeZone)}): ${requestStateText[r.state]}`
+  return r.state === "needs_clarification" && r.clarificationQuestion !== undefined
+    ? `${line}: "${r.clarificationQuestion.replace(/\s+/gu, " ").trim()}"`
+    : line
+}
+
+/** How to answer ops' questions: one is answered by typing, several by replying to each. */
+export const howToAnswer = (waiting: number): string =>
+  waiting <= 1
+    ? "Type your answer as a message and I will pass it to our team."
+    : "Reply to our question's message with your answer, or type it and I will ask which request it is for."
 
 /**
- * A provider's open leads, each with what the request is about (category and area), dated
- * on the marketplace's calendar (`timeZone`).
+ * A homeowner's open requests, each dated on the marketplace's calendar (`timeZone`); a
+ * request waiting for their answer repeats the question and says how to answer it.
+ */
+export const requestStatus = (requests: ReadonlyArray<ServiceRequest>, timeZone: string): Reply => {
+  if (requests.length === 0) {
+    return textReply(
+      conversationTemplates.status,
+      'You have no open requests. Type "menu" to ask for help.',
+    )
+  }
+  const waiting = requests.filter((r) => r.state === "needs_clarification").length
+  return textReply(
+    conversationTemplates.status,
+    [
+      `Your open requests (${requests.length}):`,
+      ...requests.map((r) => requestLine(r, timeZone)),
+      ...(waiting === 0 ? [] : [howToAnswer(waiting)]),
+    ].join("\n"),
+  )
+}
+
+/** A job a provider holds: the offer they accepted, on a request assigned to them. */
+export interface JobLine {
+  readonly about: string
+  /** The time agreed with the homeowner, when they picked one of the proposed times. */
+  readonly agreed?: TimeWindow
+  /** When the provider got the job (accepted, or the homeowner picked their time). */
+  readonly since: number
+}
+
+const jobLine = (job: JobLine, timeZone: string): string =>
+  job.agreed === undefined
+    ? `- ${job.about}: yours since ${showDay(job.since, timeZone)}, agree the time with the homeowner`
+    : `- ${job.about}: booked for ${showWindow(job.agreed, timeZone)}`
+
+/**
+ * A provider's open leads and the jobs they hold, each with what the request is about
+ * (category and area), dated on the marketplace's calendar (`timeZone`).
  */
 export const offerStatus = (
   offers: ReadonlyArray<{ readonly offer: Offer; readonly about: string }>,
+  jobs: ReadonlyArray<JobLine>,
   timeZone: string,
-): Reply =>
-  offers.length === 0
-    ? textReply(
-        conversationTemplates.status,
-        "You have no open leads right now. We will message you when one comes in.",
-      )
-    : textReply(
-        conversationTemplates.status,
-        [
+): Reply => {
+  const leads =
+    offers.length === 0
+      ? ["You have no open leads right now. We will message you when one comes in."]
+      : [
           `Your open leads (${offers.length}):`,
           ...offers.map(
             ({ offer, about }) =>
               `- ${about} (${showDay(offer.offeredAt, timeZone)}): ${offerStateText[offer.state]}`,
           ),
-        ].join("\n"),
+        ]
+  const held =
+    jobs.length === 0
+      ? []
+      : [`Your jobs (${jobs.length}):`, ...jobs.map((j) => jobLine(j, timeZone))]
+  // Jobs first: they are what the provider has to do.
+  return textReply(conversationTemplates.status, [...held, ...leads].join("\n"))
+}
+
+/**
+ * The homeowner could use none of a provider's times: what dispatch did about it, as it
+ * decided (`rejectProposedTimes`' next step). An unfulfilled request also gets its own
+ * notice; this reply must not promise another provider then.
+ */
+export const timesRejected = (decision: DispatchDecision): Reply => {
+  const noted = "Noted: none of those times suit you."
+  switch (decision._tag) {
+    case "Offer":
+      return done(`${noted} We have offered your request to another provider.`)
+    case "Wait":
+      return done(
+        decision.live > 0
+          ? `${noted} Other providers still have your request; we will message you when one answers.`
+          : `${noted} We will message you about your request.`,
       )
+    case "Unfulfilled":
+      return done(
+        `${noted} No other provider is available for your request, so we have stopped looking.`,
+      )
+  }
+}
+
+/**
+ * The provider has the job: just now, or `already` (a second tap on Accept, or accepted on
+ * the lead page first). The homeowner's details go out as their own handover message (from
+ * the outbox, usually before this reply): the words hold in either order.
+ */
+export const jobIsYours = (already: boolean): Reply =>
+  done(
+    already
+      ? "This job is already yours: you accepted it. The homeowner's name, phone and address are in our handover message."
+      : "The job is yours! The homeowner's name, phone and address are in our handover message.",
+  )
+
+/**
+ * The homeowner booked a provider by picking one of their times. The provider's name and
+ * phone go out as their own message (usually before this reply): the words hold in either
+ * order.
+ */
+export const bookedReply = (slot: TimeWindow | undefined, timeZone: string): Reply =>
+  done(
+    `${slot === undefined ? "Booked." : `Booked for ${showWindow(slot, timeZone)}.`} Your provider's name and phone number are in our message about the booking.`,
+  )

@@ -30,13 +30,25 @@ const arbitraryPolicy: fc.Arbitrary<MarketplacePolicy> = fc.oneof(
 
 const arbitraryFlow = fc.constantFrom(...Object.values(flows))
 
+/** What a which-flow lists: none, a few, or more than a list holds, with any text. */
+const arbitraryChoices = fc.array(
+  fc.record({
+    value: fc.stringMatching(/^[a-z]{3}_[a-z0-9]{1,30}$/u),
+    title: fc.string({ maxLength: 80 }),
+    line: fc.string({ maxLength: 300 }),
+  }),
+  { maxLength: 12 },
+)
+
 const arbitraryPosition = (flow: Flow): fc.Arbitrary<FlowPosition> =>
-  fc.constantFrom(...flow.steps.map((s) => s.id)).map((step) => ({
-    flow: flow.id,
-    step,
-    data: { kind: "customer", offerId: "ofr_1", location: { area: "soweto" } },
-    startedAt: NOW,
-  }))
+  fc
+    .tuple(fc.constantFrom(...flow.steps.map((s) => s.id)), arbitraryChoices)
+    .map(([step, choices]) => ({
+      flow: flow.id,
+      step,
+      data: { kind: "customer", offerId: "ofr_1", location: { area: "soweto" }, choices },
+      startedAt: NOW,
+    }))
 
 const allWithinLimits = (
   intents: ReadonlyArray<{ readonly intent: Parameters<typeof checkIntent>[0] }>,

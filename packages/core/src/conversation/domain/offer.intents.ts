@@ -1,9 +1,9 @@
 import type { TimeWindow } from "../../dispatch/domain/service-request.ts"
 import type { BusinessModel } from "../../policy/policy.ts"
 import { showWindow } from "./availability.ops.ts"
-import { actionId } from "./commands.ops.ts"
+import { actionId, parseActionId } from "./commands.ops.ts"
 import type { MessageIntent } from "./intent.ts"
-import { buttonsReply, listReply } from "./replies.ts"
+import { buttonsReply, listReply, textReply } from "./replies.ts"
 
 /**
  * The interactive parts of lead and proposed-time messages: buttons whose ids carry the
@@ -46,3 +46,73 @@ export const timesProposedIntent = (
     })),
     { id: actionId.pickTime(offerId, "none"), title: "None of these" },
   ]).intent
+
+/** What the chat says of an unlocked lead: the job, and what the provider may do next. */
+export interface UnlockedLead {
+  readonly category: string
+  readonly area: string
+  readonly urgency: string
+  readonly description?: string
+}
+
+const leadLine = (lead: UnlockedLead): string =>
+  [
+    `${lead.category} in ${lead.area}, ${lead.urgency}.`,
+    lead.description === undefined ? "" : `"${lead.description}"`,
+  ]
+    .filter((part) => part.length > 0)
+    .join(" ")
+
+/**
+ * The unlocked lead's details, just unlocked or `again` (a second tap on Unlock, or
+ * unlocked on the lead page first: nothing is charged again). While the offer is still
+ * unlocked (`state`), the provider gets Accept / Decline / Propose times; once they have
+ * answered it, words only.
+ */
+export const unlockedLeadReply = (
+  lead: UnlockedLead,
+  offerId: string,
+  state: "unlocked" | "times_proposed" | "accepted",
+  again: boolean,
+): { readonly template: string; readonly intent: MessageIntent } => {
+  const head = again
+    ? `You unlocked this lead already (no credits taken again): ${leadLine(lead)}`
+    : `Unlocked: ${leadLine(lead)}`
+  switch (state) {
+    case "unlocked": {
+      const body = `${head} Accept the job, decline it, or propose three other times.`
+      return { template: "lead.unlocked", intent: unlockedLeadIntent(body, offerId) }
+    }
+    case "times_proposed":
+      return {
+        template: "lead.unlocked",
+        intent: textReply(
+          "lead.unlocked",
+          `${head} You proposed three times; we will tell you which one the homeowner picks.`,
+        ).intent,
+      }
+    case "accepted":
+      return {
+        template: "lead.unlocked",
+        intent: textReply("lead.unlocked", `${head} You accepted this job.`).intent,
+      }
+  }
+}
+
+/**
+ * The offer a proposed-times message is about, read from its rows' ids (`times:<offer>:n`),
+ * so a homeowner's reply in context to it names the offer. Undefined for anything else.
+ */
+export const offerOfTimesMessage = (intent: MessageIntent): string | undefined => {
+  if (intent._tag !== "list") return undefined
+  const offers = new Set(
+    intent.sections.flatMap((section) =>
+      section.rows.flatMap((row) => {
+        const action = parseActionId(row.id)
+        return typeof action === "object" && action._tag === "pick_time" ? [action.offerId] : []
+      }),
+    ),
+  )
+  const [only, ...others] = [...offers]
+  return others.length === 0 ? only : undefined
+}

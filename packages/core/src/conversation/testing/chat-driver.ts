@@ -11,7 +11,15 @@ export const inboundMessage = (
   from: string,
   content: InboundContent,
   at: Instant,
-): InboundMessage => ({ id, channel: "whatsapp", from, at, content })
+  replyTo?: string,
+): InboundMessage => ({
+  id,
+  channel: "whatsapp",
+  from,
+  at,
+  content,
+  ...(replyTo === undefined ? {} : { replyTo }),
+})
 
 /**
  * Drives a conversation for tests: each `say` hands one message (a fresh id, the Clock's
@@ -19,11 +27,12 @@ export const inboundMessage = (
  */
 export const chat = (phone: string) => {
   let counter = 0
-  const send = (content: InboundContent, id = `wamid.${phone}.${++counter}`) =>
+  /** `replyTo`: the id of our message this one replies to (WhatsApp context.id). */
+  const send = (content: InboundContent, id = `wamid.${phone}.${++counter}`, replyTo?: string) =>
     Effect.gen(function* () {
       const outbox = yield* Outbox
       const before = new Set((yield* outbox.list({ to: phone })).map((m) => m.id))
-      yield* handleInboundMessage(inboundMessage(id, phone, content, yield* now))
+      yield* handleInboundMessage(inboundMessage(id, phone, content, yield* now, replyTo))
       const after = yield* outbox.list({ to: phone })
       // The outbox lists newest first; a conversation reads oldest first.
       return after.filter((m) => !before.has(m.id)).reverse() as ReadonlyArray<OutboxMessage>
@@ -33,5 +42,7 @@ export const chat = (phone: string) => {
     text: (body: string) => send({ _tag: "text", body }),
     tap: (id: string, title = id) => send({ _tag: "button_reply", id, title }),
     pick: (id: string, title = id) => send({ _tag: "list_reply", id, title }),
+    /** Text sent as a reply in context to our message `replyTo`. */
+    reply: (replyTo: string, body: string) => send({ _tag: "text", body }, undefined, replyTo),
   }
 }

@@ -1,20 +1,28 @@
 import { Effect, Option } from "effect"
+import { discloseLead, type LeadView } from "../../dispatch/domain/disclosure.ops.ts"
+import { offerTemplates } from "../../dispatch/domain/offer.notifications.ts"
+import { offerDeadline } from "../../dispatch/domain/offer.ops.ts"
 import { openOfferStates } from "../../dispatch/domain/offer.transitions.ts"
+import { asksAbout, requestTemplates } from "../../dispatch/domain/request.notifications.ts"
 import type { RequestState, TimeWindow } from "../../dispatch/domain/service-request.ts"
 import { OfferRepository } from "../../dispatch/ports/offer-repository.ts"
 import { RequestRepository } from "../../dispatch/ports/request-repository.ts"
 import { acceptLead } from "../../dispatch/use-cases/accept-lead.ts"
+import { answerClarification } from "../../dispatch/use-cases/answer-clarification.ts"
 import { chooseProposedTime } from "../../dispatch/use-cases/choose-proposed-time.ts"
 import { declineLead } from "../../dispatch/use-cases/decline-lead.ts"
 import { previewLead } from "../../dispatch/use-cases/preview-lead.ts"
 import { proposeTimes } from "../../dispatch/use-cases/propose-times.ts"
 import { rejectProposedTimes } from "../../dispatch/use-cases/reject-proposed-times.ts"
 import { submitRequest } from "../../dispatch/use-cases/submit-request.ts"
+import { customerOf } from "../../dispatch/use-cases/support.ts"
 import { unlockLead } from "../../dispatch/use-cases/unlock-lead.ts"
+import { Outbox } from "../../notifications/ports/outbox.ts"
 import { type MarketplacePolicy, urgencyPhrase } from "../../policy/policy.ts"
 import { Policy } from "../../policy/policy-service.ts"
 import { InvalidInput, type PersistenceUnavailable } from "../../shared/errors.ts"
-import type { OfferId } from "../../shared/ids.ts"
+import type { OfferId, RequestId } from "../../shared/ids.ts"
+import { showDay } from "../../shared/local-time.ts"
 import { type Instant, now } from "../../shared/time.ts"
 import { planStatusLine } from "../../subscriptions/domain/subscription.messages.ts"
 import { openSubscriptionStates, sellsPlans } from "../../subscriptions/domain/subscription.ops.ts"
@@ -22,25 +30,38 @@ import { SubscriptionRepository } from "../../subscriptions/ports/subscription-r
 import { chooseSubscriptionPlan } from "../../subscriptions/use-cases/choose-plan.ts"
 import { canApply } from "../../vetting/domain/application.ops.ts"
 import type { Party, PartyKind } from "../../vetting/domain/party.ts"
+import { PartyRepository } from "../../vetting/ports/party-repository.ts"
 import { signUp } from "../../vetting/use-cases/sign-up.ts"
 import { submitApplication } from "../../vetting/use-cases/submit-application.ts"
 import { latestApplication } from "../../vetting/use-cases/support.ts"
 import { updateProfile } from "../../vetting/use-cases/update-profile.ts"
 import { showWindow } from "../domain/availability.ops.ts"
-import type { Action } from "../domain/commands.ops.ts"
 import {
+  answerText,
+  clarificationTarget,
+  type WaitingQuestion,
+} from "../domain/clarification.ops.ts"
+import { type Action, tappedId } from "../domain/commands.ops.ts"
+import {
+  bookedReply,
   done,
+  howToAnswer,
+  type JobLine,
+  jobIsYours,
   menu,
   offerStatus,
   refused,
   requestStatus,
+  timesRejected,
   unknownButton,
 } from "../domain/conversation.replies.ts"
 import { reaskField, startFlow } from "../domain/flow.ops.ts"
 import type { Flow, FlowData } from "../domain/flow.ts"
 import {
   applyFlow,
+  clarifyFlow,
   flows,
+  pickOfferFlow,
   planFlow,
   proposeTimesFlow,
   requestHelpFlow,
@@ -48,8 +69,16 @@ import {
 } from "../domain/flows/index.ts"
 import { planPrice } from "../domain/flows/plan.flow.ts"
 import type { LocationAnswer } from "../domain/flows/request-help.flow.ts"
+import { choicesOf, whichAnswer } from "../domain/flows/which.flow.ts"
 import type { InboundMessage } from "../domain/inbound.ts"
-import { unlockedLeadIntent } from "../domain/offer.intents.ts"
+import { offerOfTimesMessage, unlockedLeadReply } from "../domain/offer.intents.ts"
+import {
+  acceptedAlready,
+  declinedAlready,
+  homeownerPickRefusal,
+  proposeClosedReason,
+  type Refusal,
+} from "../domain/repeats.ops.ts"
 import { type Reply, textReply } from "../domain/replies.ts"
 import type { ConversationSession, FlowPosition } from "../domain/session.ts"
 import {
@@ -104,7 +133,21 @@ export const status = (party: Party) =>
         about: request === undefined ? "a lead" : `${request.category} in ${request.location.area}`,
       })
     }
-    return offerStatus(described, (yield* Policy).timeZone)
+    // Accepted offers whose request is still assigned to them: their jobs.
+    const accepted = yield* (yield* OfferRepository).listForProvider(party.id, {
+      states: ["accepted"],
+    })
+    const jobs: Array<JobLine> = []
+    for (const offer of accepted.slice(0, 10)) {
+      const request = Option.getOrUndefined(yield* requests.findById(offer.requestId))
+      if (request?.state !== "assigned" || request.assignedProviderId !== party.id) continue
+      jobs.push({
+        about: `${request.category} in ${request.location.area}`,
+        since: offer.decidedAt ?? offer.updatedAt,
+        ...(offer.chosenSlot === undefined ? {} : { agreed: offer.chosenSlot }),
+      })
+    }
+    return offerStatus(described, jobs, (yield* Policy).timeZone)
   })
 
 const closed = (session: ConversationSession): ConversationSession => {
@@ -171,16 +214,45 @@ const reask = (
 const isKind = (value: string | undefined): value is PartyKind =>
   value === "customer" || value === "provider"
 
+/** The offer a proposed-times message of ours (WhatsApp context) is about, from its rows. */
+const repliedTimesOffer = (party: Party, message: InboundMessage) =>
+  Effect.gen(function* () {
+    if (message.replyTo === undefined) return undefined
+    const ours = Option.getOrUndefined(
+      yield* (yield* Outbox).findByProviderMessageId(message.replyTo),
+    )
+    if (ours?.template !== offerTemplates.timesProposed || ours.partyId !== party.id) {
+      return undefined
+    }
+    return ours.intent === undefined ? undefined : offerOfTimesMessage(ours.intent)
+  })
+
 /**
  * The proposed-times message also says "reply with 1, 2 or 3, or none": typed, that answer
- * means the one offer whose times the homeowner is asked to pick from (if just one is).
+ * means the offer whose times the homeowner is asked to pick from. A reply in context to
+ * one such message picks its offer; with several providers' times open (broadcast) and no
+ * context, the homeowner is asked whose times they mean. Undefined: not a typed pick.
  */
-export const typedTimeChoice = (party: Party | undefined, content: InboundMessage["content"]) =>
+export const typedTimeChoice = (
+  session: ConversationSession,
+  party: Party | undefined,
+  message: InboundMessage,
+): Effect.Effect<Turn | undefined, PersistenceUnavailable | Refused, ConversationServices> =>
   Effect.gen(function* () {
+    const content = message.content
     if (party?.kind !== "customer" || content._tag !== "text") return undefined
     const typed = content.body.trim().toLowerCase()
     const slot = typed === "none" ? "none" : /^[1-3]$/u.test(typed) ? Number(typed) - 1 : undefined
     if (slot === undefined) return undefined
+    const inContext = yield* repliedTimesOffer(party, message)
+    if (inContext !== undefined) {
+      return yield* onAction(
+        { _tag: "pick_time", offerId: inContext, slot },
+        session,
+        party,
+        message,
+      )
+    }
     const requests = yield* (yield* RequestRepository).list({
       customerId: party.id,
       states: ["dispatching"],
@@ -191,9 +263,185 @@ export const typedTimeChoice = (party: Party | undefined, content: InboundMessag
       waiting.push(...(yield* offers.listForRequest(request.id, { states: ["times_proposed"] })))
     }
     const [only, ...others] = waiting
-    return only === undefined || others.length > 0
-      ? undefined
-      : ({ _tag: "pick_time", offerId: only.id, slot } satisfies Action)
+    if (only === undefined) return undefined
+    if (others.length === 0) {
+      return yield* onAction({ _tag: "pick_time", offerId: only.id, slot }, session, party, message)
+    }
+    const policy = yield* Policy
+    const parties = yield* PartyRepository
+    const choices = []
+    for (const offer of waiting) {
+      const provider = Option.getOrUndefined(yield* parties.findById(offer.providerId))
+      const name = provider?.profile.displayName ?? "A provider"
+      const times = (offer.proposedTimes ?? []).map((w) => showWindow(w, policy.timeZone))
+      choices.push({ value: offer.id, title: name, line: `${name}: ${times.join(", ")}` })
+    }
+    return yield* openFlow(pickOfferFlow, { slot, choices }, session, party, message)
+  })
+
+/** The name homeowners know a category by ("Plumbing"), or its id. */
+const categoryName = (policy: MarketplacePolicy, category: string): string =>
+  policy.catalog?.categories.find((c) => c.id === category)?.name ?? category
+
+interface Waiting extends WaitingQuestion {
+  readonly createdAt: Instant
+}
+
+/** The homeowner's requests waiting for their answer to ops' question, oldest first. */
+const waitingQuestions = (party: Party) =>
+  Effect.gen(function* () {
+    const requests = yield* (yield* RequestRepository).list({
+      customerId: party.id,
+      states: ["needs_clarification"],
+    })
+    return requests.map(
+      (r): Waiting => ({
+        id: r.id,
+        category: r.category,
+        question: r.clarificationQuestion ?? "",
+        createdAt: r.createdAt,
+      }),
+    )
+  })
+
+/** The clarification message of ours this message replies to (WhatsApp context), if any. */
+const repliedClarification = (party: Party, message: InboundMessage) =>
+  Effect.gen(function* () {
+    if (message.replyTo === undefined) return undefined
+    const ours = yield* (yield* Outbox).findByProviderMessageId(message.replyTo)
+    return Option.isSome(ours) &&
+      ours.value.template === requestTemplates.clarification &&
+      ours.value.partyId === party.id
+      ? ours.value.body
+      : undefined
+  })
+
+const photoNote = " Only your words are passed on, not the photo."
+
+/** Hands the answer to answerClarification and tells the homeowner, in plain words. */
+const answerNow = (
+  request: WaitingQuestion,
+  text: string,
+  withPhoto: boolean,
+  session: ConversationSession,
+  party: Party,
+): Step =>
+  Effect.gen(function* () {
+    const policy = yield* Policy
+    yield* attempt(
+      answerClarification({ requestId: request.id, customerId: party.id, text }),
+      refusedTurn(session, policy.timeZone),
+    )
+    return say(
+      session,
+      done(
+        `Thanks, I have passed your answer about your ${categoryName(policy, request.category)} request to our team. They will look at the request again, and we will message you when a provider is found.${withPhoto ? photoNote : ""}`,
+      ),
+    )
+  })
+
+/**
+ * A homeowner's free text (or a photo's caption) while ops' question waits for them: it is
+ * their answer. A reply in context to our question picks the request; without one, the one
+ * waiting request is meant, or the homeowner is asked which of several. `inContextOnly`
+ * answers only a reply in context (so "1" typed to pick a time is not taken for an answer).
+ * Undefined: the message is no answer (a tap, a provider, nothing waiting).
+ */
+export const answerInChat = (
+  session: ConversationSession,
+  party: Party | undefined,
+  message: InboundMessage,
+  inContextOnly: boolean,
+): Effect.Effect<Turn | undefined, PersistenceUnavailable | Refused, ConversationServices> =>
+  Effect.gen(function* () {
+    if (party?.kind !== "customer" || tappedId(message.content) !== undefined) return undefined
+    const replied = yield* repliedClarification(party, message)
+    if (inContextOnly && replied === undefined) return undefined
+    const policy = yield* Policy
+    const waiting = yield* waitingQuestions(party)
+    const target = clarificationTarget(
+      waiting,
+      replied === undefined ? undefined : (w: Waiting) => asksAbout(replied, w),
+    )
+    if (target._tag === "Nothing") return undefined
+    if (target._tag === "AnsweredAlready") {
+      return say(
+        session,
+        done(
+          [
+            "We already have your answer to that question, thanks.",
+            ...(target.still.length === 0
+              ? []
+              : [
+                  "Still waiting for your answer:",
+                  ...target.still.map(
+                    (w) => `- ${categoryName(policy, w.category)}: "${w.question}"`,
+                  ),
+                  howToAnswer(target.still.length),
+                ]),
+          ].join("\n"),
+        ),
+      )
+    }
+    const text = answerText(message.content)
+    if (text._tag === "Failure") return say(session, refused(text.failure))
+    const withPhoto = message.content._tag === "media"
+    if (target._tag === "Answer") {
+      return yield* answerNow(target.request, text.success, withPhoto, session, party)
+    }
+    const choices = target.among.map((w) => {
+      const name = `${categoryName(policy, w.category)} (${showDay(w.createdAt, policy.timeZone)})`
+      return { value: w.id, title: name, line: `${name}: "${w.question}"` }
+    })
+    return yield* openFlow(
+      clarifyFlow,
+      { answer: text.success, withPhoto, choices },
+      session,
+      party,
+      message,
+    )
+  })
+
+const isUnlockedState = (state: string): state is "unlocked" | "times_proposed" | "accepted" =>
+  state === "unlocked" || state === "times_proposed" || state === "accepted"
+
+/** A lead as the chat describes it: the urgency as the homeowner chose it. */
+const shown = (lead: LeadView) => ({
+  category: lead.category,
+  area: lead.area,
+  urgency: urgencyPhrase[lead.urgency],
+  ...(lead.description === undefined ? {} : { description: lead.description }),
+})
+
+/**
+ * An open flow about an offer (propose times) ends at its next step once the offer is no
+ * longer open: the reason to tell, or undefined to carry on.
+ */
+export const flowNoLongerApplies = (
+  position: FlowPosition,
+  party: Party | undefined,
+): Effect.Effect<Reply | undefined, PersistenceUnavailable, ConversationServices> =>
+  Effect.gen(function* () {
+    if (position.flow !== proposeTimesFlow.id || party === undefined) return undefined
+    const offerId = position.data.offerId
+    const offer =
+      typeof offerId === "string"
+        ? Option.getOrUndefined(yield* (yield* OfferRepository).findById(offerId as OfferId))
+        : undefined
+    const request =
+      offer === undefined
+        ? undefined
+        : Option.getOrUndefined(yield* (yield* RequestRepository).findById(offer.requestId))
+    const deadline = offer === undefined ? undefined : offerDeadline(offer)
+    const reason = proposeClosedReason(
+      {
+        ...(offer === undefined ? {} : { offer }),
+        ...(request === undefined ? {} : { requestState: request.state }),
+        lapsed: deadline !== undefined && (yield* now) >= deadline,
+      },
+      party.id,
+    )
+    return reason === undefined ? undefined : refused(reason)
   })
 
 /** A tap on a menu, lead or proposed-time button. */
@@ -240,26 +488,39 @@ export const onAction = (
         const no = refusedTurn(session, policy.timeZone)
         switch (action.verb) {
           case "unlock": {
+            const offers = yield* OfferRepository
+            const current = Option.getOrUndefined(yield* offers.findById(action.offerId as OfferId))
+            // A second tap (or unlocked on the lead page first): show it again, charge nothing.
+            if (current?.providerId === party.id && isUnlockedState(current.state)) {
+              const request = Option.getOrUndefined(
+                yield* (yield* RequestRepository).findById(current.requestId),
+              )
+              if (request === undefined) return stale()
+              const lead = discloseLead(request, yield* customerOf(request), "unlocked")
+              return say(
+                session,
+                unlockedLeadReply(shown(lead), action.offerId, current.state, true),
+              )
+            }
             // A lead link opened previews the offer; a tap on the chat button stands for it.
             yield* attempt(previewLead(input), no)
             const lead = yield* attempt(unlockLead(input), no)
-            const details = [
-              `Unlocked: ${lead.category} in ${lead.area}, ${urgencyPhrase[lead.urgency]}.`,
-              lead.description === undefined ? "" : `"${lead.description}"`,
-              "Accept the job, decline it, or propose three other times.",
-            ]
-              .filter((line) => line.length > 0)
-              .join(" ")
-            return say(session, {
-              template: "lead.unlocked",
-              intent: unlockedLeadIntent(details, action.offerId),
-            })
+            return say(session, unlockedLeadReply(shown(lead), action.offerId, "unlocked", false))
           }
           case "accept":
-            yield* attempt(acceptLead(input), no)
-            return say(session, done("The job is yours! The homeowner's details follow."))
+            yield* attempt(acceptLead(input), (error) =>
+              acceptedAlready(error, party.id) ? say(session, jobIsYours(true)) : no(error),
+            )
+            return say(session, jobIsYours(false))
           case "decline":
-            yield* attempt(declineLead(input), no)
+            yield* attempt(declineLead(input), (error) =>
+              declinedAlready(error)
+                ? say(
+                    session,
+                    done("You declined this lead already. We will send you the next one."),
+                  )
+                : no(error),
+            )
             return say(session, done("Declined. We will send you the next lead."))
           case "propose": {
             const offer = yield* (yield* OfferRepository).findById(action.offerId as OfferId)
@@ -283,27 +544,30 @@ export const onAction = (
       }
       case "pick_time": {
         if (party?.kind !== "customer") return stale()
-        const no = refusedTurn(session, policy.timeZone)
+        // What the pick finds, for a refusal in the homeowner's words (booked already...).
+        const offer = Option.getOrUndefined(
+          yield* (yield* OfferRepository).findById(action.offerId as OfferId),
+        )
+        const request =
+          offer === undefined
+            ? undefined
+            : Option.getOrUndefined(yield* (yield* RequestRepository).findById(offer.requestId))
+        const facts =
+          offer !== undefined && request?.customerId === party.id ? { offer, request } : {}
+        const no = (error: Refusal): Turn =>
+          say(session, refused(homeownerPickRefusal(error, facts, policy.timeZone)))
         if (action.slot === "none") {
-          yield* attempt(rejectProposedTimes({ offerId: action.offerId, customerId: party.id }), no)
-          return say(
-            session,
-            done("Noted: none of those times suit you. We will look for another provider."),
+          const rejected = yield* attempt(
+            rejectProposedTimes({ offerId: action.offerId, customerId: party.id }),
+            no,
           )
+          return say(session, timesRejected(rejected.next.decision))
         }
         const chosen = yield* attempt(
           chooseProposedTime({ offerId: action.offerId, customerId: party.id, slot: action.slot }),
           no,
         )
-        const slot = chosen.offer.chosenSlot
-        return say(
-          session,
-          done(
-            slot === undefined
-              ? "Booked. Your provider's details follow."
-              : `Booked for ${showWindow(slot, policy.timeZone)}. Your provider's details follow.`,
-          ),
-        )
+        return say(session, bookedReply(chosen.offer.chosenSlot, policy.timeZone))
       }
     }
   })
@@ -447,6 +711,37 @@ const completions: Readonly<Record<string, Completion>> = {
         menu(party, policy),
       )
     }),
+
+  [clarifyFlow.id]: (data, session, _position, party, _message) =>
+    Effect.gen(function* () {
+      const chosen = choicesOf(data).find((c) => c.value === whichAnswer(data))
+      if (party?.kind !== "customer" || chosen === undefined || typeof data.answer !== "string") {
+        return say(session, unknownButton())
+      }
+      const request = Option.getOrUndefined(
+        yield* (yield* RequestRepository).findById(chosen.value as RequestId),
+      )
+      if (request === undefined) return say(session, unknownButton())
+      return yield* answerNow(
+        { id: request.id, category: request.category, question: "" },
+        data.answer,
+        data.withPhoto === true,
+        session,
+        party,
+      )
+    }),
+
+  [pickOfferFlow.id]: (data, session, _position, party, message) => {
+    const offerId = whichAnswer(data)
+    const slot = data.slot
+    const valid =
+      offerId !== undefined &&
+      choicesOf(data).some((c) => c.value === offerId) &&
+      (slot === "none" || slot === 0 || slot === 1 || slot === 2)
+    return valid
+      ? onAction({ _tag: "pick_time", offerId, slot }, session, party, message)
+      : Effect.succeed(say(session, unknownButton()))
+  },
 
   [proposeTimesFlow.id]: (data, session, position, party, _message) =>
     Effect.gen(function* () {

@@ -24,7 +24,10 @@ type Failure = { readonly _tag: string; readonly message: string }
 
 /** What to tell a person when a use case says no; anything else is the error's own message. */
 const refusalText: Readonly<Record<string, (error: Failure) => string>> = {
-  LeadAlreadyAssigned: () => "Sorry, another provider has already taken this job.",
+  // Said to a provider who did not get the job (the one who has it is told it is theirs):
+  // their lead.withdrawn notice says the lead is no longer available; this agrees.
+  LeadAlreadyAssigned: () =>
+    "Sorry, another provider took this job first, so it is no longer available. We will send you the next lead.",
   InsufficientFunds: () =>
     "You do not have enough credits to unlock this lead. Top up your wallet and try again.",
   UnlockCapReached: () => "Sorry, enough providers have already unlocked this lead.",

@@ -27,7 +27,14 @@ import { checkIntent } from "../domain/intent.ops.ts"
 import { plainText, type Reply } from "../domain/replies.ts"
 import type { ConversationSession } from "../domain/session.ts"
 import { ConversationStore } from "../ports/conversation-store.ts"
-import { completeFlow, onAction, status, typedTimeChoice } from "./conversation-actions.ts"
+import {
+  answerInChat,
+  completeFlow,
+  flowNoLongerApplies,
+  onAction,
+  status,
+  typedTimeChoice,
+} from "./conversation-actions.ts"
 import type { Turn } from "./conversation-support.ts"
 import type { ConversationServices } from "./services.ts"
 
@@ -112,6 +119,8 @@ const respond = (session: ConversationSession, party: Party | undefined, message
     const position = session.position
     const flow = position === undefined ? undefined : flows[position.flow]
     if (position !== undefined && flow !== undefined) {
+      const over = yield* flowNoLongerApplies(position, party)
+      if (over !== undefined) return { session: withoutPosition(session), replies: [over] }
       const outcome = advanceFlow(flow, position, message.content, policy, yield* now)
       if (outcome._tag === "Asking") {
         return { session: { ...session, position: outcome.position }, replies: outcome.replies }
@@ -125,8 +134,13 @@ const respond = (session: ConversationSession, party: Party | undefined, message
         message,
       )
     }
-    const timeChoice = yield* typedTimeChoice(party, message.content)
-    if (timeChoice !== undefined) return yield* onAction(timeChoice, session, party, message)
+    // A reply in context to ops' question answers it, whatever it says ("1" included).
+    const inContext = yield* answerInChat(session, party, message, true)
+    if (inContext !== undefined) return inContext
+    const timeChoice = yield* typedTimeChoice(session, party, message)
+    if (timeChoice !== undefined) return timeChoice
+    const answer = yield* answerInChat(session, party, message, false)
+    if (answer !== undefined) return answer
     if (party === undefined) {
       return { session: withoutPosition(session), replies: [signUpOffer(policy)] }
     }

@@ -2,16 +2,25 @@ import { describe, expect, it } from "@effect/vitest"
 import { Effect, Option } from "effect"
 import { TestClock } from "effect/testing"
 import { offerTemplates } from "../../dispatch/domain/offer.notifications.ts"
+import type { Offer } from "../../dispatch/domain/offer.ts"
+import { requestTemplates } from "../../dispatch/domain/request.notifications.ts"
 import { OfferRepository } from "../../dispatch/ports/offer-repository.ts"
 import { homeowner, readyRequest, vettedProvider } from "../../dispatch/testing/offer-fixtures.ts"
+import { acceptLead } from "../../dispatch/use-cases/accept-lead.ts"
 import { dispatchRequest } from "../../dispatch/use-cases/dispatch-request.ts"
+import { previewLead } from "../../dispatch/use-cases/preview-lead.ts"
+import { unlockLead } from "../../dispatch/use-cases/unlock-lead.ts"
 import { Outbox } from "../../notifications/ports/outbox.ts"
+import { creditsPreset } from "../../policy/presets.ts"
 import type { OfferId } from "../../shared/ids.ts"
+import type { Instant } from "../../shared/time.ts"
 import { layerInMemory } from "../../vetting/testing/layer-in-memory.ts"
+import { signUp } from "../../vetting/use-cases/sign-up.ts"
 import { getWallet } from "../../wallet/use-cases/get-wallet.ts"
 import { actionId } from "../domain/commands.ops.ts"
 import { conversationTemplates } from "../domain/conversation.replies.ts"
 import { checkIntent } from "../domain/intent.ops.ts"
+import { ConversationStore } from "../ports/conversation-store.ts"
 import { chat } from "../testing/chat-driver.ts"
 import { tappableIds } from "../testing/conversation.arbitraries.ts"
 
@@ -30,6 +39,26 @@ const offeredLead = (credits: number) =>
       (m) => m.template === offerTemplates.leadOffered,
     )
     return { customer, provider, offer, lead }
+  })
+
+/** The provider unlocks the lead and proposes three times by chat. */
+const proposeThreeTimes = (phone: string, offerId: string) =>
+  Effect.gen(function* () {
+    const provider = chat(phone)
+    yield* provider.tap(actionId.offer(offerId, "unlock"))
+    yield* provider.tap(actionId.offer(offerId, "propose"))
+    for (const time of ["tomorrow 9-11", "tomorrow 13-15", "wed 14:00-16:00"]) {
+      yield* provider.text(time)
+    }
+  })
+
+/** The provider of `offer` unlocks and accepts it (as on the lead page). */
+const previewAndAccept = (offer: Offer) =>
+  Effect.gen(function* () {
+    const ref = { offerId: offer.id, providerId: offer.providerId }
+    yield* previewLead(ref)
+    yield* unlockLead(ref)
+    yield* acceptLead(ref)
   })
 
 const offerState = (offerId: OfferId) =>
@@ -56,15 +85,41 @@ describe("answering leads and proposed times by tapping", () => {
           actionId.offer(offer.id, "decline"),
           actionId.offer(offer.id, "propose"),
         ])
+        // A second tap on Unlock shows the lead again and charges nothing.
+        const credits = Number((yield* getWallet({ partyId: provider.id })).credits)
+        const again = yield* sipho.tap(actionId.offer(offer.id, "unlock"))
+        expect(again.map((m) => m.template)).toEqual(["lead.unlocked"])
+        expect(again[0]?.body).toContain("unlocked this lead already")
+        expect(again[0]?.body).toContain("geyser")
+        expect(again[0]?.body).not.toContain("moved on")
+        expect(tappableIds(again[0]?.intent)).toEqual(tappableIds(unlocked[0]?.intent))
+        expect(Number((yield* getWallet({ partyId: provider.id })).credits)).toBe(credits)
         const leads = yield* sipho.text("status")
         expect(leads[0]?.body).toContain("plumbing in soweto")
         expect(leads[0]?.body).toContain("unlocked")
         const accepted = yield* sipho.tap(actionId.offer(offer.id, "accept"))
         expect(accepted.map((m) => m.template)).toContain(conversationTemplates.done)
+        // The handover message may arrive first: the reply does not say the details "follow".
+        const yours = accepted.find((m) => m.template === conversationTemplates.done)?.body
+        expect(yours).toContain("in our handover message")
+        expect(yours).not.toContain("follow")
         expect(yield* offerState(offer.id)).toEqual(Option.some("accepted"))
-        // A second tap on the same button is answered, not crashed on.
-        const again = yield* sipho.tap(actionId.offer(offer.id, "accept"))
-        expect(again[0]?.template).toBe(conversationTemplates.refused)
+        // "My leads" lists the job they hold, apart from the (now no) open leads.
+        const mine = yield* sipho.tap(actionId.command("status"))
+        expect(mine[0]?.body).toContain(
+          "Your jobs (1):\n- plumbing in soweto: yours since 2 March 2026",
+        )
+        expect(mine[0]?.body).toContain("You have no open leads right now")
+        // A second tap on the same button: the job is theirs, not "taken by another".
+        const acceptedAgain = yield* sipho.tap(actionId.offer(offer.id, "accept"))
+        expect(acceptedAgain.map((m) => m.template)).toEqual([conversationTemplates.done])
+        expect(acceptedAgain[0]?.body).toContain("already yours")
+        expect(acceptedAgain[0]?.body).not.toContain("another provider")
+        // Unlock tapped on the accepted job: shown again, in words, nothing charged.
+        const afterAccept = yield* sipho.tap(actionId.offer(offer.id, "unlock"))
+        expect(afterAccept[0]?.body).toContain("You accepted this job")
+        expect(afterAccept[0]?.intent?._tag).toBe("text")
+        expect(Number((yield* getWallet({ partyId: provider.id })).credits)).toBe(credits)
       }).pipe(Effect.provide(layerInMemory())),
   )
 
@@ -116,9 +171,27 @@ describe("answering leads and proposed times by tapping", () => {
         actionId.pickTime(offer.id, 2),
         actionId.pickTime(offer.id, "none"),
       ])
-      const booked = yield* chat(customer.phone).pick(actionId.pickTime(offer.id, 1))
+      const lerato = chat(customer.phone)
+      const booked = yield* lerato.pick(actionId.pickTime(offer.id, 1))
       const confirmation = booked.find((m) => m.template === conversationTemplates.done)
       expect(confirmation?.body).toContain("13:00-15:00")
+      expect(confirmation?.body).toContain("in our message about the booking")
+      expect(confirmation?.body).not.toContain("follow")
+      expect(yield* offerState(offer.id)).toEqual(Option.some("accepted"))
+      // The provider's "My leads" shows the job at the agreed time, on the local clock.
+      const jobs = yield* sipho.text("status")
+      expect(jobs[0]?.body).toContain(
+        "Your jobs (1):\n- plumbing in soweto: booked for Tue 3 Mar 13:00-15:00",
+      )
+      // Stale picks afterwards: booked, with the time, in a homeowner's words.
+      for (const stale of [actionId.pickTime(offer.id, 0), actionId.pickTime(offer.id, "none")]) {
+        const [reply, ...more] = yield* lerato.pick(stale)
+        expect(more).toEqual([])
+        expect(reply?.template).toBe(conversationTemplates.refused)
+        expect(reply?.body).toContain("already booked this provider for")
+        expect(reply?.body).toContain("13:00-15:00")
+        expect(reply?.body).not.toMatch(/lead|taken this job/u)
+      }
       expect(yield* offerState(offer.id)).toEqual(Option.some("accepted"))
     }).pipe(Effect.provide(layerInMemory())),
   )
@@ -134,13 +207,204 @@ describe("answering leads and proposed times by tapping", () => {
       }
       const lerato = chat(customer.phone)
       const none = yield* lerato.text("None")
-      expect(none.find((m) => m.template === conversationTemplates.done)?.body).toContain(
-        "none of those times",
-      )
+      const reply = none.find((m) => m.template === conversationTemplates.done)?.body
+      expect(reply).toContain("none of those times")
+      // Nobody else was left: the request is unfulfilled, and the reply says so too.
+      expect(reply).toContain("stopped looking")
+      expect(reply).not.toContain("another provider")
+      expect(none.map((m) => m.template)).toContain(requestTemplates.unfulfilled)
       expect(yield* offerState(offer.id)).toEqual(Option.some("declined"))
       // Nothing is waiting for a pick any more, so "2" is not understood.
       const two = yield* lerato.text("2")
       expect(two[0]?.template).toBe(conversationTemplates.notUnderstood)
+      // The list's "None" tapped again afterwards: said already, in a homeowner's words.
+      const noneAgain = yield* lerato.pick(actionId.pickTime(offer.id, "none"))
+      expect(noneAgain[0]?.body).toContain("already told us none of these times")
+    }).pipe(Effect.provide(layerInMemory())),
+  )
+
+  it.effect("'none' says what dispatch did: another provider offered, or others still asked", () =>
+    Effect.gen(function* () {
+      for (const [strategy, expected] of [
+        ["sequential", "offered your request to another provider"],
+        ["broadcast", "Other providers still have your request"],
+      ] as const) {
+        const policy = { ...creditsPreset, dispatch: { ...creditsPreset.dispatch, strategy } }
+        yield* Effect.gen(function* () {
+          yield* TestClock.setTime(MONDAY)
+          const customer = yield* homeowner()
+          const providers = [
+            yield* vettedProvider(1, { credits: 50 }),
+            yield* vettedProvider(2, { credits: 50 }),
+          ]
+          const request = yield* readyRequest(customer.id)
+          const step = yield* dispatchRequest({ requestId: request.id, operator: "thandi" })
+          expect(step.offered).toHaveLength(strategy === "sequential" ? 1 : 2)
+          const offer = step.offered[0]!
+          const provider = providers.find((p) => p.id === offer.providerId)!
+          yield* proposeThreeTimes(provider.phone, offer.id)
+          const none = yield* chat(customer.phone).text("none")
+          const reply = none.find((m) => m.template === conversationTemplates.done)?.body
+          expect(reply).toContain(expected)
+          expect(none.map((m) => m.template)).not.toContain(requestTemplates.unfulfilled)
+        }).pipe(Effect.provide(layerInMemory(policy)))
+      }
+    }),
+  )
+
+  it.effect(
+    "Accept tapped after accepting on the lead page: the job is theirs; Decline twice is done",
+    () =>
+      Effect.gen(function* () {
+        const { provider, offer } = yield* offeredLead(50)
+        const sipho = chat(provider.phone)
+        yield* sipho.tap(actionId.offer(offer.id, "unlock"))
+        // The lead page accepts through the same use case.
+        yield* acceptLead({ offerId: offer.id, providerId: provider.id })
+        const tapped = yield* sipho.tap(actionId.offer(offer.id, "accept"))
+        expect(tapped.map((m) => m.template)).toEqual([conversationTemplates.done])
+        expect(tapped[0]?.body).toContain("already yours")
+
+        // Another provider's lead on another request: declined twice says so.
+        const other = yield* vettedProvider(2, { credits: 50 })
+        const customer2 = yield* signUp({
+          kind: "customer",
+          phone: "+27831110099",
+          channel: "whatsapp",
+          profile: { displayName: "Thabo" },
+        })
+        const request2 = yield* readyRequest(customer2.id)
+        const step2 = yield* dispatchRequest({ requestId: request2.id, operator: "thandi" })
+        const offer2 = step2.offered.find((o) => o.providerId === other.id)!
+        const thabo = chat(other.phone)
+        yield* thabo.tap(actionId.offer(offer2.id, "decline"))
+        const twice = yield* thabo.tap(actionId.offer(offer2.id, "decline"))
+        expect(twice[0]?.body).toContain("declined this lead already")
+      }).pipe(Effect.provide(layerInMemory())),
+  )
+
+  it.effect(
+    "typed 1/2/3/none with two providers' times open: asks whose, or the reply's context picks",
+    () =>
+      Effect.gen(function* () {
+        yield* TestClock.setTime(MONDAY)
+        const customer = yield* homeowner()
+        const providers = [
+          yield* vettedProvider(1, { credits: 50 }),
+          yield* vettedProvider(2, { credits: 50 }),
+        ]
+        const request = yield* readyRequest(customer.id)
+        const step = yield* dispatchRequest({ requestId: request.id, operator: "thandi" })
+        expect(step.offered).toHaveLength(2)
+        for (const offer of step.offered) {
+          const provider = providers.find((p) => p.id === offer.providerId)!
+          yield* proposeThreeTimes(provider.phone, offer.id)
+        }
+        const [first, second] = step.offered as [Offer, Offer]
+        const outbox = yield* Outbox
+        // The worker sent both proposed-times messages; WhatsApp gave each an id.
+        for (const m of yield* outbox.list({ to: customer.phone, channel: "whatsapp" })) {
+          if (m.template !== offerTemplates.timesProposed) continue
+          const offerId = tappableIds(m.intent)[0]!.split(":")[1]
+          yield* outbox.markSent(m.id, MONDAY as Instant, `wamid.times.${offerId}`)
+        }
+        const lerato = chat(customer.phone)
+        // In context to the first provider's message: "none" is about their times only.
+        const none = yield* lerato.reply(`wamid.times.${first.id}`, "none")
+        expect(none.find((m) => m.template === conversationTemplates.done)?.body).toContain(
+          "none of those times",
+        )
+        expect(yield* offerState(first.id)).toEqual(Option.some("declined"))
+        expect(yield* offerState(second.id)).toEqual(Option.some("times_proposed"))
+
+        // A third provider's times on a second request: now "2" is ambiguous.
+        const request2 = yield* readyRequest(customer.id)
+        const step2 = yield* dispatchRequest({ requestId: request2.id, operator: "thandi" })
+        const third = step2.offered.find((o) => o.providerId === second.providerId)!
+        yield* proposeThreeTimes(providers.find((p) => p.id === third.providerId)!.phone, third.id)
+        const which = yield* lerato.text("2")
+        expect(which[0]?.template).toBe("conversation.pick_offer.which")
+        expect(which[0]?.body).toContain("Which provider's times")
+        // Both requests were made at the same instant: either order is fine.
+        expect([...tappableIds(which[0]?.intent)].sort()).toEqual(
+          [actionId.answer("which", second.id), actionId.answer("which", third.id)].sort(),
+        )
+        expect(yield* offerState(second.id)).toEqual(Option.some("times_proposed"))
+        const booked = yield* lerato.tap(actionId.answer("which", third.id))
+        expect(booked.find((m) => m.template === conversationTemplates.done)?.body).toContain(
+          "Booked for",
+        )
+        expect(yield* offerState(third.id)).toEqual(Option.some("accepted"))
+        expect(yield* offerState(second.id)).toEqual(Option.some("times_proposed"))
+      }).pipe(Effect.provide(layerInMemory())),
+  )
+
+  it.effect(
+    "a propose-times flow ends at its next step once the lead is taken or the hold runs out",
+    () =>
+      Effect.gen(function* () {
+        yield* TestClock.setTime(MONDAY)
+        const customer = yield* homeowner()
+        const providers = [
+          yield* vettedProvider(1, { credits: 50 }),
+          yield* vettedProvider(2, { credits: 50 }),
+        ]
+        const request = yield* readyRequest(customer.id)
+        const step = yield* dispatchRequest({ requestId: request.id, operator: "thandi" })
+        const [mine, theirs] = step.offered as [Offer, Offer]
+        const myPhone = providers.find((p) => p.id === mine.providerId)!.phone
+        const me = chat(myPhone)
+        yield* me.tap(actionId.offer(mine.id, "unlock"))
+        yield* me.tap(actionId.offer(mine.id, "propose"))
+        yield* me.text("tomorrow 9-11")
+        // Meanwhile the other provider takes the job.
+        yield* previewAndAccept(theirs)
+        const stopped = yield* me.text("tomorrow 13-15")
+        expect(stopped.map((m) => m.template)).toEqual([conversationTemplates.refused])
+        expect(stopped[0]?.body).toContain("no longer available")
+        expect(stopped[0]?.body).toContain("stopped asking")
+        const session = yield* (yield* ConversationStore).find(myPhone)
+        expect(Option.map(session, (s) => s.position)).toEqual(Option.some(undefined))
+        expect(yield* offerState(mine.id)).toEqual(Option.some("expired"))
+      }).pipe(Effect.provide(layerInMemory())),
+  )
+
+  it.effect("a propose-times flow ends when the provider's hold on the lead runs out", () =>
+    Effect.gen(function* () {
+      const { provider, offer } = yield* offeredLead(50)
+      const sipho = chat(provider.phone)
+      yield* sipho.tap(actionId.offer(offer.id, "unlock"))
+      yield* sipho.tap(actionId.offer(offer.id, "propose"))
+      yield* sipho.text("tomorrow 9-11")
+      yield* TestClock.adjust("2 days")
+      const stopped = yield* sipho.text("tomorrow 13-15")
+      expect(stopped.map((m) => m.template)).toEqual([conversationTemplates.refused])
+      expect(stopped[0]?.body).toContain("hold on this lead ran out")
+    }).pipe(Effect.provide(layerInMemory())),
+  )
+
+  it.effect("the provider who lost the race is told what their withdrawn-lead notice says", () =>
+    Effect.gen(function* () {
+      yield* TestClock.setTime(MONDAY)
+      const customer = yield* homeowner()
+      const providers = [
+        yield* vettedProvider(1, { credits: 50 }),
+        yield* vettedProvider(2, { credits: 50 }),
+      ]
+      const request = yield* readyRequest(customer.id)
+      const step = yield* dispatchRequest({ requestId: request.id, operator: "thandi" })
+      const [winner, loser] = step.offered as [Offer, Offer]
+      const loserPhone = providers.find((p) => p.id === loser.providerId)!.phone
+      const late = chat(loserPhone)
+      yield* late.tap(actionId.offer(loser.id, "unlock"))
+      yield* previewAndAccept(winner)
+      const reply = yield* late.tap(actionId.offer(loser.id, "accept"))
+      expect(reply.map((m) => m.template)).toEqual([conversationTemplates.refused])
+      expect(reply[0]?.body).toContain("no longer available")
+      expect(reply[0]?.body).toContain("We will send you the next lead")
+      const notices = yield* (yield* Outbox).list({ to: loserPhone, channel: "whatsapp" })
+      const withdrawn = notices.find((m) => m.template === offerTemplates.leadWithdrawn)
+      expect(withdrawn?.body).toContain("no longer available")
     }).pipe(Effect.provide(layerInMemory())),
   )
 

@@ -11,6 +11,7 @@ import { emptyProfile, type Party } from "../../vetting/domain/party.ts"
 import { arbParty } from "../../vetting/testing/vetting.arbitraries.ts"
 import { arbServiceRequest } from "../testing/request-repository.arbitraries.ts"
 import {
+  asksAbout,
   requestNotifications,
   requestTemplates,
   unfulfilledNotice,
@@ -88,6 +89,22 @@ describe("requestNotifications", () => {
           if (event._tag === "ClarificationRequested") {
             expect(draft.template).toBe(requestTemplates.clarification)
             expect(draft.body).toContain(event.question)
+            // A reply in context to it is matched back to this request and question.
+            expect(
+              asksAbout(draft.body, { category: request.category, question: event.question }),
+            ).toBe(true)
+            expect(
+              asksAbout(draft.body, {
+                category: request.category,
+                question: `${event.question} (again)`,
+              }),
+            ).toBe(false)
+            expect(
+              asksAbout(draft.body, {
+                category: `${request.category}-other`,
+                question: event.question,
+              }),
+            ).toBe(false)
           } else {
             expect(draft.template).toBe(requestTemplates.cancelled)
             // Ops say why; a homeowner who cancelled gets a confirmation instead.

@@ -21,6 +21,20 @@ export const requestTemplates = {
   unfulfilled: "request.unfulfilled",
 } as const
 
+const asked = (question: string): string => `${question} Reply to this message with your answer.`
+
+/**
+ * Whether the body of a clarification message we sent asks `question` about a request of
+ * `category`: a homeowner's reply in context to that message answers that request. Kept
+ * beside the words it reads, so a change to them cannot silently break the match.
+ */
+export const asksAbout = (
+  body: string,
+  request: { readonly category: string; readonly question: string },
+): boolean =>
+  body.includes(`for your ${request.category} request we need to know: `) &&
+  body.endsWith(`: ${asked(request.question)}`)
+
 const render = (
   event: RequestEvent,
   request: ServiceRequest,
@@ -33,7 +47,7 @@ const render = (
       return {
         template: requestTemplates.clarification,
         subject: `A question about ${what}`,
-        body: `${greeting(customer)}, before we find a provider for ${what} we need to know: ${event.question} Reply to this message with your answer.`,
+        body: `${greeting(customer)}, before we find a provider for ${what} we need to know: ${asked(event.question)}`,
       }
     case "RequestCancelled":
       return {

@@ -1,4 +1,6 @@
 import { Effect, Option } from "effect"
+import { AuditLog } from "../../audit/ports/audit-log.ts"
+import { describeActor } from "../../shared/actor.ts"
 import { decodeInput } from "../../shared/decode.ts"
 import type { InvalidInput, PersistenceUnavailable } from "../../shared/errors.ts"
 import { OfferNotFound } from "../domain/dispatch.errors.ts"
@@ -58,3 +60,42 @@ export const getOffer: (
     if (Option.isNone(found)) return yield* new OfferNotFound({ offerId })
     return found.value
   })
+
+/** One question ops asked about a request, or the homeowner's answer to one. */
+export interface ClarificationEntry {
+  readonly kind: "question" | "answer"
+  /** The operator who asked, or "party:<id>" for the homeowner. */
+  readonly by: string
+  readonly text: string
+  readonly at: number
+}
+
+const clarificationActions: Readonly<Record<string, ClarificationEntry["kind"]>> = {
+  "request.clarify": "question",
+  "request.answer": "answer",
+}
+
+/**
+ * The questions ops asked about a request and the homeowner's answers, oldest first: the
+ * request keeps only the open question, the audit log keeps them all.
+ */
+export const listClarifications: (
+  input: unknown,
+) => Effect.Effect<
+  ReadonlyArray<ClarificationEntry>,
+  InvalidInput | PersistenceUnavailable | RequestNotFound,
+  DispatchServices
+> = Effect.fn("listClarifications")(function* (raw: unknown) {
+  const { requestId } = yield* decodeInput(RequestRef)(raw)
+  const request = yield* loadRequest(requestId)
+  const entries = yield* (yield* AuditLog).list({ subjectId: request.id })
+  return entries
+    .flatMap((entry): ReadonlyArray<ClarificationEntry> => {
+      const kind = entry.subjectType === "request" ? clarificationActions[entry.action] : undefined
+      const text = kind === "question" ? entry.reason : entry.details.answer
+      return kind === undefined || typeof text !== "string"
+        ? []
+        : [{ kind, by: describeActor(entry.actor), text, at: entry.at }]
+    })
+    .reverse()
+})

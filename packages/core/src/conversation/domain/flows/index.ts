@@ -4,6 +4,7 @@ import { planFlow } from "./plan.flow.ts"
 import { proposeTimesFlow } from "./propose-times.flow.ts"
 import { requestHelpFlow } from "./request-help.flow.ts"
 import { signUpFlow } from "./sign-up.flow.ts"
+import { clarifyFlow, pickOfferFlow } from "./which.flow.ts"
 
 /** Every flow by id: the session stores the id, so renaming one strands open sessions. */
 export const flows: Readonly<Record<string, Flow>> = {
@@ -12,6 +13,16 @@ export const flows: Readonly<Record<string, Flow>> = {
   [proposeTimesFlow.id]: proposeTimesFlow,
   [applyFlow.id]: applyFlow,
   [planFlow.id]: planFlow,
+  [clarifyFlow.id]: clarifyFlow,
+  [pickOfferFlow.id]: pickOfferFlow,
 }
 
-export { applyFlow, planFlow, proposeTimesFlow, requestHelpFlow, signUpFlow }
+export {
+  applyFlow,
+  clarifyFlow,
+  pickOfferFlow,
+  planFlow,
+  proposeTimesFlow,
+  requestHelpFlow,
+  signUpFlow,
+}
