@@ -1276,6 +1276,33 @@ const providerMatchingReachable: Migration = {
   ),
 }
 
+/**
+ * A sender's messages are handled in the order they were sent (WhatsApp's timestamp), not
+ * the order a delivery listed them: `sent_at` is that timestamp (null for statuses), and the
+ * per-phone claim index orders by it, then by arrival (received_at, seq) for ties.
+ */
+const inboxSenderOrder: Migration = {
+  name: "0020_inbox_sender_order",
+  up: sql(
+    "alter table inbox add column sent_at timestamptz",
+    `update inbox set sent_at = timestamptz 'epoch'
+        + ((update -> 'message' ->> 'at')::bigint) * interval '1 millisecond'
+      where kind = 'message'`,
+    `alter table inbox add constraint inbox_sent_at_check
+      check ((kind = 'message') = (sent_at is not null))`,
+    "drop index inbox_open_phone_idx",
+    `create index inbox_open_phone_idx on inbox (phone, sent_at, received_at, seq)
+      where status in ('pending', 'processing') and kind = 'message'`,
+  ),
+  down: sql(
+    "drop index inbox_open_phone_idx",
+    `create index inbox_open_phone_idx on inbox (phone, received_at, seq)
+      where status in ('pending', 'processing') and kind = 'message'`,
+    "alter table inbox drop constraint inbox_sent_at_check",
+    "alter table inbox drop column sent_at",
+  ),
+}
+
 export const migrations: ReadonlyArray<Migration> = [
   vettingFoundation,
   ledgerAndWallet,
@@ -1296,6 +1323,7 @@ export const migrations: ReadonlyArray<Migration> = [
   subscriptionDueRetry,
   marketplaceSettings,
   providerMatchingReachable,
+  inboxSenderOrder,
 ]
 
 /** Knex's migration source interface over the in-code list. */
