@@ -54,10 +54,13 @@ const fromRow = (row: InboxRow) =>
   )
 
 /**
- * Claims due entries in one statement. A message is claimable only while no older message
- * of its phone is open (pending, or processing under a live lease): the oldest open one is
- * the only candidate per phone, so two workers can only race for that one row, and SKIP
- * LOCKED hands it to one of them. Statuses change no conversation and are never held back.
+ * Claims due entries in one statement. A message is claimable only when it is its phone's
+ * first open message in the sender's order (sent_at, WhatsApp's timestamp; ties by arrival,
+ * received_at then seq) and no other message of the phone is under a live lease (an
+ * earlier-sent message that arrives while a later one is being handled waits for it). So
+ * the first one is the only candidate per phone, two workers can only race for that one
+ * row, and SKIP LOCKED hands it to one of them. Statuses change no conversation and are
+ * never held back.
  */
 const CLAIM_DUE = `
   with due as (
@@ -67,8 +70,9 @@ const CLAIM_DUE = `
       and (e.kind = 'status' or not exists (
         select 1 from inbox o
         where o.phone = e.phone and o.kind = 'message'
-          and o.status in ('pending', 'processing')
-          and (o.received_at, o.seq) < (e.received_at, e.seq)
+          and o.status in ('pending', 'processing') and o.key <> e.key
+          and ((o.sent_at, o.received_at, o.seq) < (e.sent_at, e.received_at, e.seq)
+               or (o.status = 'processing' and o.next_attempt_at > ?))
       ))
     order by e.received_at, e.seq
     limit ?
@@ -120,6 +124,7 @@ export const makeInbox = (knex: Knex): Inbox["Service"] =>
           phone: phoneOf(update),
           kind: update._tag,
           update: toJson(update),
+          sent_at: update._tag === "message" ? toDate(update.message.at) : null,
           status: "pending",
           attempts: 0,
           next_attempt_at: toDate(receivedAt),
@@ -138,6 +143,7 @@ export const makeInbox = (knex: Knex): Inbox["Service"] =>
         ? Effect.succeed([])
         : query(knex, "inbox.claimDue", (db) =>
             db.raw<{ rows: Array<InboxRow> }>(CLAIM_DUE, [
+              toDate(now),
               toDate(now),
               limit,
               toDate(now + leaseMs),

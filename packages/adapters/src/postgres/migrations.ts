@@ -52,6 +52,63 @@ const PROVIDER_MATCHING_FROM_OFFER_0007 = `create function provider_matching_fro
       end
     $$`
 
+/** provider_matching_profile as migration 0007 created it (0019 replaces it; its down restores it). */
+const PROVIDER_MATCHING_PROFILE_0007 = `create function provider_matching_profile(pid text) returns void language plpgsql as $$
+      begin
+        insert into provider_matching as m (provider_id, cohort, eligible, categories, areas,
+            base_lat, base_lng, radius_km, windows, max_open, accepted, answered, lapsed)
+        select p.id, p.cohort,
+               p.status = 'active' and coalesce((select a.state = 'approved' from applications a
+                 where a.party_id = p.id order by a.created_at desc, a.id desc limit 1), false),
+               coalesce(p.profile -> 'categories', '[]'), coalesce(p.profile -> 'serviceAreas', '[]'),
+               r.base_lat, r.base_lng, r.radius_km,
+               case when r.availability ->> '_tag' = 'windows' then r.availability -> 'windows' end,
+               coalesce(r.max_open_assignments, 3),
+               s.accepted, s.answered, s.lapsed
+          from parties p
+          left join provider_reach r on r.provider_id = p.id
+          cross join lateral (
+            select count(*) filter (where o.state = 'accepted')::int as accepted,
+                   count(*) filter (where o.state in ('accepted', 'declined')
+                     or (o.state = 'expired' and o.expiry_cause = 'slots_passed'))::int as answered,
+                   count(*) filter (where o.state = 'expired'
+                     and o.expiry_cause in ('ttl', 'hold'))::int as lapsed
+              from offers o where o.provider_id = p.id) s
+         where p.id = pid and p.kind = 'provider'
+        on conflict (provider_id) do update set
+          cohort = excluded.cohort, eligible = excluded.eligible,
+          categories = excluded.categories, areas = excluded.areas;
+        if not found then delete from provider_matching where provider_id = pid; end if;
+      end
+    $$`
+
+/** provider_matching_rebuild as migration 0007 created it (0019 replaces it; its down restores it). */
+const PROVIDER_MATCHING_REBUILD_0007 = `create function provider_matching_rebuild() returns void language sql as $$
+      delete from provider_matching;
+      insert into provider_matching (provider_id, cohort, eligible, categories, areas,
+          base_lat, base_lng, radius_km, windows, max_open, accepted, answered, lapsed)
+      select p.id, p.cohort, p.status = 'active' and coalesce(la.approved, false),
+             coalesce(p.profile -> 'categories', '[]'), coalesce(p.profile -> 'serviceAreas', '[]'),
+             r.base_lat, r.base_lng, r.radius_km,
+             case when r.availability ->> '_tag' = 'windows' then r.availability -> 'windows' end,
+             coalesce(r.max_open_assignments, 3),
+             coalesce(s.accepted, 0), coalesce(s.answered, 0), coalesce(s.lapsed, 0)
+        from parties p
+        left join provider_reach r on r.provider_id = p.id
+        left join lateral (select a.state = 'approved' as approved from applications a
+                            where a.party_id = p.id
+                            order by a.created_at desc, a.id desc limit 1) la on true
+        left join (
+          select o.provider_id,
+                 count(*) filter (where o.state = 'accepted')::int as accepted,
+                 count(*) filter (where o.state in ('accepted', 'declined')
+                   or (o.state = 'expired' and o.expiry_cause = 'slots_passed'))::int as answered,
+                 count(*) filter (where o.state = 'expired'
+                   and o.expiry_cause in ('ttl', 'hold'))::int as lapsed
+            from offers o group by o.provider_id) s on s.provider_id = p.id
+       where p.kind = 'provider'
+    $$`
+
 /** `ledger_transfer` as migration 0002 created it (0012 replaces it; its down restores it). */
 const LEDGER_TRANSFER_0002 = `create function ledger_transfer(
       p_id text, p_debit text, p_credit text, p_amount bigint, p_unit text, p_reason text,
@@ -522,34 +579,7 @@ const providerReach: Migration = {
 
     // The parts of the row each source owns; counts are changed by increments only, so
     // concurrent writers never overwrite each other's counts with a stale total.
-    `create function provider_matching_profile(pid text) returns void language plpgsql as $$
-      begin
-        insert into provider_matching as m (provider_id, cohort, eligible, categories, areas,
-            base_lat, base_lng, radius_km, windows, max_open, accepted, answered, lapsed)
-        select p.id, p.cohort,
-               p.status = 'active' and coalesce((select a.state = 'approved' from applications a
-                 where a.party_id = p.id order by a.created_at desc, a.id desc limit 1), false),
-               coalesce(p.profile -> 'categories', '[]'), coalesce(p.profile -> 'serviceAreas', '[]'),
-               r.base_lat, r.base_lng, r.radius_km,
-               case when r.availability ->> '_tag' = 'windows' then r.availability -> 'windows' end,
-               coalesce(r.max_open_assignments, 3),
-               s.accepted, s.answered, s.lapsed
-          from parties p
-          left join provider_reach r on r.provider_id = p.id
-          cross join lateral (
-            select count(*) filter (where o.state = 'accepted')::int as accepted,
-                   count(*) filter (where o.state in ('accepted', 'declined')
-                     or (o.state = 'expired' and o.expiry_cause = 'slots_passed'))::int as answered,
-                   count(*) filter (where o.state = 'expired'
-                     and o.expiry_cause in ('ttl', 'hold'))::int as lapsed
-              from offers o where o.provider_id = p.id) s
-         where p.id = pid and p.kind = 'provider'
-        on conflict (provider_id) do update set
-          cohort = excluded.cohort, eligible = excluded.eligible,
-          categories = excluded.categories, areas = excluded.areas;
-        if not found then delete from provider_matching where provider_id = pid; end if;
-      end
-    $$`,
+    PROVIDER_MATCHING_PROFILE_0007,
     `create function provider_matching_from_party() returns trigger language plpgsql as $$
       begin
         if tg_op = 'DELETE' then
@@ -606,31 +636,7 @@ const providerReach: Migration = {
       for each row execute function provider_matching_from_offer()`,
     // Every row from the sources in one statement: providers already there, and bulk loads
     // (which may skip the triggers with session_replication_role = replica, then call it).
-    `create function provider_matching_rebuild() returns void language sql as $$
-      delete from provider_matching;
-      insert into provider_matching (provider_id, cohort, eligible, categories, areas,
-          base_lat, base_lng, radius_km, windows, max_open, accepted, answered, lapsed)
-      select p.id, p.cohort, p.status = 'active' and coalesce(la.approved, false),
-             coalesce(p.profile -> 'categories', '[]'), coalesce(p.profile -> 'serviceAreas', '[]'),
-             r.base_lat, r.base_lng, r.radius_km,
-             case when r.availability ->> '_tag' = 'windows' then r.availability -> 'windows' end,
-             coalesce(r.max_open_assignments, 3),
-             coalesce(s.accepted, 0), coalesce(s.answered, 0), coalesce(s.lapsed, 0)
-        from parties p
-        left join provider_reach r on r.provider_id = p.id
-        left join lateral (select a.state = 'approved' as approved from applications a
-                            where a.party_id = p.id
-                            order by a.created_at desc, a.id desc limit 1) la on true
-        left join (
-          select o.provider_id,
-                 count(*) filter (where o.state = 'accepted')::int as accepted,
-                 count(*) filter (where o.state in ('accepted', 'declined')
-                   or (o.state = 'expired' and o.expiry_cause = 'slots_passed'))::int as answered,
-                 count(*) filter (where o.state = 'expired'
-                   and o.expiry_cause in ('ttl', 'hold'))::int as lapsed
-            from offers o group by o.provider_id) s on s.provider_id = p.id
-       where p.kind = 'provider'
-    $$`,
+    PROVIDER_MATCHING_REBUILD_0007,
     "select provider_matching_rebuild()",
   ),
   down: sql(
@@ -1158,6 +1164,145 @@ const marketplaceSettings: Migration = {
   down: sql("drop table marketplace_settings"),
 }
 
+// Whether a lead offer can reach the provider at all: it goes by WhatsApp, and by email
+// when the profile has an address. A provider who said "stop" on WhatsApp (their phone's
+// conversation session) and has no email address is not eligible: the offer would fail in
+// the outbox and hold a broadcast slot, or the whole lead, until its time-to-live.
+const PROVIDER_REACHABLE = `(p.profile ->> 'email' is not null
+               or not coalesce((select s.opted_out from conversation_sessions s
+                                 where s.phone = p.phone collate "C"), false))`
+
+/**
+ * `provider_matching.eligible` also requires the provider to be reachable (see above): the
+ * profile and rebuild functions compute it, and triggers on conversation_sessions recompute
+ * the provider's row when an opt-out starts or ends (saying "start" makes them eligible
+ * again). Ordinary session writes (every inbound message) change no `opted_out` and fire
+ * nothing. Parties already recompute their row on every write (an email added or removed).
+ */
+const providerMatchingReachable: Migration = {
+  name: "0019_provider_matching_reachable",
+  up: sql(
+    `create or replace function provider_matching_profile(pid text) returns void language plpgsql as $$
+      begin
+        insert into provider_matching as m (provider_id, cohort, eligible, categories, areas,
+            base_lat, base_lng, radius_km, windows, max_open, accepted, answered, lapsed)
+        select p.id, p.cohort,
+               p.status = 'active' and coalesce((select a.state = 'approved' from applications a
+                 where a.party_id = p.id order by a.created_at desc, a.id desc limit 1), false)
+               and ${PROVIDER_REACHABLE},
+               coalesce(p.profile -> 'categories', '[]'), coalesce(p.profile -> 'serviceAreas', '[]'),
+               r.base_lat, r.base_lng, r.radius_km,
+               case when r.availability ->> '_tag' = 'windows' then r.availability -> 'windows' end,
+               coalesce(r.max_open_assignments, 3),
+               s.accepted, s.answered, s.lapsed
+          from parties p
+          left join provider_reach r on r.provider_id = p.id
+          cross join lateral (
+            select count(*) filter (where o.state = 'accepted')::int as accepted,
+                   count(*) filter (where o.state in ('accepted', 'declined')
+                     or (o.state = 'expired' and o.expiry_cause = 'slots_passed'))::int as answered,
+                   count(*) filter (where o.state = 'expired'
+                     and o.expiry_cause in ('ttl', 'hold'))::int as lapsed
+              from offers o where o.provider_id = p.id) s
+         where p.id = pid and p.kind = 'provider'
+        on conflict (provider_id) do update set
+          cohort = excluded.cohort, eligible = excluded.eligible,
+          categories = excluded.categories, areas = excluded.areas;
+        if not found then delete from provider_matching where provider_id = pid; end if;
+      end
+    $$`,
+    `create or replace function provider_matching_rebuild() returns void language sql as $$
+      delete from provider_matching;
+      insert into provider_matching (provider_id, cohort, eligible, categories, areas,
+          base_lat, base_lng, radius_km, windows, max_open, accepted, answered, lapsed)
+      select p.id, p.cohort,
+             p.status = 'active' and coalesce(la.approved, false) and ${PROVIDER_REACHABLE},
+             coalesce(p.profile -> 'categories', '[]'), coalesce(p.profile -> 'serviceAreas', '[]'),
+             r.base_lat, r.base_lng, r.radius_km,
+             case when r.availability ->> '_tag' = 'windows' then r.availability -> 'windows' end,
+             coalesce(r.max_open_assignments, 3),
+             coalesce(s.accepted, 0), coalesce(s.answered, 0), coalesce(s.lapsed, 0)
+        from parties p
+        left join provider_reach r on r.provider_id = p.id
+        left join lateral (select a.state = 'approved' as approved from applications a
+                            where a.party_id = p.id
+                            order by a.created_at desc, a.id desc limit 1) la on true
+        left join (
+          select o.provider_id,
+                 count(*) filter (where o.state = 'accepted')::int as accepted,
+                 count(*) filter (where o.state in ('accepted', 'declined')
+                   or (o.state = 'expired' and o.expiry_cause = 'slots_passed'))::int as answered,
+                 count(*) filter (where o.state = 'expired'
+                   and o.expiry_cause in ('ttl', 'hold'))::int as lapsed
+            from offers o group by o.provider_id) s on s.provider_id = p.id
+       where p.kind = 'provider'
+    $$`,
+    // Sessions are keyed by the phone (collation "C"), parties by id with a unique phone.
+    `create function provider_matching_from_session() returns trigger language plpgsql as $$
+      begin
+        if tg_op <> 'DELETE' then
+          perform provider_matching_profile(p.id) from parties p
+            where p.phone = new.phone collate "default" and p.kind = 'provider';
+        end if;
+        if tg_op = 'DELETE' or (tg_op = 'UPDATE' and old.phone <> new.phone) then
+          perform provider_matching_profile(p.id) from parties p
+            where p.phone = old.phone collate "default" and p.kind = 'provider';
+        end if;
+        return null;
+      end
+    $$`,
+    `create trigger provider_matching_session_insert after insert on conversation_sessions
+      for each row when (new.opted_out) execute function provider_matching_from_session()`,
+    `create trigger provider_matching_session_update after update on conversation_sessions
+      for each row when (old.opted_out is distinct from new.opted_out
+                         or old.phone is distinct from new.phone)
+      execute function provider_matching_from_session()`,
+    `create trigger provider_matching_session_delete after delete on conversation_sessions
+      for each row when (old.opted_out) execute function provider_matching_from_session()`,
+    // Backfill: only providers already opted out with no email change.
+    `update provider_matching m set eligible = false
+       from parties p join conversation_sessions s on s.phone = p.phone collate "C"
+      where m.provider_id = p.id and m.eligible and s.opted_out
+        and p.profile ->> 'email' is null`,
+  ),
+  down: sql(
+    "drop trigger provider_matching_session_delete on conversation_sessions",
+    "drop trigger provider_matching_session_update on conversation_sessions",
+    "drop trigger provider_matching_session_insert on conversation_sessions",
+    "drop function provider_matching_from_session()",
+    PROVIDER_MATCHING_PROFILE_0007.replace("create function", "create or replace function"),
+    PROVIDER_MATCHING_REBUILD_0007.replace("create function", "create or replace function"),
+    "select provider_matching_rebuild()",
+  ),
+}
+
+/**
+ * A sender's messages are handled in the order they were sent (WhatsApp's timestamp), not
+ * the order a delivery listed them: `sent_at` is that timestamp (null for statuses), and the
+ * per-phone claim index orders by it, then by arrival (received_at, seq) for ties.
+ */
+const inboxSenderOrder: Migration = {
+  name: "0020_inbox_sender_order",
+  up: sql(
+    "alter table inbox add column sent_at timestamptz",
+    `update inbox set sent_at = timestamptz 'epoch'
+        + ((update -> 'message' ->> 'at')::bigint) * interval '1 millisecond'
+      where kind = 'message'`,
+    `alter table inbox add constraint inbox_sent_at_check
+      check ((kind = 'message') = (sent_at is not null))`,
+    "drop index inbox_open_phone_idx",
+    `create index inbox_open_phone_idx on inbox (phone, sent_at, received_at, seq)
+      where status in ('pending', 'processing') and kind = 'message'`,
+  ),
+  down: sql(
+    "drop index inbox_open_phone_idx",
+    `create index inbox_open_phone_idx on inbox (phone, received_at, seq)
+      where status in ('pending', 'processing') and kind = 'message'`,
+    "alter table inbox drop constraint inbox_sent_at_check",
+    "alter table inbox drop column sent_at",
+  ),
+}
+
 export const migrations: ReadonlyArray<Migration> = [
   vettingFoundation,
   ledgerAndWallet,
@@ -1177,6 +1322,8 @@ export const migrations: ReadonlyArray<Migration> = [
   matchingTriggerSkipsNoChange,
   subscriptionDueRetry,
   marketplaceSettings,
+  providerMatchingReachable,
+  inboxSenderOrder,
 ]
 
 /** Knex's migration source interface over the in-code list. */

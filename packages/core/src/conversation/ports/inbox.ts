@@ -26,7 +26,10 @@ export class Inbox extends Context.Service<
     /**
      * Claims up to `limit` pending entries due at `now`, oldest first (status -> processing,
      * attempts + 1, nextAttemptAt = now + leaseMs). Concurrent workers never claim the same
-     * entry, and two entries of one phone are never claimed by two workers at once.
+     * entry, and two entries of one phone are never claimed by two workers at once. A phone's
+     * messages come out one at a time in the order they were sent (the message's `at`; ties
+     * in the order received), among those open together: one already claimed is not
+     * overtaken by an earlier-sent message that arrives after it.
      */
     readonly claimDue: (options: {
       readonly now: Instant

@@ -15,7 +15,7 @@ import { type InboundUpdate, inboxKey } from "../domain/inbound.ts"
 import type { InboxEntry, InboxStatus } from "../domain/inbox-entry.ts"
 import { REJECTED_EXCERPT_MAX, type RejectedDelivery } from "../domain/rejected-delivery.ts"
 import { Inbox } from "../ports/inbox.ts"
-import { arbInboundUpdate, arbInboxPhone } from "./inbox.arbitraries.ts"
+import { arbInboundUpdate, arbInboxPhone, arbMessageUpdate } from "./inbox.arbitraries.ts"
 import { claimableEntries, inboxPhone } from "./inbox.fake.ts"
 
 const at = (ms: number) => ms as Instant
@@ -24,6 +24,9 @@ const keys = (entries: ReadonlyArray<InboxEntry>) => entries.map((e) => e.key)
 /** Updates with distinct keys. */
 const arbUpdates = (maxLength: number) =>
   fc.uniqueArray(arbInboundUpdate, { minLength: 1, maxLength, selector: inboxKey })
+
+const sentAt = (update: InboundUpdate): number =>
+  update._tag === "message" ? update.message.at : Number.NEGATIVE_INFINITY
 
 const pending = (update: InboundUpdate, receivedAt: Instant): InboxEntry => ({
   key: inboxKey(update),
@@ -186,7 +189,7 @@ export const inboxContract = (
       )
     })
 
-    it("a phone's next message is claimable once the one before is processed", async () => {
+    it("a phone's next message is claimable once the one before it is processed", async () => {
       await fc.assert(
         fc.asyncProperty(arbUpdates(6), arbInstant, (updates, receivedAt) =>
           run(
@@ -199,10 +202,15 @@ export const inboxContract = (
                     : [],
               )
               fc.pre(messages.length >= 2)
-              // One at a time, in recorded order (each batch received a bit later).
+              // One at a time (each batch received a bit later), all before any is claimed:
+              // they come out in the order they were sent, ties in the order received.
               for (const [i, m] of messages.entries()) yield* inbox.record([m], at(receivedAt + i))
               const now = at(receivedAt + messages.length)
-              for (const m of messages) {
+              const sent = messages
+                .map((m, i) => [m, i] as const)
+                .sort(([a, i], [b, j]) => sentAt(a) - sentAt(b) || i - j)
+                .map(([m]) => m)
+              for (const m of sent) {
                 const claimed = yield* inbox.claimDue({ now, limit: 10, leaseMs: 60_000 })
                 expect(keys(claimed)).toEqual([inboxKey(m)])
                 yield* inbox.markProcessed(inboxKey(m), now)
@@ -215,6 +223,139 @@ export const inboxContract = (
           ),
         ),
         { numRuns },
+      )
+    })
+
+    it("hands each phone's messages out in the order they were sent, ties in delivery order", async () => {
+      // Deliveries of messages from few phones, sent within a few seconds of each other (so
+      // ties happen), listed in any order, and a worker that claims and processes between
+      // deliveries. Every message claimed is the first its phone has open in the sender's
+      // order (timestamp, then received, then position in the delivery): a delivery's
+      // messages are handled in the order they were sent, and an earlier-sent message in a
+      // later delivery goes first while the later-sent one still waits. One handled already
+      // cannot be taken back: that order is only kept among messages open at once.
+      const arbMessage = fc
+        .record({ update: arbMessageUpdate(), second: fc.integer({ min: 0, max: 4 }) })
+        .map(({ update, second }) =>
+          update._tag === "message"
+            ? {
+                ...update,
+                message: { ...update.message, at: at(1_780_000_000_000 + second * 1_000) },
+              }
+            : update,
+        )
+      const arbStep = fc.oneof(
+        {
+          weight: 2,
+          arbitrary: fc
+            .uniqueArray(arbMessage, { minLength: 1, maxLength: 6, selector: inboxKey })
+            .map((updates) => ({ _tag: "deliver" as const, updates })),
+        },
+        {
+          weight: 1,
+          arbitrary: fc
+            .record({ limit: fc.integer({ min: 1, max: 4 }), finish: fc.boolean() })
+            .map(({ limit, finish }) => ({ _tag: "work" as const, limit, finish })),
+        },
+      )
+      await fc.assert(
+        fc.asyncProperty(fc.array(arbStep, { minLength: 1, maxLength: 6 }), (steps) =>
+          run(
+            Effect.gen(function* () {
+              const inbox = yield* Inbox
+              // The model's open messages, each with its place among arrivals.
+              const open = new Map<string, { update: InboundUpdate; arrival: number }>()
+              const seen = new Set<string>()
+              let arrivals = 0
+              let now = 1_780_000_000_000
+              const senderOrder = (
+                a: { update: InboundUpdate; arrival: number },
+                b: { update: InboundUpdate; arrival: number },
+              ) => sentAt(a.update) - sentAt(b.update) || a.arrival - b.arrival
+              // Claimed by a worker that has not finished them yet (their lease is live).
+              let held: ReadonlyArray<InboxEntry> = []
+              const processed = (entries: ReadonlyArray<InboxEntry>) =>
+                Effect.forEach(entries, (c) =>
+                  Effect.andThen(
+                    inbox.markProcessed(c.key, at(now)),
+                    Effect.sync(() => open.delete(c.key)),
+                  ),
+                )
+              // Claims; finishes what the previous claim left held; then finishes or holds.
+              const work = (limit: number, finish: boolean) =>
+                Effect.gen(function* () {
+                  const claimed = yield* inbox.claimDue({ now: at(now), limit, leaseMs: 60_000 })
+                  for (const c of claimed) {
+                    expect(held.some((h) => h.phone === c.phone)).toBe(false)
+                    const mine = [...open.values()]
+                      .filter((o) => inboxPhone(o.update) === c.phone)
+                      .sort(senderOrder)
+                    expect(inboxKey(mine[0]!.update)).toBe(c.key)
+                  }
+                  yield* processed(held)
+                  if (finish) {
+                    yield* processed(claimed)
+                    held = []
+                  } else held = claimed
+                  return claimed.length
+                })
+              for (const step of steps) {
+                now += 1_000
+                if (step._tag === "deliver") {
+                  yield* inbox.record(step.updates, at(now))
+                  for (const u of step.updates) {
+                    const key = inboxKey(u)
+                    if (seen.has(key)) continue
+                    seen.add(key)
+                    open.set(key, { update: u, arrival: arrivals++ })
+                  }
+                } else yield* work(step.limit, step.finish)
+              }
+              // Then work until nothing is left.
+              while ((yield* work(100, true)) > 0 || open.size > 0) {
+                now += 1_000
+                expect(now).toBeLessThan(1_780_000_000_000 + 100_000)
+              }
+              expect(open.size).toBe(0)
+            }),
+          ),
+        ),
+        { numRuns },
+      )
+    })
+
+    it("a message sent earlier but arriving while a later one is handled waits for it", async () => {
+      const message = (id: string, second: number): InboundUpdate => ({
+        _tag: "message",
+        message: {
+          id,
+          channel: "whatsapp",
+          from: "+27820000009",
+          at: at(1_780_000_000_000 + second * 1_000),
+          content: { _tag: "text", body: id },
+        },
+      })
+      const [name, button, late] = [
+        message("wamid.name", 5),
+        message("wamid.button", 3),
+        message("wamid.late", 1),
+      ]
+      await run(
+        Effect.gen(function* () {
+          const inbox = yield* Inbox
+          const claim = (now: number) =>
+            Effect.map(inbox.claimDue({ now: at(now), limit: 10, leaseMs: 60_000 }), keys)
+          // One delivery lists the name (sent at 5 s) before the button tap (sent at 3 s).
+          yield* inbox.record([name, button], at(10_000))
+          expect(yield* claim(10_000)).toEqual([inboxKey(button)])
+          yield* inbox.markProcessed(inboxKey(button), at(10_000))
+          expect(yield* claim(10_000)).toEqual([inboxKey(name)])
+          // Sent before both, delivered while the name is being handled: it waits its turn.
+          yield* inbox.record([late], at(11_000))
+          expect(yield* claim(11_000)).toEqual([])
+          yield* inbox.markProcessed(inboxKey(name), at(11_000))
+          expect(yield* claim(11_000)).toEqual([inboxKey(late)])
+        }),
       )
     })
 

@@ -15,26 +15,39 @@ export const inboxPhone = (update: InboundUpdate): string =>
 
 const active = (entry: InboxEntry) => entry.status === "pending" || entry.status === "processing"
 
+/** When the person sent it (WhatsApp's timestamp); statuses have no place in a sender's order. */
+const sentAt = (entry: InboxEntry): number =>
+  entry.update._tag === "message" ? entry.update.message.at : Number.NEGATIVE_INFINITY
+
 /**
  * Which of `entries` (oldest first: receivedAt, then recorded order) a claim at `now` may
- * take: due ones, where a message is claimable only while no older message of its phone is
- * still open. That keeps one phone's messages in order and on one worker at a time; a
- * delivery status changes no conversation, so it never waits.
+ * take: due ones, where a message is claimable only when it is its phone's first open
+ * message in the sender's order (WhatsApp timestamp, ties by receivedAt and recorded
+ * order), and no other message of the phone is under a live lease. That keeps one phone's
+ * messages in the order they were sent (within a delivery, and across deliveries while the
+ * later one still waits) and on one worker at a time; a delivery status changes no
+ * conversation, so it never waits.
  */
 export const claimableEntries = (
   entries: ReadonlyArray<InboxEntry>,
   now: Instant,
 ): ReadonlyArray<InboxEntry> => {
-  const openPhones = new Set<string>()
-  const claimable: Array<InboxEntry> = []
-  for (const entry of entries) {
-    if (!active(entry)) continue
-    const isMessage = entry.update._tag === "message"
-    const blocked = isMessage && openPhones.has(entry.phone)
-    if (isMessage) openPhones.add(entry.phone)
-    if (!blocked && entry.nextAttemptAt <= now) claimable.push(entry)
+  const open = entries.filter(active)
+  const first = new Map<string, InboxEntry>()
+  const leased = new Set<string>()
+  for (const entry of open) {
+    if (entry.update._tag !== "message") continue
+    if (entry.status === "processing" && entry.nextAttemptAt > now) leased.add(entry.phone)
+    const earliest = first.get(entry.phone)
+    // Strictly earlier only: on a tie the one met first (received first) stays.
+    if (earliest === undefined || sentAt(entry) < sentAt(earliest)) first.set(entry.phone, entry)
   }
-  return claimable
+  return open.filter(
+    (entry) =>
+      entry.nextAttemptAt <= now &&
+      (entry.update._tag !== "message" ||
+        (first.get(entry.phone) === entry && !leased.has(entry.phone))),
+  )
 }
 
 /** Oldest first; the Map keeps recorded order, and sort is stable. */

@@ -127,6 +127,7 @@ export class LeadPriceMissing extends Schema.TaggedError<LeadPriceMissing>()("Le
 export const IneligibleReason = Schema.Literals([
   "not_lead_eligible",
   "cohort",
+  "unreachable",
   "category",
   "area",
   "unavailable",

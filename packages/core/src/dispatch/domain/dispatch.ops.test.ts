@@ -61,6 +61,7 @@ const arbMarket = fc
               approvedApplication: arbApplication({ partyId: id, state: "approved" }),
               reach: arbProviderReach(id, now),
               always: likely,
+              reachable: likely,
             })
             .map(
               (p): ShortlistCandidate => ({
@@ -82,6 +83,7 @@ const arbMarket = fc
                 reach: p.always ? { ...p.reach, availability: { _tag: "always" } } : p.reach,
                 openAssignments: 0,
                 spentThisWeek: 0,
+                whatsAppOptedOut: !p.reachable,
               }),
             ),
         ),

@@ -44,6 +44,8 @@ const gates = ({
         application.partyId === provider.id,
     ],
     ["cohort", provider.cohort === request.cohort],
+    // A lead offer goes by WhatsApp, and by email when there is an address.
+    ["unreachable", !context.whatsAppOptedOut || provider.profile.email !== undefined],
     ["category", provider.profile.categories.includes(request.category)],
     [
       "area",
@@ -93,6 +95,7 @@ describe("isEligible", () => {
         "eligible",
         "not_lead_eligible",
         "cohort",
+        "unreachable",
         "category",
         "area",
         "unavailable",

@@ -1,4 +1,5 @@
 import { Result } from "effect"
+import { reachableChannels } from "../../notifications/domain/party-messages.ts"
 import type { MarketplacePolicy } from "../../policy/policy.ts"
 import type { PartyId } from "../../shared/ids.ts"
 import type { Instant } from "../../shared/time.ts"
@@ -44,6 +45,11 @@ export interface ProviderLoad {
   /** The provider's own weekly credit budget, if they set one. */
   readonly weeklyBudget?: number
   readonly spentThisWeek: number
+  /**
+   * The provider said "stop" on WhatsApp (their conversation session, keyed by their
+   * phone) and has not said "start" since.
+   */
+  readonly whatsAppOptedOut: boolean
 }
 
 export type EligibilityContext = MatchingContext & ProviderLoad
@@ -104,7 +110,9 @@ const ineligible = (
 /**
  * Whether this request may be offered to this provider, with the first reason why not.
  * Every gate must pass: lead-eligible (active, latest application approved), same cohort
- * (live never meets test), the category, the area, available, never offered this request
+ * (live never meets test), reachable (a lead offer goes by WhatsApp, and by email when the
+ * profile has an address: someone who said "stop" on WhatsApp needs an email address), the
+ * category, the area, available, never offered this request
  * before (declined, expired or still open: nobody is offered a request twice), under
  * capacity, and, where leads cost credits, within the provider's weekly budget.
  */
@@ -123,6 +131,11 @@ export const isEligible = (
   }
   if (provider.cohort !== request.cohort) {
     return ineligible(provider, "cohort", `${provider.cohort} provider, ${request.cohort} request`)
+  }
+  if (reachableChannels(provider, context.whatsAppOptedOut).length === 0) {
+    // The offer would reach nobody, and would hold a broadcast slot (or, sequentially,
+    // the whole lead) until its time-to-live.
+    return ineligible(provider, "unreachable", "said stop on WhatsApp and has no email address")
   }
   if (!provider.profile.categories.includes(request.category)) {
     return ineligible(provider, "category", `does not offer ${request.category}`)

@@ -10,11 +10,12 @@ import { checkOverride, overridableGates } from "./override.ops.ts"
 const neverOverridden: ReadonlyArray<IneligibleReason> = [
   "not_lead_eligible",
   "cohort",
+  "unreachable",
   "already_offered",
 ]
 
 describe("checkOverride (ops offer a request to a named provider)", () => {
-  it("refuses exactly when the application gate, the cohort or a previous offer says no", () => {
+  it("refuses exactly when the application gate, the cohort, reachability or a previous offer says no", () => {
     fc.assert(
       fc.property(arbEligibilityCase, ({ request, provider, application, context }) => {
         const override = checkOverride(provider, application, request, context)
@@ -37,6 +38,7 @@ describe("checkOverride (ops offer a request to a named provider)", () => {
         const hardGatesPass =
           isLeadEligible(provider, application) &&
           provider.cohort === request.cohort &&
+          (!context.whatsAppOptedOut || provider.profile.email !== undefined) &&
           !context.offersOnRequest.some(
             (o) => o.providerId === provider.id && o.requestId === request.id,
           )

@@ -29,8 +29,9 @@ export class ProviderDirectory extends Context.Service<
      * over every stored provider, in its order: each provider with their latest application,
      * their stored reach (`defaultReach` when none), the offers on this request, their open
      * assignments (`OfferRepository.countOpenAssignments`), `providerStats` over their offers,
-     * their weekly credit budget and the credits debited for lead unlocks since the budget
-     * week of `now` began. Scores are the pure ones; providers whose scores differ by
+     * their weekly credit budget, the credits debited for lead unlocks since the budget
+     * week of `now` began, and whether their phone's conversation session is opted out
+     * (`ConversationStore`: said "stop" on WhatsApp). Scores are the pure ones; providers whose scores differ by
      * less than 1e-9 may swap places (a database's sin and cos may round differently).
      */
     readonly shortlist: (

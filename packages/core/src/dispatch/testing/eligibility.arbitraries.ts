@@ -90,6 +90,11 @@ export const arbEligibilityCase: fc.Arbitrary<EligibilityCase> = fc
         },
       ),
       openAssignments: fc.integer({ min: 0, max: 6 }),
+      // The party has an email address about half the time, so an opt-out decides sometimes.
+      whatsAppOptedOut: fc.oneof(
+        { weight: 3, arbitrary: fc.constant(false) },
+        { weight: 1, arbitrary: fc.constant(true) },
+      ),
       weeklyBudget: fc.option(fc.integer({ min: 0, max: 60 }), { nil: undefined }),
       spentThisWeek: fc.integer({ min: 0, max: 60 }),
       leadPriceCredits: fc.oneof(
@@ -143,6 +148,7 @@ export const arbEligibilityCase: fc.Arbitrary<EligibilityCase> = fc
         openAssignments: c.openAssignments,
         ...(c.weeklyBudget === undefined ? {} : { weeklyBudget: c.weeklyBudget }),
         spentThisWeek: c.spentThisWeek,
+        whatsAppOptedOut: c.whatsAppOptedOut,
       },
     }
   })

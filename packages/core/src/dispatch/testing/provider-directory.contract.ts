@@ -1,6 +1,8 @@
 import { Effect, Option } from "effect"
 import * as fc from "fast-check"
 import { describe, expect, it } from "vitest"
+import type { ConversationSession } from "../../conversation/domain/session.ts"
+import { ConversationStore } from "../../conversation/ports/conversation-store.ts"
 import {
   creditIssuanceAccount,
   creditIssuanceAccountId,
@@ -14,6 +16,7 @@ import { Ledger } from "../../ledger/ports/ledger.ts"
 import type { MarketplacePolicy } from "../../policy/policy.ts"
 import { creditsPreset, subscriptionPreset } from "../../policy/presets.ts"
 import type { ApplicationId, PartyId } from "../../shared/ids.ts"
+import type { Email } from "../../shared/phone.ts"
 import {
   type ContractOptions,
   defaultNumRuns,
@@ -72,6 +75,11 @@ export interface WorldProvider {
   readonly unlocks: ReadonlyArray<{ readonly credits: number; readonly at: Instant }>
   /** Offers to this provider, on this request or others. */
   readonly offers: ReadonlyArray<Offer>
+  /**
+   * Their WhatsApp conversation, if they ever wrote: opted out or not and, when `flipped`,
+   * first stored the other way round ("stop" then "start", or the reverse).
+   */
+  readonly conversation: { readonly optedOut: boolean; readonly flipped: boolean } | undefined
 }
 
 const mostly = <A>(usual: fc.Arbitrary<A>, other: fc.Arbitrary<A>) =>
@@ -174,6 +182,14 @@ const arbWorldProvider = (
         { maxLength: 3 },
       ),
       offers: arbOffersOf(id, request, now),
+      conversation: fc.option(
+        fc.record({
+          // Often enough that the differential meets unreachable providers in most runs.
+          optedOut: fc.boolean(),
+          flipped: mostly(fc.constant(false), fc.constant(true)),
+        }),
+        { nil: undefined },
+      ),
     }),
   )
 
@@ -274,6 +290,7 @@ export const storeWorld = (world: DirectoryWorld) =>
     const settings = yield* WalletSettings
     const ledger = yield* Ledger
     const directory = yield* ProviderDirectory
+    const conversations = yield* ConversationStore
     const opened = (world.now - 60 * DAY) as Instant
     yield* ledger.openAccount(creditIssuanceAccount(opened))
     yield* ledger.openAccount(platformRevenueAccount("CREDIT", opened))
@@ -286,7 +303,23 @@ export const storeWorld = (world: DirectoryWorld) =>
           ? offers.insert(o)
           : Effect.andThen(offers.insert({ ...o, state: "offered" }), offers.update(o)),
       )
+      const storeConversation = Effect.gen(function* () {
+        const c = p.conversation
+        if (c === undefined) return
+        const session = (optedOut: boolean): ConversationSession => ({
+          phone: p.party.phone,
+          channel: "whatsapp",
+          partyId: p.party.id,
+          optedOut,
+          lastInboundAt: world.now,
+          updatedAt: world.now,
+        })
+        if (c.flipped) yield* conversations.save(session(!c.optedOut))
+        yield* conversations.save(session(c.optedOut))
+      })
       if (offersFirst) yield* storeOffers
+      // Before the party for some, after for others: either order must end the same.
+      if (offersFirst) yield* storeConversation
       if (p.reach !== undefined && offersFirst) yield* directory.putReach(p.reach)
       yield* parties.insert(i % 3 === 0 ? { ...p.party, status: "pending" } : p.party)
       for (const a of p.applications) yield* applications.insert(a)
@@ -299,6 +332,7 @@ export const storeWorld = (world: DirectoryWorld) =>
         yield* settings.put({ partyId: p.party.id, weeklyCreditBudget: p.weeklyBudget })
       }
       if (!offersFirst) yield* storeOffers
+      if (!offersFirst) yield* storeConversation
       if (p.unlocks.length > 0) {
         yield* ledger.openAccount(creditsAccount(p.party.id, opened))
         yield* ledger.transfer(
@@ -349,6 +383,7 @@ export const expectedRanking = (world: DirectoryWorld): ReadonlyArray<RankedProv
       openAssignments: p.offers.filter((o) => o.state === "accepted").length,
       spentThisWeek: p.unlocks.filter((u) => u.at >= weekStart).reduce((n, u) => n + u.credits, 0),
       ...(p.weeklyBudget === undefined ? {} : { weeklyBudget: p.weeklyBudget }),
+      whatsAppOptedOut: p.conversation?.optedOut === true,
     }
   })
   return shortlist(
@@ -416,6 +451,7 @@ export type ProviderDirectoryServices =
   | OfferRepository
   | WalletSettings
   | Ledger
+  | ConversationStore
 
 /**
  * The contract every ProviderDirectory adapter keeps, with the differential property at
@@ -539,6 +575,7 @@ export const providerDirectoryContract = (
         weeklyBudget: undefined,
         unlocks: [],
         offers: [],
+        conversation: undefined,
       })
       const scene: DirectoryWorld = {
         now,
@@ -570,6 +607,111 @@ export const providerDirectoryContract = (
           })
           expect(actual.map((r) => r.providerId)).toEqual([near, far])
           expectSameRanking(actual, expectedRanking(scene), 5)
+        }),
+      )
+    })
+
+    it("leaves out a provider who said stop on WhatsApp and has no email, until they say start", async () => {
+      const now = 1_780_000_000_000 as Instant
+      const world = fc.sample(arbDirectoryWorld, { numRuns: 1, seed: 11 })[0]!
+      const stopped = "pty_00000000000000000001" as PartyId
+      const emailed = "pty_00000000000000000002" as PartyId
+      const chatting = "pty_00000000000000000003" as PartyId
+      const silent = "pty_00000000000000000004" as PartyId
+      const provider = (
+        id: PartyId,
+        i: number,
+        email: Email | undefined,
+        conversation: WorldProvider["conversation"],
+      ): WorldProvider => ({
+        party: {
+          id,
+          kind: "provider",
+          phone: `+277100000${i}` as Party["phone"],
+          cohort: "live",
+          channel: "whatsapp",
+          status: "active",
+          profile: {
+            categories: ["plumbing"],
+            serviceAreas: ["soweto"],
+            documents: [],
+            ...(email === undefined ? {} : { email }),
+          },
+          createdAt: now,
+          updatedAt: now,
+        },
+        applications: [
+          application(`app_0000000000000000000${i}` as ApplicationId, id, "approved", now),
+        ],
+        reach: undefined,
+        weeklyBudget: undefined,
+        unlocks: [],
+        offers: [],
+        conversation,
+      })
+      const scene: DirectoryWorld = {
+        now,
+        policy: subscriptionPreset,
+        leadPriceCredits: undefined,
+        limit: 10,
+        request: {
+          ...world.request,
+          category: "plumbing",
+          cohort: "live",
+          mode: "in_person",
+          availability: { _tag: "now" },
+          location: { area: "soweto" },
+        },
+        providers: [
+          provider(stopped, 1, undefined, { optedOut: true, flipped: true }),
+          provider(emailed, 2, "sipho@example.com" as Email, { optedOut: true, flipped: false }),
+          provider(chatting, 3, undefined, { optedOut: false, flipped: true }),
+          provider(silent, 4, undefined, undefined),
+        ],
+      }
+      const listed = Effect.gen(function* () {
+        const ranked = yield* (yield* ProviderDirectory).shortlist(scene.request, {
+          now,
+          policy: scene.policy,
+          limit: 10,
+        })
+        return ranked.map((r) => r.providerId).sort()
+      })
+      await run(
+        Effect.gen(function* () {
+          yield* storeWorld(scene)
+          // The email address still reaches the one who stopped WhatsApp; "start" again on
+          // a phone that never stopped changes nothing.
+          expect(yield* listed).toEqual([emailed, chatting, silent])
+          expectSameRanking(
+            yield* (yield* ProviderDirectory).shortlist(scene.request, {
+              now,
+              policy: scene.policy,
+              limit: 10,
+            }),
+            expectedRanking(scene),
+            10,
+          )
+          const conversations = yield* ConversationStore
+          const parties = yield* PartyRepository
+          const session = Option.getOrThrow(
+            yield* conversations.find(scene.providers[0]!.party.phone),
+          )
+          // They say "start": eligible again.
+          yield* conversations.save({ ...session, optedOut: false })
+          expect(yield* listed).toEqual([stopped, emailed, chatting, silent])
+          // The one reached by email removes the address: nothing reaches them now.
+          const { email: _email, ...profile } = scene.providers[1]!.party.profile
+          yield* parties.update({ ...scene.providers[1]!.party, profile })
+          expect(yield* listed).toEqual([stopped, chatting, silent])
+          // A provider who never wrote says stop (their first message).
+          yield* conversations.save({
+            phone: scene.providers[3]!.party.phone,
+            channel: "whatsapp",
+            optedOut: true,
+            updatedAt: now,
+          })
+          expect(yield* listed).toEqual([stopped, chatting])
         }),
       )
     })

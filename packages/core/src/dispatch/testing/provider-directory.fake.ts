@@ -1,4 +1,5 @@
 import { Effect, Layer, Option } from "effect"
+import { ConversationStore } from "../../conversation/ports/conversation-store.ts"
 import { creditsAccountId } from "../../ledger/domain/ledger.ops.ts"
 import { Ledger } from "../../ledger/ports/ledger.ts"
 import { InMemoryStore } from "../../shared/testing/in-memory-store.ts"
@@ -29,6 +30,7 @@ export const layerProviderDirectoryInMemory: Layer.Layer<
   | OfferRepository
   | WalletSettings
   | Ledger
+  | ConversationStore
 > = Layer.effect(
   ProviderDirectory,
   Effect.gen(function* () {
@@ -38,6 +40,7 @@ export const layerProviderDirectoryInMemory: Layer.Layer<
     const offers = yield* OfferRepository
     const settings = yield* WalletSettings
     const ledger = yield* Ledger
+    const conversations = yield* ConversationStore
     const reaches = () => store.table<ProviderReach>(providerReachTable)
     return ProviderDirectory.of({
       putReach: (reach) =>
@@ -71,6 +74,10 @@ export const layerProviderDirectoryInMemory: Layer.Layer<
               reach: reaches().get(provider.id) ?? defaultReach(provider.id),
               openAssignments: yield* offers.countOpenAssignments(provider.id),
               spentThisWeek: Number(spent),
+              whatsAppOptedOut: Option.exists(
+                yield* conversations.find(provider.phone),
+                (session) => session.optedOut,
+              ),
               ...(weeklyCreditBudget === undefined ? {} : { weeklyBudget: weeklyCreditBudget }),
             })
             stats.set(

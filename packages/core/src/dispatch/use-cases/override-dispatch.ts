@@ -1,4 +1,5 @@
 import { Effect, Option } from "effect"
+import { ConversationStore } from "../../conversation/ports/conversation-store.ts"
 import { Policy } from "../../policy/policy-service.ts"
 import type { Actor } from "../../shared/actor.ts"
 import { decodeInput } from "../../shared/decode.ts"
@@ -40,8 +41,9 @@ export interface OverrideOutcome {
 
 /**
  * Ops offer a request to a provider they name. The request must be ready (dispatch starts
- * here) or dispatching. The application gate, the cohort and "never offered this request
- * before" still hold; category, area, availability, capacity and budget do not, and the
+ * here) or dispatching. The application gate, the cohort, reachability (someone who said
+ * "stop" on WhatsApp and has no email would never hear of it) and "never offered this
+ * request before" still hold; category, area, availability, capacity and budget do not, and the
  * audit row lists which of them this offer bypassed. The offer then lives like any other:
  * time-to-live, unlock, decline (dispatch moves on), expiry.
  */
@@ -87,6 +89,10 @@ export const overrideDispatch: (
           openAssignments: yield* offers.countOpenAssignments(provider.id),
           ...(weeklyCreditBudget === undefined ? {} : { weeklyBudget: weeklyCreditBudget }),
           spentThisWeek: (yield* spentThisWeek(provider)).spent,
+          whatsAppOptedOut: Option.exists(
+            yield* (yield* ConversationStore).find(provider.phone),
+            (session) => session.optedOut,
+          ),
         }),
       )
 

@@ -1,4 +1,5 @@
 import type { AuditLog } from "../../audit/ports/audit-log.ts"
+import type { ConversationStore } from "../../conversation/ports/conversation-store.ts"
 import type { SecureLinks } from "../../links/ports/secure-links.ts"
 import type { Outbox } from "../../notifications/ports/outbox.ts"
 import type { Policy } from "../../policy/policy-service.ts"
@@ -31,3 +32,5 @@ export type DispatchServices =
   | Policy
   | WalletServices
   | SecureLinks
+  /** Whether a provider said "stop" on WhatsApp: matching skips those no offer can reach. */
+  | ConversationStore

@@ -37,6 +37,26 @@ export const updateTemplateFor = (body: string): TemplateIntent => ({
 export const greeting = (party: Party): string =>
   party.profile.displayName === undefined ? "Hello" : `Hello ${party.profile.displayName}`
 
+/** Where party notifications go: WhatsApp always, email too when the profile has an address. */
+const destinations = (party: Party): ReadonlyArray<readonly [NotificationChannel, string]> => [
+  ["whatsapp", party.phone],
+  ...(party.profile.email === undefined ? [] : [["email", party.profile.email] as const]),
+]
+
+/**
+ * The channels on which a party notification (a lead offer among them) can still reach
+ * the party: WhatsApp unless they said "stop" there (every send but the opt-out
+ * confirmation is then refused: planWhatsAppSend), and email when the profile has an
+ * address. Empty means nothing we send them arrives.
+ */
+export const reachableChannels = (
+  party: Party,
+  whatsAppOptedOut: boolean,
+): ReadonlyArray<NotificationChannel> =>
+  destinations(party)
+    .map(([channel]) => channel)
+    .filter((channel) => channel !== "whatsapp" || !whatsAppOptedOut)
+
 /**
  * Addresses a rendered message to a party: always on WhatsApp (with the update template
  * to fall back to outside the 24-hour window), and by email too when the profile has an
@@ -49,11 +69,7 @@ export const messagesForParty = (
   rendered: RenderedMessage | undefined,
 ): ReadonlyArray<MessageDraft> => {
   if (rendered === undefined) return []
-  const destinations: ReadonlyArray<readonly [NotificationChannel, string]> = [
-    ["whatsapp", party.phone],
-    ...(party.profile.email === undefined ? [] : [["email", party.profile.email] as const]),
-  ]
-  return destinations.map(([channel, to]) => ({
+  return destinations(party).map(([channel, to]) => ({
     dedupeKey: `${eventId}:${channel}:${rendered.template}`,
     channel,
     to,

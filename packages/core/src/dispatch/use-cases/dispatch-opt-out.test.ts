@@ -1,0 +1,129 @@
+import { describe, expect, it } from "@effect/vitest"
+import { Effect } from "effect"
+import { handleInboundMessage } from "../../conversation/use-cases/handle-inbound-message.ts"
+import { Outbox } from "../../notifications/ports/outbox.ts"
+import type { MarketplacePolicy } from "../../policy/policy.ts"
+import { creditsPreset } from "../../policy/presets.ts"
+import { now } from "../../shared/time.ts"
+import type { Party } from "../../vetting/domain/party.ts"
+import { PartyRepository } from "../../vetting/ports/party-repository.ts"
+import { layerInMemory } from "../../vetting/testing/layer-in-memory.ts"
+import { offerTemplates } from "../domain/offer.notifications.ts"
+import { ProviderDirectory } from "../ports/provider-directory.ts"
+import { homeowner, readyRequest, vettedProvider } from "../testing/offer-fixtures.ts"
+import { declineLead } from "./decline-lead.ts"
+import { dispatchRequest } from "./dispatch-request.ts"
+import { overrideDispatch } from "./override-dispatch.ts"
+import { getRequest } from "./queries.ts"
+
+const sequential: MarketplacePolicy = {
+  ...creditsPreset,
+  dispatch: { ...creditsPreset.dispatch, strategy: "sequential" },
+}
+
+let messages = 0
+/** The provider writes `body` on WhatsApp, through the conversation engine. */
+const says = (provider: Party, body: string) =>
+  Effect.gen(function* () {
+    messages += 1
+    yield* handleInboundMessage({
+      id: `wamid.opt-out-${messages}`,
+      channel: "whatsapp",
+      from: provider.phone,
+      at: yield* now,
+      content: { _tag: "text", body },
+    })
+  })
+
+const withEmail = (provider: Party) =>
+  Effect.gen(function* () {
+    const emailed = {
+      ...provider,
+      profile: { ...provider.profile, email: "fundi@example.com" as Party["profile"]["email"] },
+    } as Party
+    yield* (yield* PartyRepository).update(emailed)
+    return emailed
+  })
+
+describe("dispatch and a provider who said stop on WhatsApp", () => {
+  it.effect(
+    "sequential: the opted-out provider is skipped for the next; after start they are next",
+    () =>
+      Effect.gen(function* () {
+        const customer = yield* homeowner()
+        const a = yield* vettedProvider(1)
+        const b = yield* vettedProvider(2)
+        const request = yield* readyRequest(customer.id)
+        // Whoever matching would offer first says stop.
+        const [top] = yield* (yield* ProviderDirectory).shortlist(request, {
+          now: yield* now,
+          policy: sequential,
+          limit: 1,
+          leadPriceCredits: 5,
+        })
+        const [stopped, other] = top!.providerId === a.id ? [a, b] : [b, a]
+        yield* says(stopped, "stop")
+
+        const first = yield* dispatchRequest({ requestId: request.id })
+        expect(first.offered.map((o) => o.providerId)).toEqual([other.id])
+        const told = yield* (yield* Outbox).list({ partyId: stopped.id })
+        expect(told.map((m) => m.template)).not.toContain(offerTemplates.leadOffered)
+
+        // They opt back in; the other declines: the lead goes to them next.
+        yield* says(stopped, "start")
+        const declined = yield* declineLead({ offerId: first.offered[0]!.id, providerId: other.id })
+        expect(declined.next.offered.map((o) => o.providerId)).toEqual([stopped.id])
+      }).pipe(Effect.provide(layerInMemory(sequential))),
+  )
+
+  it.effect(
+    "nobody else: the request is unfulfilled rather than held by an offer nobody hears",
+    () =>
+      Effect.gen(function* () {
+        const customer = yield* homeowner()
+        const only = yield* vettedProvider(1)
+        yield* says(only, "stop")
+        const request = yield* readyRequest(customer.id)
+        const step = yield* dispatchRequest({ requestId: request.id })
+        expect(step.offered).toEqual([])
+        expect((yield* getRequest({ requestId: request.id })).state).toBe("unfulfilled")
+      }).pipe(Effect.provide(layerInMemory(sequential))),
+  )
+
+  it.effect("with an email address they are still offered the lead, by email", () =>
+    Effect.gen(function* () {
+      const customer = yield* homeowner()
+      const provider = yield* withEmail(yield* vettedProvider(1))
+      yield* says(provider, "stop")
+      const request = yield* readyRequest(customer.id)
+      const step = yield* dispatchRequest({ requestId: request.id })
+      expect(step.offered.map((o) => o.providerId)).toEqual([provider.id])
+      const sent = (yield* (yield* Outbox).list({ partyId: provider.id })).filter(
+        (m) => m.template === offerTemplates.leadOffered,
+      )
+      expect(sent.map((m) => m.channel).sort()).toEqual(["email", "whatsapp"])
+    }).pipe(Effect.provide(layerInMemory(sequential))),
+  )
+
+  it.effect("ops cannot override to a provider no offer reaches; they can once one does", () =>
+    Effect.gen(function* () {
+      const customer = yield* homeowner()
+      const provider = yield* vettedProvider(1, { categories: ["electrical"] })
+      yield* says(provider, "stop")
+      const request = yield* readyRequest(customer.id)
+      const why = { operator: "thandi", reason: "the homeowner asked for them" }
+      const refused = yield* Effect.flip(
+        overrideDispatch({ requestId: request.id, providerId: provider.id, ...why }),
+      )
+      expect(refused).toMatchObject({ _tag: "ProviderIneligible", reason: "unreachable" })
+      expect((yield* getRequest({ requestId: request.id })).state).toBe("ready")
+      yield* withEmail(provider)
+      const outcome = yield* overrideDispatch({
+        requestId: request.id,
+        providerId: provider.id,
+        ...why,
+      })
+      expect(outcome.bypassed).toEqual(["category"])
+    }).pipe(Effect.provide(layerInMemory(sequential))),
+  )
+})
