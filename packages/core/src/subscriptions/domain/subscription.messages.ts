@@ -2,6 +2,7 @@ import { planPrice } from "../../conversation/domain/flows/plan.flow.ts"
 import type { RenderedMessage } from "../../notifications/domain/party-messages.ts"
 import { greeting } from "../../notifications/domain/party-messages.ts"
 import type { MarketplacePolicy } from "../../policy/policy.ts"
+import { showDay } from "../../shared/local-time.ts"
 import type { Instant } from "../../shared/time.ts"
 import type { Party } from "../../vetting/domain/party.ts"
 import type { Payment, Subscription } from "./subscription.ts"
@@ -16,13 +17,7 @@ export const subscriptionTemplates = {
 } as const
 
 /** "12 March 2026" on the marketplace's calendar. */
-export const showDate = (at: Instant, timeZone: string): string =>
-  new Intl.DateTimeFormat("en-GB", {
-    timeZone,
-    day: "numeric",
-    month: "long",
-    year: "numeric",
-  }).format(at)
+const showDate = (at: Instant, timeZone: string): string => showDay(at, timeZone)
 
 const price = (policy: MarketplacePolicy, subscription: Subscription): string =>
   planPrice(policy, Number(subscription.priceMinor))
