@@ -84,6 +84,11 @@ export interface Fundi {
   readonly policyBefore: RecordedPolicy | undefined
   /** The server only: the public URL recorded before it started, when that was another one. */
   readonly publicUrlReplaced: string | undefined
+  /**
+   * The server only: it was given no FUNDI_PUBLIC_URL and kept the one recorded by an
+   * earlier start (not a loopback URL), so its links do not turn into localhost ones.
+   */
+  readonly publicUrlKept: boolean
   /** Which notifier adapters are in use, for people. */
   readonly notifications: string
   /** For `makeApp({ whatsapp })`: the webhook's secrets, configured or generated. */
@@ -429,6 +434,7 @@ export const openFundi = async (
       migrationsApplied,
       policyBefore,
       publicUrlReplaced: publicUrl.replaced,
+      publicUrlKept: publicUrl.keptRecorded === true,
       whatsapp: container.get<WhatsAppWebhookSettings>(Tokens.WhatsAppWebhook),
       paystack: payments.paystack,
       payments: payments.description,

@@ -32,6 +32,7 @@ const pointsAt = async (env: Record<string, string>, serve = false) => {
       settings,
       payments: fundi.payments,
       replaced: fundi.publicUrlReplaced,
+      kept: fundi.publicUrlKept,
     }
   } finally {
     await fundi.close()
@@ -74,9 +75,21 @@ describe("the public URL in the composition root", () => {
       }),
     ).rejects.toBeInstanceOf(ConfigError)
 
-    // The server restarted without the variable: the default is now the marketplace's.
+    // The server restarted without the variable keeps the recorded URL: a lost environment
+    // must not turn every link it sends into a localhost one.
     const restarted = await pointsAt(env, true)
-    expect(restarted.replaced).toBe("https://fundi.example.com")
-    expect((await pointsAt(env)).link).toBe("http://localhost:3000/l/TOKEN")
+    expect(restarted.link).toBe("https://fundi.example.com/l/TOKEN")
+    expect(restarted.replaced).toBeUndefined()
+    expect(restarted.kept).toBe(true)
+    expect((await pointsAt(env)).link).toBe("https://fundi.example.com/l/TOKEN")
+
+    // Moving the marketplace is a restart with the new URL set; back to a developer's
+    // localhost, likewise, and from there a server on another port takes its own.
+    const moved = await pointsAt({ ...env, FUNDI_PUBLIC_URL: "http://localhost:3000" }, true)
+    expect(moved.replaced).toBe("https://fundi.example.com")
+    const otherPort = await pointsAt({ ...env, PORT: "3987" }, true)
+    expect(otherPort.link).toBe("http://localhost:3987/l/TOKEN")
+    expect(otherPort.kept).toBe(false)
+    expect((await pointsAt(env)).link).toBe("http://localhost:3987/l/TOKEN")
   }, 120_000)
 })

@@ -87,11 +87,53 @@ export const marketplacePublicUrlSuite = (name: string, url: string): void => {
             replaced: undefined,
           })
           expect(await outcome(unset(knex))).toBe("https://new.example.com")
-          expect(await server(knex, DEFAULT)).toEqual({
+          // Set to the default explicitly, it is recorded like any other.
+          expect(await pinPublicUrl(knex, { url: DEFAULT, set: true, server: true })).toEqual({
             url: DEFAULT,
             replaced: "https://new.example.com",
           })
           expect(await outcome(unset(knex))).toBe(DEFAULT)
+        }),
+    )
+
+    it.effect(
+      "a server started without FUNDI_PUBLIC_URL keeps a recorded public URL, and replaces a recorded loopback one with its own",
+      () =>
+        onFreshDatabase(async (knex) => {
+          await fc.assert(
+            fc.asyncProperty(
+              fc.oneof(
+                arbPublicUrl.filter((u) => !new URL(u).hostname.endsWith("localhost")),
+                fc.constantFrom(
+                  "http://localhost:3987",
+                  "http://127.0.0.1:4000",
+                  "http://[::1]:3000",
+                  "http://app.localhost:3000",
+                ),
+              ),
+              fc.integer({ min: 1024, max: 65535 }),
+              async (recorded, port) => {
+                await server(knex, recorded)
+                const own = `http://localhost:${port}`
+                const started = await pinPublicUrl(knex, { url: own, set: false, server: true })
+                const loopback =
+                  /^http:\/\/(localhost|127\.0\.0\.1|\[::1\]|app\.localhost)[:/]/.test(recorded)
+                if (loopback) {
+                  expect(started.url).toBe(own)
+                  expect(started.keptRecorded).toBeUndefined()
+                } else {
+                  expect(started).toEqual({
+                    url: recorded,
+                    replaced: undefined,
+                    keptRecorded: true,
+                  })
+                }
+                expect(await readRecordedPublicUrl(knex)).toBe(started.url)
+                expect(await outcome(unset(knex))).toBe(started.url)
+              },
+            ),
+            { numRuns: 40 },
+          )
         }),
     )
 

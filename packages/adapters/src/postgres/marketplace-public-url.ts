@@ -7,6 +7,11 @@ export interface SettledPublicUrl {
   readonly url: string
   /** The server only: the URL recorded before it started, when that was another one. */
   readonly replaced: string | undefined
+  /**
+   * The server only: it was given no FUNDI_PUBLIC_URL and kept the one recorded by an
+   * earlier start, since that was not a loopback address it could be standing in for.
+   */
+  readonly keptRecorded?: true
 }
 
 export interface PublicUrlOptions {
@@ -18,12 +23,29 @@ export interface PublicUrlOptions {
   readonly server: boolean
 }
 
+/**
+ * A URL only this machine can open (localhost, 127.0.0.0/8, ::1): what a server's default
+ * is, and what a developer's server may replace with its own default on another port.
+ */
+export const isLoopbackUrl = (url: string): boolean => {
+  if (!URL.canParse(url)) return false
+  const host = new URL(url).hostname.toLowerCase()
+  return (
+    host === "localhost" ||
+    host.endsWith(".localhost") ||
+    host === "[::1]" ||
+    /^127(\.\d{1,3}){3}$/.test(host)
+  )
+}
+
 /** Two spellings of one URL ("HTTPS://Fundi.example.com:443" and "https://fundi.example.com") are one URL. */
 const sameUrl = (a: string, b: string): boolean => new URL(a).href === new URL(b).href
 
 /**
  * Makes the links every process issues point at the server. The server, which answers them,
- * records its public URL in `marketplace_settings` (`public_url`) each time it starts. Any
+ * records its public URL in `marketplace_settings` (`public_url`) each time it starts; a
+ * server given no FUNDI_PUBLIC_URL keeps a recorded URL that is not a loopback one (a
+ * restart that lost its environment must not send localhost links to people). Any
  * other process (a CLI command, a worker) that sets no FUNDI_PUBLIC_URL takes the recorded
  * one; one that sets another is refused with a ConfigError naming both, since the links it
  * sent would not reach the server. Nothing recorded yet (no server has started on this
@@ -37,6 +59,9 @@ export const pinPublicUrl = async (
     return knex.transaction(async (trx) => {
       // Locked, so two servers starting at once each report what the other replaced.
       const before = await readRecordedPublicUrl(trx, { lock: true })
+      if (!options.set && before !== undefined && URL.canParse(before) && !isLoopbackUrl(before)) {
+        return { url: before, replaced: undefined, keptRecorded: true }
+      }
       await trx.raw(
         `insert into marketplace_settings (name, value) values ('public_url', to_jsonb(?::text))
          on conflict (name) do update set value = excluded.value, updated_at = now()

@@ -136,6 +136,7 @@ export const serve = async (
     // What links point at, recorded for every other process on the database.
     publicUrl: fundi.config.publicUrl,
     publicUrlReplaced: replaced ?? null,
+    publicUrlKept: fundi.publicUrlKept,
     database: fundi.database,
     policy: `${policy.name} (${policy.model})`,
     notifications: fundi.notifications,
@@ -154,9 +155,11 @@ export const serve = async (
       [
         [
           "public URL",
-          replaced === undefined
-            ? configured.publicUrl
-            : `${configured.publicUrl} (changed from ${replaced}: links sent before point there)`,
+          replaced !== undefined
+            ? `${configured.publicUrl} (changed from ${replaced}: links sent before point there)`
+            : fundi.publicUrlKept
+              ? `${configured.publicUrl} (recorded by an earlier start; FUNDI_PUBLIC_URL is not set here)`
+              : configured.publicUrl,
         ],
         ["database", configured.database],
         ["policy", configured.policy],

@@ -74,6 +74,7 @@ export const makeHarness = (options: HarnessOptions = {}) => {
       migrationsApplied: [],
       policyBefore: undefined,
       publicUrlReplaced: undefined,
+      publicUrlKept: false,
       notifications: "collected (test)",
       whatsapp: {
         appSecret: "harness-whatsapp-app-secret",
