@@ -40,18 +40,20 @@ describe("the marketplace's policy on the embedded database", () => {
 
     // Replacing is an ops action: it says who and why, or it does nothing.
     const anonymous = { ...base, FUNDI_OPERATOR: undefined }
-    for (const [env, args, message] of [
-      [base, ["--replace"], "error: --replace needs --reason TEXT"],
-      [base, ["--replace", "--reason", "  "], "error: --reason: must not be blank"],
-      [anonymous, ["--replace", "--reason", "new model"], "error: who is doing this?"],
-      [base, ["--reason", "new model"], "error: --reason goes with --replace"],
+    // A missing flag is the command line's (exit 2); a blank reason is bad input (exit 1),
+    // as on every ops command.
+    for (const [env, args, message, code] of [
+      [base, ["--replace"], "error: --replace needs --reason TEXT", 2],
+      [base, ["--replace", "--reason", "  "], "error: --reason: must not be blank", 1],
+      [anonymous, ["--replace", "--reason", "new model"], "error: who is doing this?", 2],
+      [base, ["--reason", "new model"], "error: --reason goes with --replace", 2],
     ] as const) {
       const refusal = await runCli({ FUNDI_POLICY: "subscription", ...env }, [
         "db",
         "policy",
         ...args,
       ])
-      expect(refusal.code, args.join(" ")).toBe(2)
+      expect(refusal.code, args.join(" ")).toBe(code)
       expect(refusal.stderr, args.join(" ")).toContain(message)
       expect(refusal.stdout).toBe("")
     }

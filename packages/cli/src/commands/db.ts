@@ -2,7 +2,7 @@ import type { PolicyReplacement } from "@fundi/adapters"
 import { Health, OperatorName, Reason, toInvalidInput } from "@fundi/core"
 import type { Command } from "commander"
 import { Result, Schema } from "effect"
-import { defaultLabels, UsageError } from "../errors.ts"
+import { defaultLabels, Refused, UsageError } from "../errors.ts"
 import { writeFields, writeJson } from "../output.ts"
 import { operatorName, type Session } from "../session.ts"
 import { type JsonOptions, type OpsOptions, withJson } from "./common.ts"
@@ -41,7 +41,8 @@ const replacementOf = (options: PolicyOptions, env: Session["io"]["env"]) => {
   if (Result.isFailure(decoded)) {
     const issue = toInvalidInput(decoded.failure.issue).issues[0]
     const field = issue?.path.split(/[.[]/)[0] ?? ""
-    throw new UsageError(`${defaultLabels[field] ?? field}: ${issue?.message ?? "is not valid"}`)
+    // Bad input, as on every ops command (exit 1); a missing flag is the command line's (2).
+    throw new Refused(`${defaultLabels[field] ?? field}: ${issue?.message ?? "is not valid"}`)
   }
   return decoded.success satisfies PolicyReplacement
 }
