@@ -1,4 +1,5 @@
 import { Effect, Option, Schema } from "effect"
+import { withdrawUnreachableOffers } from "../../dispatch/use-cases/withdraw-unreachable-offers.ts"
 import type { OutboxMessage } from "../../notifications/domain/outbox-message.ts"
 import { Outbox } from "../../notifications/ports/outbox.ts"
 import { Policy } from "../../policy/policy-service.ts"
@@ -216,19 +217,27 @@ const save = (turn: Turn, message: InboundMessage) =>
  * entry processed afterwards, in a transaction of its own. Do not run it inside a caller's
  * transaction: a refused use case is undone by rolling back, which a joined transaction
  * cannot do on its own.
+ *
+ * A provider whose number is opted out (they just said "stop") and whom no lead offer can
+ * reach any more loses their unpaid open offers afterwards, each in a transaction of its
+ * own (withdrawUnreachableOffers), so dispatch moves on now rather than at each offer's
+ * time-to-live. That runs again when the message is handled again, so an outage there is
+ * retried with the message.
  */
 export const handleInboundMessage: (
   message: InboundMessage,
 ) => Effect.Effect<void, PersistenceUnavailable, ConversationServices> = Effect.fn(
   "handleInboundMessage",
 )(function* (message: InboundMessage) {
-  yield* inTransaction(
+  const after = yield* inTransaction(
     Effect.gen(function* () {
       const session = yield* lockSession(message)
-      if (session.lastMessageId === message.id) return
       const party = yield* partyOf(message.from)
+      if (session.lastMessageId === message.id) return { session, party }
       const at = yield* now
-      yield* save(yield* respond(touched(session, message, party, at), party, message), message)
+      const turn = yield* respond(touched(session, message, party, at), party, message)
+      yield* save(turn, message)
+      return { session: turn.session, party }
     }),
   ).pipe(
     Effect.catchTag("Refused", (refusal) =>
@@ -236,10 +245,14 @@ export const handleInboundMessage: (
         Effect.gen(function* () {
           // Taken again: the rolled-back transaction released the lock.
           const session = yield* lockSession(message)
-          if (session.lastMessageId === message.id) return
+          if (session.lastMessageId === message.id) return undefined
           yield* save(refusal.turn, message)
+          return undefined
         }),
       ),
     ),
   )
+  if (after?.party?.kind === "provider" && after.session.optedOut) {
+    yield* withdrawUnreachableOffers(after.party.id)
+  }
 })
