@@ -117,7 +117,8 @@ describe("dispatch and a provider who said stop on WhatsApp", () => {
       const sent = (yield* (yield* Outbox).list({ partyId: provider.id })).filter(
         (m) => m.template === offerTemplates.leadOffered,
       )
-      expect(sent.map((m) => m.channel).sort()).toEqual(["email", "whatsapp"])
+      // By email only: a WhatsApp copy would only fail in the outbox (opted out).
+      expect(sent.map((m) => m.channel)).toEqual(["email"])
     }).pipe(Effect.provide(layerInMemory(sequential))),
   )
 
@@ -140,6 +141,29 @@ describe("dispatch and a provider who said stop on WhatsApp", () => {
         ...why,
       })
       expect(outcome.bypassed).toEqual(["category"])
+    }).pipe(Effect.provide(layerInMemory(sequential))),
+  )
+
+  it.effect("a homeowner who said stop is told nothing on WhatsApp, by email when known", () =>
+    Effect.gen(function* () {
+      const customer = yield* homeowner()
+      const request = yield* readyRequest(customer.id)
+      yield* says(customer, "stop")
+      // Nobody to offer it to: the request is unfulfilled, which the homeowner is told.
+      yield* dispatchRequest({ requestId: request.id })
+      expect((yield* getRequest({ requestId: request.id })).state).toBe("unfulfilled")
+      const notices = (yield* (yield* Outbox).list({ partyId: customer.id })).filter(
+        (m) => m.channel === "whatsapp" && m.template !== "conversation.stopped",
+      )
+      expect(notices).toEqual([])
+      const emailed = yield* withEmail(customer)
+      const again = yield* readyRequest(emailed.id)
+      yield* dispatchRequest({ requestId: again.id })
+      const told = (yield* (yield* Outbox).list({ partyId: customer.id })).filter(
+        (m) => m.template !== "conversation.stopped",
+      )
+      expect(told.length).toBeGreaterThan(0)
+      expect(new Set(told.map((m) => m.channel))).toEqual(new Set(["email"]))
     }).pipe(Effect.provide(layerInMemory(sequential))),
   )
 

@@ -1,6 +1,8 @@
 import { Effect, Option } from "effect"
+import type { ConversationStore } from "../../conversation/ports/conversation-store.ts"
 import type { OutboxMessage } from "../../notifications/domain/outbox-message.ts"
-import { Outbox } from "../../notifications/ports/outbox.ts"
+import type { Outbox } from "../../notifications/ports/outbox.ts"
+import { enqueueNotifications } from "../../notifications/use-cases/enqueue-notifications.ts"
 import { Policy } from "../../policy/policy-service.ts"
 import type { PersistenceUnavailable } from "../../shared/errors.ts"
 import { newEventId, newMessageId, type PartyId, type RequestId } from "../../shared/ids.ts"
@@ -79,11 +81,10 @@ export const publish = (
 ): Effect.Effect<
   ReadonlyArray<RequestEvent>,
   PersistenceUnavailable,
-  Outbox | Policy | PartyRepository
+  Outbox | ConversationStore | Policy | PartyRepository
 > =>
   Effect.gen(function* () {
     const policy = yield* Policy
-    const outbox = yield* Outbox
     const at = yield* now
     const published: Array<RequestEvent> = []
     const messages: Array<OutboxMessage> = []
@@ -103,6 +104,6 @@ export const publish = (
         })
       }
     }
-    if (messages.length > 0) yield* outbox.enqueue(messages)
+    yield* enqueueNotifications(messages)
     return published
   })

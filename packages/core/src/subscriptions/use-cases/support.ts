@@ -1,4 +1,5 @@
 import { Effect, Option, Result } from "effect"
+import type { ConversationStore } from "../../conversation/ports/conversation-store.ts"
 import type { IssuedLink } from "../../links/domain/secure-link.ts"
 import { SecureLinks } from "../../links/ports/secure-links.ts"
 import type { OutboxMessage } from "../../notifications/domain/outbox-message.ts"
@@ -6,7 +7,8 @@ import {
   messagesForParty,
   type RenderedMessage,
 } from "../../notifications/domain/party-messages.ts"
-import { Outbox } from "../../notifications/ports/outbox.ts"
+import type { Outbox } from "../../notifications/ports/outbox.ts"
+import { enqueueNotifications } from "../../notifications/use-cases/enqueue-notifications.ts"
 import type { MarketplacePolicy } from "../../policy/policy.ts"
 import type { PersistenceUnavailable } from "../../shared/errors.ts"
 import {
@@ -180,7 +182,7 @@ export const endSubscription = (
 export const tell = (
   party: Party,
   rendered: RenderedMessage,
-): Effect.Effect<void, PersistenceUnavailable, Outbox> =>
+): Effect.Effect<void, PersistenceUnavailable, Outbox | ConversationStore> =>
   Effect.gen(function* () {
     const at = yield* now
     const eventId = yield* newEventId
@@ -195,7 +197,7 @@ export const tell = (
         createdAt: at,
       })
     }
-    if (messages.length > 0) yield* (yield* Outbox).enqueue(messages)
+    yield* enqueueNotifications(messages)
   })
 
 /** JSON has no bigint: amounts in audit details are strings of minor units. */

@@ -1,4 +1,5 @@
 import type { AuditLog } from "../../audit/ports/audit-log.ts"
+import type { ConversationStore } from "../../conversation/ports/conversation-store.ts"
 import type { Outbox } from "../../notifications/ports/outbox.ts"
 import type { Policy } from "../../policy/policy-service.ts"
 import type { Transactions } from "../../shared/transactions.ts"
@@ -13,6 +14,8 @@ export type VettingServices =
   | ApplicationRepository
   | AuditLog
   | Outbox
+  /** Notifications skip WhatsApp to numbers that said "stop" (enqueueNotifications). */
+  | ConversationStore
   | BackgroundCheck
   | ContactBook
   | Transactions

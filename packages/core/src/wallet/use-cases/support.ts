@@ -1,4 +1,5 @@
 import { Effect, Option } from "effect"
+import type { ConversationStore } from "../../conversation/ports/conversation-store.ts"
 import type {
   AccountNotFound,
   IdempotencyConflict,
@@ -15,7 +16,8 @@ import type {
 } from "../../ledger/domain/ledger.ts"
 import { Ledger } from "../../ledger/ports/ledger.ts"
 import type { OutboxMessage } from "../../notifications/domain/outbox-message.ts"
-import { Outbox } from "../../notifications/ports/outbox.ts"
+import type { Outbox } from "../../notifications/ports/outbox.ts"
+import { enqueueNotifications } from "../../notifications/use-cases/enqueue-notifications.ts"
 import { Policy } from "../../policy/policy-service.ts"
 import { InvalidInput, type PersistenceUnavailable } from "../../shared/errors.ts"
 import { newEventId, newMessageId, type PartyId, type TopUpId } from "../../shared/ids.ts"
@@ -154,10 +156,13 @@ export const memo = (text: string): string => text.slice(0, 500)
 export const publish = (
   events: ReadonlyArray<WalletEventData>,
   party: Party,
-): Effect.Effect<ReadonlyArray<WalletEvent>, PersistenceUnavailable, Outbox | Policy> =>
+): Effect.Effect<
+  ReadonlyArray<WalletEvent>,
+  PersistenceUnavailable,
+  Outbox | ConversationStore | Policy
+> =>
   Effect.gen(function* () {
     const policy = yield* Policy
-    const outbox = yield* Outbox
     const at = yield* now
     const published: Array<WalletEvent> = []
     const messages: Array<OutboxMessage> = []
@@ -175,7 +180,7 @@ export const publish = (
         })
       }
     }
-    if (messages.length > 0) yield* outbox.enqueue(messages)
+    yield* enqueueNotifications(messages)
     return published
   })
 
