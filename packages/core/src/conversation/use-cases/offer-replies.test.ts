@@ -8,6 +8,7 @@ import { OfferRepository } from "../../dispatch/ports/offer-repository.ts"
 import { homeowner, readyRequest, vettedProvider } from "../../dispatch/testing/offer-fixtures.ts"
 import { acceptLead } from "../../dispatch/use-cases/accept-lead.ts"
 import { dispatchRequest } from "../../dispatch/use-cases/dispatch-request.ts"
+import { expireDueOffers } from "../../dispatch/use-cases/expire-due-offers.ts"
 import { previewLead } from "../../dispatch/use-cases/preview-lead.ts"
 import { unlockLead } from "../../dispatch/use-cases/unlock-lead.ts"
 import { Outbox } from "../../notifications/ports/outbox.ts"
@@ -416,6 +417,30 @@ describe("answering leads and proposed times by tapping", () => {
       const other = yield* vettedProvider(2, { credits: 50 })
       const stranger = yield* chat(other.phone).tap(actionId.offer(offer.id, "unlock"))
       expect(stranger[0]?.body).toContain("someone else")
+    }).pipe(Effect.provide(layerInMemory())),
+  )
+
+  it.effect("accepting a lead whose time ran out says it expired, not that it moved on", () =>
+    Effect.gen(function* () {
+      const { provider, offer } = yield* offeredLead(50)
+      yield* TestClock.adjust("2 days")
+      yield* expireDueOffers()
+      const reply = yield* chat(provider.phone).tap(actionId.offer(offer.id, "accept"))
+      expect(reply.map((m) => m.template)).toEqual([conversationTemplates.refused])
+      expect(reply[0]?.body).toContain("that lead has expired: the time to answer it ran out")
+      expect(reply[0]?.body).not.toMatch(/moved on|no longer available|looking for a provider/u)
+    }).pipe(Effect.provide(layerInMemory())),
+  )
+
+  it.effect("accepting after the unlock hold ran out says the hold ran out", () =>
+    Effect.gen(function* () {
+      const { provider, offer } = yield* offeredLead(50)
+      const sipho = chat(provider.phone)
+      yield* sipho.tap(actionId.offer(offer.id, "unlock"))
+      yield* TestClock.adjust("2 days")
+      yield* expireDueOffers()
+      const reply = yield* sipho.tap(actionId.offer(offer.id, "accept"))
+      expect(reply[0]?.body).toContain("that lead has expired: your hold on it ran out")
     }).pipe(Effect.provide(layerInMemory())),
   )
 })

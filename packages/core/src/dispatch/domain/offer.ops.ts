@@ -136,6 +136,9 @@ const notAllowed = (offer: Offer, command: OfferCommandTag) =>
     from: offer.state,
     command,
     allowedFrom: offerStatesAccepting(command),
+    ...(offer.state === "expired" && offer.expiryCause !== undefined
+      ? { expiryCause: offer.expiryCause }
+      : {}),
   })
 
 /** The provider acts only before the deadline; at the deadline the scheduler expires it. */
