@@ -92,7 +92,7 @@ describe("offerStatus", () => {
     { requiredKeys: ["about", "since"] },
   )
 
-  it("lists the jobs a provider holds apart from their open leads, on the local clock", () => {
+  it("lists the jobs a provider holds apart from their open leads, on the local clock, and says how many it left out", () => {
     fc.assert(
       fc.property(
         fc.array(
@@ -102,15 +102,28 @@ describe("offerStatus", () => {
           },
         ),
         fc.array(arbJob, { maxLength: 4 }),
+        fc.record({ leads: fc.nat(30), jobs: fc.nat(30) }),
         arbFixedZone,
-        (leads, jobs, { zone, offsetMinutes }) => {
-          const reply = offerStatus(leads, jobs, zone)
+        (leads, jobs, notListed, { zone, offsetMinutes }) => {
+          const reply = offerStatus(leads, jobs, zone, notListed)
           const body = reply.intent._tag === "text" ? reply.intent.body : ""
           const lines = body.split("\n")
-          expect(body.includes(`Your jobs (${jobs.length}):`)).toBe(jobs.length > 0)
-          expect(body.includes("You have no open leads")).toBe(leads.length === 0)
+          const allJobs = jobs.length + notListed.jobs
+          const allLeads = leads.length + notListed.leads
+          expect(body.includes(`Your jobs (${allJobs}):`)).toBe(allJobs > 0)
+          expect(body.includes(`Your open leads (${allLeads}):`)).toBe(allLeads > 0)
+          expect(body.includes("You have no open leads")).toBe(allLeads === 0)
+          const moreJobs = lines.filter((l) => l.includes("handover message"))
+          const moreLeads = lines.filter((l) => l.includes("lead message"))
+          expect(moreJobs).toEqual(
+            notListed.jobs === 0 ? [] : [expect.stringContaining(`…and ${notListed.jobs} older`)],
+          )
+          expect(moreLeads).toEqual(
+            notListed.leads === 0 ? [] : [expect.stringContaining(`…and ${notListed.leads} older`)],
+          )
           expect(lines).toHaveLength(
-            (jobs.length === 0 ? 0 : 1 + jobs.length) + (leads.length === 0 ? 1 : 1 + leads.length),
+            (allJobs === 0 ? 0 : 1 + jobs.length + moreJobs.length) +
+              (allLeads === 0 ? 1 : 1 + leads.length + moreLeads.length),
           )
           jobs.forEach((job, i) => {
             const line = lines[1 + i]!

@@ -174,29 +174,54 @@ const jobLine = (job: JobLine, timeZone: string): string =>
     ? `- ${job.about}: yours since ${showDay(job.since, timeZone)}, agree the time with the homeowner`
     : `- ${job.about}: booked for ${showWindow(job.agreed, timeZone)}`
 
+/** How many of each list the status reply leaves out (it lists at most `statusListLimit`). */
+export interface NotListed {
+  readonly leads: number
+  readonly jobs: number
+}
+
+/** The most leads, and the most jobs, one status reply lists: a chat message stays short. */
+export const statusListLimit = 10
+
 /**
  * A provider's open leads and the jobs they hold, each with what the request is about
- * (category and area), dated on the marketplace's calendar (`timeZone`).
+ * (category and area), dated on the marketplace's calendar (`timeZone`). Counts include
+ * what `notListed` says was left out, and a line says how many and where to find them (the
+ * chat has no pages to turn: each lead and job has its own message).
  */
 export const offerStatus = (
   offers: ReadonlyArray<{ readonly offer: Offer; readonly about: string }>,
   jobs: ReadonlyArray<JobLine>,
   timeZone: string,
+  notListed: NotListed = { leads: 0, jobs: 0 },
 ): Reply => {
   const leads =
-    offers.length === 0
+    offers.length + notListed.leads === 0
       ? ["You have no open leads right now. We will message you when one comes in."]
       : [
-          `Your open leads (${offers.length}):`,
+          `Your open leads (${offers.length + notListed.leads}):`,
           ...offers.map(
             ({ offer, about }) =>
               `- ${about} (${showDay(offer.offeredAt, timeZone)}): ${offerStateText[offer.state]}`,
           ),
+          ...(notListed.leads === 0
+            ? []
+            : [
+                `…and ${notListed.leads} older, not listed here: each is in the lead message we sent you, with its link.`,
+              ]),
         ]
   const held =
-    jobs.length === 0
+    jobs.length + notListed.jobs === 0
       ? []
-      : [`Your jobs (${jobs.length}):`, ...jobs.map((j) => jobLine(j, timeZone))]
+      : [
+          `Your jobs (${jobs.length + notListed.jobs}):`,
+          ...jobs.map((j) => jobLine(j, timeZone)),
+          ...(notListed.jobs === 0
+            ? []
+            : [
+                `…and ${notListed.jobs} older, not listed here: each one's homeowner details are in the handover message we sent you when you got it.`,
+              ]),
+        ]
   // Jobs first: they are what the provider has to do.
   return textReply(conversationTemplates.status, [...held, ...leads].join("\n"))
 }

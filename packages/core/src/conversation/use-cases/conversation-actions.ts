@@ -52,6 +52,7 @@ import {
   offerStatus,
   refused,
   requestStatus,
+  statusListLimit,
   timesRejected,
   unknownButton,
 } from "../domain/conversation.replies.ts"
@@ -126,7 +127,8 @@ export const status = (party: Party) =>
     })
     const requests = yield* RequestRepository
     const described = []
-    for (const offer of offers.slice(0, 10)) {
+    const listedOffers = offers.slice(0, statusListLimit)
+    for (const offer of listedOffers) {
       const request = Option.getOrUndefined(yield* requests.findById(offer.requestId))
       described.push({
         offer,
@@ -138,7 +140,8 @@ export const status = (party: Party) =>
       states: ["accepted"],
     })
     const jobs: Array<JobLine> = []
-    for (const offer of accepted.slice(0, 10)) {
+    const listedJobs = accepted.slice(0, statusListLimit)
+    for (const offer of listedJobs) {
       const request = Option.getOrUndefined(yield* requests.findById(offer.requestId))
       if (request?.state !== "assigned" || request.assignedProviderId !== party.id) continue
       jobs.push({
@@ -147,7 +150,10 @@ export const status = (party: Party) =>
         ...(offer.chosenSlot === undefined ? {} : { agreed: offer.chosenSlot }),
       })
     }
-    return offerStatus(described, jobs, (yield* Policy).timeZone)
+    return offerStatus(described, jobs, (yield* Policy).timeZone, {
+      leads: offers.length - listedOffers.length,
+      jobs: accepted.length - listedJobs.length,
+    })
   })
 
 const closed = (session: ConversationSession): ConversationSession => {

@@ -443,4 +443,22 @@ describe("answering leads and proposed times by tapping", () => {
       expect(reply[0]?.body).toContain("that lead has expired: your hold on it ran out")
     }).pipe(Effect.provide(layerInMemory())),
   )
+
+  it.effect("status lists ten leads and says how many more there are and where", () =>
+    Effect.gen(function* () {
+      yield* TestClock.setTime(MONDAY)
+      const customer = yield* homeowner()
+      const provider = yield* vettedProvider(1)
+      for (let i = 0; i < 12; i++) {
+        const request = yield* readyRequest(customer.id)
+        yield* dispatchRequest({ requestId: request.id, operator: "thandi" })
+      }
+      const [reply] = yield* chat(provider.phone).text("status")
+      const lines = (reply?.body ?? "").split("\n")
+      expect(lines[0]).toBe("Your open leads (12):")
+      expect(lines.filter((l) => l.startsWith("- "))).toHaveLength(10)
+      expect(lines.at(-1)).toContain("…and 2 older, not listed here")
+      expect(lines.at(-1)).toContain("lead message we sent you")
+    }).pipe(Effect.provide(layerInMemory())),
+  )
 })
