@@ -2,7 +2,7 @@ import type { DispatchDecision } from "../../dispatch/domain/dispatch.ops.ts"
 import type { Offer } from "../../dispatch/domain/offer.ts"
 import type { ServiceRequest, TimeWindow } from "../../dispatch/domain/service-request.ts"
 import type { MarketplacePolicy } from "../../policy/policy.ts"
-import { showDay } from "../../shared/local-time.ts"
+import { showDateTime, showDay } from "../../shared/local-time.ts"
 import { sellsPlans } from "../../subscriptions/domain/subscription.ops.ts"
 import type { Party } from "../../vetting/domain/party.ts"
 import { showWindow } from "./availability.ops.ts"
@@ -125,8 +125,43 @@ const offerStateText: Readonly<Record<Offer["state"], string>> = {
   expired: "expired",
 }
 
-const requestLine = (r: ServiceRequest, timeZone: string): string => {
-  const line = `- ${r.category} (${showDay(r.createdAt, timeZone)}): ${requestStateText[r.state]}`
+/** The start of the homeowner's own words for a request, on one line. */
+const snippetLength = 40
+const snippet = (description: string): string => {
+  const line = description.replace(/\s+/gu, " ").trim()
+  return line.length <= snippetLength ? line : `${line.slice(0, snippetLength - 1).trimEnd()}…`
+}
+
+/**
+ * How each request is named in a list, so that no two read alike, whatever their states:
+ * the trade and the day asked (on the marketplace's calendar); where two share those, the
+ * time too; where they still do, the start of the homeowner's own words; and where even
+ * those match, their place among the look-alikes ("1 of 2"). Each step is taken only by the
+ * requests that need it, so the usual line stays short.
+ */
+export const requestLabels = (
+  requests: ReadonlyArray<Pick<ServiceRequest, "category" | "createdAt" | "description">>,
+  timeZone: string,
+): ReadonlyArray<string> => {
+  const refine = (
+    labels: ReadonlyArray<string>,
+    more: (index: number, alike: ReadonlyArray<number>) => string,
+  ): ReadonlyArray<string> =>
+    labels.map((label, index) => {
+      const alike = labels.flatMap((other, i) => (other === label ? [i] : []))
+      return alike.length > 1 ? more(index, alike) : label
+    })
+  const day = requests.map((r) => `${r.category} (${showDay(r.createdAt, timeZone)})`)
+  const time = refine(day, (i) => {
+    const r = requests[i]!
+    return `${r.category} (${showDateTime(r.createdAt, timeZone)})`
+  })
+  const words = refine(time, (i) => `${time[i]} "${snippet(requests[i]!.description)}"`)
+  return refine(words, (i, alike) => `${words[i]} (${alike.indexOf(i) + 1} of ${alike.length})`)
+}
+
+const requestLine = (r: ServiceRequest, label: string): string => {
+  const line = `- ${label}: ${requestStateText[r.state]}`
   return r.state === "needs_clarification" && r.clarificationQuestion !== undefined
     ? `${line}: "${r.clarificationQuestion.replace(/\s+/gu, " ").trim()}"`
     : line
@@ -150,11 +185,12 @@ export const requestStatus = (requests: ReadonlyArray<ServiceRequest>, timeZone:
     )
   }
   const waiting = requests.filter((r) => r.state === "needs_clarification").length
+  const labels = requestLabels(requests, timeZone)
   return textReply(
     conversationTemplates.status,
     [
       `Your open requests (${requests.length}):`,
-      ...requests.map((r) => requestLine(r, timeZone)),
+      ...requests.map((r, i) => requestLine(r, labels[i]!)),
       ...(waiting === 0 ? [] : [howToAnswer(waiting)]),
     ].join("\n"),
   )
