@@ -11,6 +11,7 @@ import { acceptLead } from "../../dispatch/use-cases/accept-lead.ts"
 import { answerClarification } from "../../dispatch/use-cases/answer-clarification.ts"
 import { chooseProposedTime } from "../../dispatch/use-cases/choose-proposed-time.ts"
 import { declineLead } from "../../dispatch/use-cases/decline-lead.ts"
+import { giveDeclineReason } from "../../dispatch/use-cases/give-decline-reason.ts"
 import { previewLead } from "../../dispatch/use-cases/preview-lead.ts"
 import { proposeTimes } from "../../dispatch/use-cases/propose-times.ts"
 import { rejectProposedTimes } from "../../dispatch/use-cases/reject-proposed-times.ts"
@@ -58,6 +59,7 @@ import {
 } from "../domain/conversation.replies.ts"
 import { reaskField, startFlow } from "../domain/flow.ops.ts"
 import type { Flow, FlowData } from "../domain/flow.ts"
+import { declineReasonFlow, declineReasonOf } from "../domain/flows/decline-reason.flow.ts"
 import {
   applyFlow,
   clarifyFlow,
@@ -527,7 +529,15 @@ export const onAction = (
                   )
                 : no(error),
             )
-            return say(session, done("Declined. We will send you the next lead."))
+            // Declined at once, so dispatch moves on now; the reason is asked after, optionally.
+            return yield* openFlow(
+              declineReasonFlow,
+              { offerId: action.offerId },
+              session,
+              party,
+              message,
+              [done("Declined. We will send you the next lead.")],
+            )
           case "propose": {
             const offer = yield* (yield* OfferRepository).findById(action.offerId as OfferId)
             if (Option.isNone(offer) || offer.value.providerId !== party.id) return stale()
@@ -749,6 +759,24 @@ const completions: Readonly<Record<string, Completion>> = {
       : Effect.succeed(say(session, unknownButton()))
   },
 
+  [declineReasonFlow.id]: (data, session, _position, party, _message) =>
+    Effect.gen(function* () {
+      if (party?.kind !== "provider") return say(session, unknownButton())
+      const reason = declineReasonOf(data)
+      if (reason === undefined) return say(session, done("No problem."))
+      const { noted } = yield* attempt(
+        giveDeclineReason({ offerId: data.offerId, providerId: party.id, reason }),
+        refusedTurn(session, (yield* Policy).timeZone),
+      )
+      return say(
+        session,
+        done(
+          noted
+            ? "Thank you, noted."
+            : "This lead's reason was noted already, so we kept that one.",
+        ),
+      )
+    }),
   [proposeTimesFlow.id]: (data, session, position, party, _message) =>
     Effect.gen(function* () {
       const policy = yield* Policy

@@ -22,6 +22,7 @@ import {
   unknownButton,
 } from "../domain/conversation.replies.ts"
 import { advanceFlow } from "../domain/flow.ops.ts"
+import { declineReasonLapsed } from "../domain/flows/decline-reason.flow.ts"
 import { flows } from "../domain/flows/index.ts"
 import type { InboundMessage } from "../domain/inbound.ts"
 import { checkIntent } from "../domain/intent.ops.ts"
@@ -71,9 +72,14 @@ const withoutPosition = (session: ConversationSession): ConversationSession => {
  * Decides the answer to one message. Commands come first, whatever flow is open ("stop"
  * must always work); then taps on lead and menu buttons; then the open flow's step.
  */
-const respond = (session: ConversationSession, party: Party | undefined, message: InboundMessage) =>
+const respond = (given: ConversationSession, party: Party | undefined, message: InboundMessage) =>
   Effect.gen(function* () {
     const policy = yield* Policy
+    // An optional question left unanswered (why they declined) does not catch later talk.
+    const session =
+      given.position !== undefined && declineReasonLapsed(given.position, yield* now)
+        ? withoutPosition(given)
+        : given
     const said = classify(message.content)
     if (session.optedOut) {
       // Nothing but "start" gets an answer from an opted-out number.

@@ -461,4 +461,70 @@ describe("answering leads and proposed times by tapping", () => {
       expect(lines.at(-1)).toContain("lead message we sent you")
     }).pipe(Effect.provide(layerInMemory())),
   )
+
+  describe("a decline in chat asks why, after declining", () => {
+    /** Two providers on one lead (sequential): the first declines in chat. */
+    const declined = () =>
+      Effect.gen(function* () {
+        const { customer, provider, offer } = yield* offeredLead(50)
+        const sipho = chat(provider.phone)
+        const replies = yield* sipho.tap(actionId.offer(offer.id, "decline"))
+        return { customer, sipho, offer, replies }
+      })
+    const reasonOf = (offerId: OfferId) =>
+      Effect.gen(function* () {
+        const offer = yield* (yield* OfferRepository).findById(offerId)
+        return Option.getOrUndefined(offer)?.declineReason
+      })
+
+    it.effect("the decline goes through at once; the reason is optional, tapped or typed", () =>
+      Effect.gen(function* () {
+        const { sipho, offer, replies } = yield* declined()
+        expect(yield* offerState(offer.id)).toEqual(Option.some("declined"))
+        expect(replies[0]?.body).toBe("Declined. We will send you the next lead.")
+        expect(replies[1]?.body).toContain("Why did you decline?")
+        expect(tappableIds(replies[1]?.intent)).toEqual([
+          actionId.answer("reason", "too_far"),
+          actionId.answer("reason", "too_busy"),
+          actionId.answer("reason", "skip"),
+        ])
+        const typed = yield* sipho.text("  Only  do  solar  geysers ")
+        expect(typed[0]?.body).toBe("Thank you, noted.")
+        expect(yield* reasonOf(offer.id)).toBe("Only  do  solar  geysers")
+        // Asked once: what they say next is not taken as a reason.
+        const next = yield* sipho.text("I can do Tuesday instead")
+        expect(next[0]?.body).not.toContain("noted")
+      }).pipe(Effect.provide(layerInMemory())),
+    )
+
+    it.effect("a tapped reason is kept in words; Skip keeps none", () =>
+      Effect.gen(function* () {
+        const { customer, sipho, offer } = yield* declined()
+        yield* sipho.tap(actionId.answer("reason", "too_far"))
+        expect(yield* reasonOf(offer.id)).toBe("too far away")
+
+        const other = yield* vettedProvider(2, { credits: 50 })
+        const request = yield* readyRequest(customer.id)
+        const step = yield* dispatchRequest({ requestId: request.id, operator: "thandi" })
+        const mine = step.offered.find((o) => o.providerId === other.id)!
+        const thabo = chat(other.phone)
+        yield* thabo.tap(actionId.offer(mine.id, "decline"))
+        const skipped = yield* thabo.tap(actionId.answer("reason", "skip"))
+        expect(skipped[0]?.body).toBe("No problem.")
+        expect(yield* reasonOf(mine.id)).toBeUndefined()
+      }).pipe(Effect.provide(layerInMemory())),
+    )
+
+    it.effect(
+      "left unanswered for half an hour, the question lapses: later talk is not a reason",
+      () =>
+        Effect.gen(function* () {
+          const { sipho, offer } = yield* declined()
+          yield* TestClock.adjust("31 minutes")
+          const later = yield* sipho.text("I can do Tuesday instead")
+          expect(later.map((m) => m.body).join(" ")).not.toContain("noted")
+          expect(yield* reasonOf(offer.id)).toBeUndefined()
+        }).pipe(Effect.provide(layerInMemory())),
+    )
+  })
 })
