@@ -1,5 +1,5 @@
 import { Effect, Option } from "effect"
-import { enqueueNotifications } from "../../notifications/use-cases/enqueue-notifications.ts"
+import { Outbox } from "../../notifications/ports/outbox.ts"
 import { Policy } from "../../policy/policy-service.ts"
 import type { PersistenceUnavailable } from "../../shared/errors.ts"
 import { newEventId, newMessageId } from "../../shared/ids.ts"
@@ -93,7 +93,7 @@ export const notifyDecision = (
         createdAt: at,
       })
     }
-    yield* enqueueNotifications(messages)
+    if (messages.length > 0) yield* (yield* Outbox).enqueue(messages)
   })
 
 /** The audit entry of a decision: who, why, and the claim's move. */

@@ -1,9 +1,7 @@
 import { Effect, Option, Result } from "effect"
-import type { ConversationStore } from "../../conversation/ports/conversation-store.ts"
 import { SecureLinks } from "../../links/ports/secure-links.ts"
 import type { MessageDraft } from "../../notifications/domain/outbox-message.ts"
-import type { Outbox } from "../../notifications/ports/outbox.ts"
-import { enqueueNotifications } from "../../notifications/use-cases/enqueue-notifications.ts"
+import { Outbox } from "../../notifications/ports/outbox.ts"
 import type { MarketplacePolicy } from "../../policy/policy.ts"
 import { Policy } from "../../policy/policy-service.ts"
 import type { Actor } from "../../shared/actor.ts"
@@ -122,7 +120,7 @@ export const lockOffer = (
  */
 export const notify = (
   notices: ReadonlyArray<OfferNotice>,
-): Effect.Effect<void, PersistenceUnavailable, Outbox | ConversationStore | Policy | SecureLinks> =>
+): Effect.Effect<void, PersistenceUnavailable, Outbox | Policy | SecureLinks> =>
   Effect.gen(function* () {
     const policy = yield* Policy
     const at = yield* now
@@ -144,7 +142,7 @@ export const notify = (
         })
       }
     }
-    yield* enqueueNotifications(messages)
+    if (messages.length > 0) yield* (yield* Outbox).enqueue(messages)
   })
 
 export interface DispatchStep {

@@ -1,8 +1,6 @@
 import { Effect, Option } from "effect"
-import type { ConversationStore } from "../../conversation/ports/conversation-store.ts"
 import type { OutboxMessage } from "../../notifications/domain/outbox-message.ts"
-import type { Outbox } from "../../notifications/ports/outbox.ts"
-import { enqueueNotifications } from "../../notifications/use-cases/enqueue-notifications.ts"
+import { Outbox } from "../../notifications/ports/outbox.ts"
 import { Policy } from "../../policy/policy-service.ts"
 import type { PersistenceUnavailable } from "../../shared/errors.ts"
 import { newEventId, newMessageId, type PartyId, type RequestId } from "../../shared/ids.ts"
@@ -81,10 +79,11 @@ export const publish = (
 ): Effect.Effect<
   ReadonlyArray<RequestEvent>,
   PersistenceUnavailable,
-  Outbox | ConversationStore | Policy | PartyRepository
+  Outbox | Policy | PartyRepository
 > =>
   Effect.gen(function* () {
     const policy = yield* Policy
+    const outbox = yield* Outbox
     const at = yield* now
     const published: Array<RequestEvent> = []
     const messages: Array<OutboxMessage> = []
@@ -104,6 +103,6 @@ export const publish = (
         })
       }
     }
-    yield* enqueueNotifications(messages)
+    if (messages.length > 0) yield* outbox.enqueue(messages)
     return published
   })

@@ -1,5 +1,4 @@
 import type { AuditLog } from "../../audit/ports/audit-log.ts"
-import type { ConversationStore } from "../../conversation/ports/conversation-store.ts"
 import type { Ledger } from "../../ledger/ports/ledger.ts"
 import type { SecureLinks } from "../../links/ports/secure-links.ts"
 import type { Outbox } from "../../notifications/ports/outbox.ts"
@@ -22,8 +21,6 @@ export type SubscriptionServices =
   | PartyRepository
   | Ledger
   | Outbox
-  /** Notifications skip WhatsApp to numbers that said "stop" (enqueueNotifications). */
-  | ConversationStore
   | AuditLog
   | Transactions
   | Policy

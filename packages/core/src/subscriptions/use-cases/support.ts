@@ -1,5 +1,4 @@
 import { Effect, Option, Result } from "effect"
-import type { ConversationStore } from "../../conversation/ports/conversation-store.ts"
 import type { IssuedLink } from "../../links/domain/secure-link.ts"
 import { SecureLinks } from "../../links/ports/secure-links.ts"
 import type { OutboxMessage } from "../../notifications/domain/outbox-message.ts"
@@ -7,8 +6,7 @@ import {
   messagesForParty,
   type RenderedMessage,
 } from "../../notifications/domain/party-messages.ts"
-import type { Outbox } from "../../notifications/ports/outbox.ts"
-import { enqueueNotifications } from "../../notifications/use-cases/enqueue-notifications.ts"
+import { Outbox } from "../../notifications/ports/outbox.ts"
 import type { MarketplacePolicy } from "../../policy/policy.ts"
 import type { PersistenceUnavailable } from "../../shared/errors.ts"
 import {
@@ -182,7 +180,7 @@ export const endSubscription = (
 export const tell = (
   party: Party,
   rendered: RenderedMessage,
-): Effect.Effect<void, PersistenceUnavailable, Outbox | ConversationStore> =>
+): Effect.Effect<void, PersistenceUnavailable, Outbox> =>
   Effect.gen(function* () {
     const at = yield* now
     const eventId = yield* newEventId
@@ -197,7 +195,7 @@ export const tell = (
         createdAt: at,
       })
     }
-    yield* enqueueNotifications(messages)
+    if (messages.length > 0) yield* (yield* Outbox).enqueue(messages)
   })
 
 /** JSON has no bigint: amounts in audit details are strings of minor units. */

@@ -1,5 +1,4 @@
 import type { AuditLog } from "../../audit/ports/audit-log.ts"
-import type { ConversationStore } from "../../conversation/ports/conversation-store.ts"
 import type { Outbox } from "../../notifications/ports/outbox.ts"
 import type { Policy } from "../../policy/policy-service.ts"
 import type { Transactions } from "../../shared/transactions.ts"
@@ -14,8 +13,6 @@ export type VettingServices =
   | ApplicationRepository
   | AuditLog
   | Outbox
-  /** Notifications skip WhatsApp to numbers that said "stop" (enqueueNotifications). */
-  | ConversationStore
   | BackgroundCheck
   | ContactBook
   | Transactions

@@ -1,10 +1,8 @@
 import { Effect, Option } from "effect"
 import type { AuditEntry } from "../../audit/domain/audit-entry.ts"
 import { AuditLog } from "../../audit/ports/audit-log.ts"
-import type { ConversationStore } from "../../conversation/ports/conversation-store.ts"
 import type { OutboxMessage } from "../../notifications/domain/outbox-message.ts"
-import type { Outbox } from "../../notifications/ports/outbox.ts"
-import { enqueueNotifications } from "../../notifications/use-cases/enqueue-notifications.ts"
+import { Outbox } from "../../notifications/ports/outbox.ts"
 import { Policy } from "../../policy/policy-service.ts"
 import type { PersistenceUnavailable } from "../../shared/errors.ts"
 import {
@@ -84,13 +82,10 @@ export const audit = (
 export const publish = (
   events: ReadonlyArray<VettingEventData>,
   party: Party,
-): Effect.Effect<
-  ReadonlyArray<VettingEvent>,
-  PersistenceUnavailable,
-  Outbox | ConversationStore | Policy
-> =>
+): Effect.Effect<ReadonlyArray<VettingEvent>, PersistenceUnavailable, Outbox | Policy> =>
   Effect.gen(function* () {
     const policy = yield* Policy
+    const outbox = yield* Outbox
     const at: Instant = yield* now
     const published: Array<VettingEvent> = []
     const messages: Array<OutboxMessage> = []
@@ -108,7 +103,7 @@ export const publish = (
         })
       }
     }
-    yield* enqueueNotifications(messages)
+    if (messages.length > 0) yield* outbox.enqueue(messages)
     return published
   })
 

@@ -1,5 +1,4 @@
 import type { AuditLog } from "../../audit/ports/audit-log.ts"
-import type { ConversationStore } from "../../conversation/ports/conversation-store.ts"
 import type { Ledger } from "../../ledger/ports/ledger.ts"
 import type { Outbox } from "../../notifications/ports/outbox.ts"
 import type { Policy } from "../../policy/policy-service.ts"
@@ -18,7 +17,5 @@ export type WalletServices =
   | PartyRepository
   | AuditLog
   | Outbox
-  /** Notifications skip WhatsApp to numbers that said "stop" (enqueueNotifications). */
-  | ConversationStore
   | Transactions
   | Policy

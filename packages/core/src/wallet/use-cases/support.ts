@@ -1,5 +1,4 @@
 import { Effect, Option } from "effect"
-import type { ConversationStore } from "../../conversation/ports/conversation-store.ts"
 import type {
   AccountNotFound,
   IdempotencyConflict,
@@ -16,8 +15,7 @@ import type {
 } from "../../ledger/domain/ledger.ts"
 import { Ledger } from "../../ledger/ports/ledger.ts"
 import type { OutboxMessage } from "../../notifications/domain/outbox-message.ts"
-import type { Outbox } from "../../notifications/ports/outbox.ts"
-import { enqueueNotifications } from "../../notifications/use-cases/enqueue-notifications.ts"
+import { Outbox } from "../../notifications/ports/outbox.ts"
 import { Policy } from "../../policy/policy-service.ts"
 import { InvalidInput, type PersistenceUnavailable } from "../../shared/errors.ts"
 import { newEventId, newMessageId, type PartyId, type TopUpId } from "../../shared/ids.ts"
@@ -156,13 +154,10 @@ export const memo = (text: string): string => text.slice(0, 500)
 export const publish = (
   events: ReadonlyArray<WalletEventData>,
   party: Party,
-): Effect.Effect<
-  ReadonlyArray<WalletEvent>,
-  PersistenceUnavailable,
-  Outbox | ConversationStore | Policy
-> =>
+): Effect.Effect<ReadonlyArray<WalletEvent>, PersistenceUnavailable, Outbox | Policy> =>
   Effect.gen(function* () {
     const policy = yield* Policy
+    const outbox = yield* Outbox
     const at = yield* now
     const published: Array<WalletEvent> = []
     const messages: Array<OutboxMessage> = []
@@ -180,7 +175,7 @@ export const publish = (
         })
       }
     }
-    yield* enqueueNotifications(messages)
+    if (messages.length > 0) yield* outbox.enqueue(messages)
     return published
   })
 
