@@ -403,6 +403,7 @@ const detailsOf = (e: DomainError): Record<string, unknown> => {
         from: e.from,
         command: e.command,
         allowedFrom: [...e.allowedFrom],
+        ...(e.expiryCause === undefined ? {} : { expiryCause: e.expiryCause }),
       }
     case "OfferLapsed":
     case "OfferNotDue":

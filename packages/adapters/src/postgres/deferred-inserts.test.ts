@@ -1,9 +1,17 @@
 import { it } from "@effect/vitest"
-import { AuditLog, Outbox, PersistenceUnavailable, Transactions } from "@fundi/core"
+import {
+  AuditLog,
+  ConversationStore,
+  Outbox,
+  PersistenceUnavailable,
+  Transactions,
+} from "@fundi/core"
 import { Effect, Exit } from "effect"
 import { describe, expect } from "vitest"
+import { writeTogether } from "./executor.ts"
 import { aMessage, anAuditEntry, at } from "./fixtures.ts"
-import { layerPostgresTest } from "./testing.ts"
+import { layerKnex } from "./layer.ts"
+import { isolatedDatabase, layerPostgresTest } from "./testing.ts"
 
 // Inside a transaction, audit entries and outbox messages are held back and written at
 // commit in one statement each (executor.ts `deferInsert`): what a caller can observe
@@ -62,6 +70,71 @@ describe("inserts held back until commit (PGlite)", () => {
       expect(yield* log.list({})).toEqual([])
       expect(yield* outbox.list({})).toEqual([])
     }).pipe(Effect.provide(layer())),
+  )
+
+  // The outbox's trigger (migration 0021) returns NULL for WhatsApp to an opted-out number:
+  // the row is skipped alone, under `on conflict do nothing`, and as part of a WITH.
+  it.effect(
+    "leave out WhatsApp to a number opted out earlier in the transaction, however sent",
+    () =>
+      Effect.gen(function* () {
+        const db = yield* isolatedDatabase("pglite://memory")
+        yield* Effect.gen(function* () {
+          const outbox = yield* Outbox
+          const sessions = yield* ConversationStore
+          const tx = yield* Transactions
+          const [stopped, started] = ["+27820000001", "+27820000002"]
+          const session = (phone: string, optedOut: boolean) =>
+            sessions.save({
+              phone,
+              channel: "whatsapp",
+              optedOut,
+              updatedAt: at("2026-01-04T08:00:00.000Z"),
+            })
+          yield* session(stopped, false)
+          yield* session(started, true)
+          const message = (n: number, to: string, overrides: Parameters<typeof aMessage>[1] = {}) =>
+            aMessage(n, { to, dedupeKey: `evt_${n}:whatsapp:lead.offered`, ...overrides })
+          const kept: Array<string> = []
+          const send = (
+            messages: ReadonlyArray<ReturnType<typeof aMessage>>,
+            keptHere: ReadonlyArray<number>,
+          ) => {
+            kept.push(...keptHere.map((i) => messages[i]!.id))
+            return outbox.enqueue(messages)
+          }
+          // Held, then written at commit in one WITH with the audit entry.
+          yield* tx.run(
+            Effect.gen(function* () {
+              yield* session(stopped, true)
+              yield* session(started, false)
+              yield* send(
+                [
+                  message(1, stopped),
+                  message(2, started),
+                  message(3, stopped, { channel: "sms", dedupeKey: "evt_3:sms:lead.offered" }),
+                  message(4, stopped, { template: "conversation.stopped" }),
+                ],
+                [1, 2, 3],
+              )
+              yield* (yield* AuditLog).record(anAuditEntry(1))
+            }),
+          )
+          // Held, then written with another statement of the use case (writeTogether).
+          yield* tx.run(
+            Effect.gen(function* () {
+              yield* send([message(5, stopped), message(6, started)], [1])
+              yield* writeTogether(db.knex, "settings.insert", (k) => [
+                k("marketplace_settings").insert({ name: "probe", value: JSON.stringify(1) }),
+              ])
+            }),
+          )
+          // Outside a transaction: at once, alone.
+          yield* send([message(7, stopped), message(8, started)], [1])
+          expect((yield* outbox.list({})).map((m) => m.id).toSorted()).toEqual(kept.toSorted())
+          expect((yield* (yield* AuditLog).list({})).length).toBe(1)
+        }).pipe(Effect.provide(layerKnex(db.knex)))
+      }),
   )
 
   it.effect("outside a transaction are written at once", () =>

@@ -1303,6 +1303,37 @@ const inboxSenderOrder: Migration = {
   ),
 }
 
+/**
+ * Outbox.enqueue does not store a WhatsApp message to a number that said "stop", bar the
+ * opt-out confirmation (core's `writableFor`; decision 0022): it could only fail. A BEFORE
+ * trigger returning NULL skips the row in every way messages are inserted (alone, with
+ * `on conflict (dedupe_key) do nothing`, or as one part of the WITH statement held inserts
+ * are sent in at commit) at no extra round trip, and it sees the sessions its transaction
+ * wrote. The WHEN clause keeps email, SMS and the confirmation from calling it at all; the
+ * lookup is the sessions' primary key (both sides in collation "C").
+ */
+const outboxSkipsOptedOut: Migration = {
+  name: "0021_outbox_skips_opted_out",
+  up: sql(
+    `create function outbox_skip_opted_out() returns trigger language plpgsql as $$
+      begin
+        if exists (select 1 from conversation_sessions s
+                    where s.phone = new."to" collate "C" and s.opted_out) then
+          return null;
+        end if;
+        return new;
+      end
+    $$`,
+    `create trigger outbox_skip_opted_out before insert on outbox
+      for each row when (new.channel = 'whatsapp' and new.template <> 'conversation.stopped')
+      execute function outbox_skip_opted_out()`,
+  ),
+  down: sql(
+    "drop trigger outbox_skip_opted_out on outbox",
+    "drop function outbox_skip_opted_out()",
+  ),
+}
+
 export const migrations: ReadonlyArray<Migration> = [
   vettingFoundation,
   ledgerAndWallet,
@@ -1324,6 +1355,7 @@ export const migrations: ReadonlyArray<Migration> = [
   marketplaceSettings,
   providerMatchingReachable,
   inboxSenderOrder,
+  outboxSkipsOptedOut,
 ]
 
 /** Knex's migration source interface over the in-code list. */

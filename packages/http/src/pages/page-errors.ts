@@ -54,6 +54,23 @@ const closedLead = conflict(
   "This has moved on",
   "It was already decided, closed, or its time ran out before your answer reached us.",
 )
+// An offer that ran out on its own is not one someone else took (decision 0018's words).
+const expiredLead = conflict(
+  "This lead has expired",
+  "Its time to answer ran out before your answer reached us, so it was passed on. We will send you the next lead.",
+)
+const expiredHold = conflict(
+  "This lead has expired",
+  "Your hold on it ran out before your answer reached us, so it was passed on. We will send you the next lead.",
+)
+const timesPassed = conflict(
+  "These times have passed",
+  "The proposed times have all started, so none can be chosen now. Reply to our message and we will help.",
+)
+const withdrawnLead = conflict(
+  "This lead is no longer available",
+  "It was given to another provider or closed. We will send you the next lead.",
+)
 const badTimes = (text: string): ErrorPage => ({ status: 400, title: "Check the times", text })
 const unlockFirst = conflict(
   "Unlock this lead first",
@@ -109,7 +126,7 @@ export const pageErrors: { readonly [K in PageError["_tag"]]: ErrorPage } = {
   },
   RequestNotDispatching: closedLead,
   OfferTransitionNotAllowed: closedLead,
-  OfferLapsed: closedLead,
+  OfferLapsed: expiredLead,
   OfferNotDue: closedLead,
   TransitionNotAllowed: closedLead,
   LeadAlreadyAssigned: conflict("Already taken", "This job has already been given to a provider."),
@@ -175,11 +192,21 @@ export const pageErrors: { readonly [K in PageError["_tag"]]: ErrorPage } = {
 
 /**
  * The page for an error: its tag's, or a more specific one where the error says more (an
- * offer not unlocked yet, or one whose times the homeowner is still choosing from, is not
- * a lead that has moved on).
+ * offer that expired, by its own deadline or withdrawn, says which; one not unlocked yet, or
+ * whose times the homeowner is still choosing from, is not a lead that has moved on).
  */
 export const pageFor = (e: PageError): ErrorPage => {
   if (e._tag === "OfferTransitionNotAllowed") {
+    switch (e.expiryCause) {
+      case "ttl":
+        return expiredLead
+      case "hold":
+        return expiredHold
+      case "slots_passed":
+        return timesPassed
+      case "withdrawn":
+        return withdrawnLead
+    }
     if ((e.from === "offered" || e.from === "previewed") && e.allowedFrom.includes("unlocked")) {
       return unlockFirst
     }

@@ -1,4 +1,12 @@
-import { getOffer, getRequest, getWallet, revokeLink, SecureLinks } from "@fundi/core"
+import {
+  type ExpiryCause,
+  getOffer,
+  getRequest,
+  getWallet,
+  OfferRepository,
+  revokeLink,
+  SecureLinks,
+} from "@fundi/core"
 import { Effect } from "effect"
 import { afterEach, describe, expect, it } from "vitest"
 import { toLocalDateTime } from "./local-time.ts"
@@ -236,6 +244,37 @@ describe("link page errors are friendly HTML with the right status", () => {
     } finally {
       await poor.api.dispose()
     }
+  })
+
+  it("409 says which: a lead whose time or hold ran out expired; a withdrawn one is no longer available", async () => {
+    const s = await open({ providers: 4 })
+    /** Closes the offer as the scheduler (ttl, hold) or dispatch (withdrawn) would. */
+    const expire = (i: number, expiryCause: ExpiryCause) =>
+      s.api.runtime.runPromise(
+        Effect.gen(function* () {
+          const offer = yield* getOffer({
+            offerId: (yield* Effect.promise(() => offerOf(s, i))).id,
+          })
+          yield* (yield* OfferRepository).update({
+            ...offer,
+            state: "expired",
+            expiryCause,
+            decidedAt: offer.updatedAt,
+          })
+        }),
+      )
+    await post(s.api, `${s.leadPaths[1]}/unlock`)
+    await expire(0, "ttl")
+    await expire(1, "hold")
+    await expire(2, "withdrawn")
+    const ttl = await expectPage(await post(s.api, `${s.leadPaths[0]}/accept`), 409)
+    expect(ttl).toContain("This lead has expired")
+    expect(ttl).toContain("Its time to answer ran out")
+    const hold = await expectPage(await post(s.api, `${s.leadPaths[1]}/accept`), 409)
+    expect(hold).toContain("Your hold on it ran out")
+    const gone = await expectPage(await post(s.api, `${s.leadPaths[2]}/accept`), 409)
+    expect(gone).toContain("no longer available")
+    for (const text of [ttl, hold, gone]) expect(text).not.toContain("moved on")
   })
 
   it("a form sent again (a double tap, a refresh) shows what the first one did: once, paid once", async () => {

@@ -10,6 +10,7 @@ import {
   howToAnswer,
   type JobLine,
   offerStatus,
+  requestLabels,
   requestStatus,
   timesRejected,
 } from "./conversation.replies.ts"
@@ -53,8 +54,11 @@ describe("status replies", () => {
           const waiting = requests.filter((r) => r.state === "needs_clarification")
           // One line per request, then how to answer when a question waits for one.
           expect(lines).toHaveLength(requests.length + (waiting.length === 0 ? 0 : 1))
+          const labels = requestLabels(requests, zone)
           requests.forEach((r, i) => {
-            expect(lines[i]).toContain(`(${localClockByHand(r.createdAt, offsetMinutes).day})`)
+            expect(lines[i]!.startsWith(`- ${labels[i]}: `)).toBe(true)
+            // The day asked; with the time too when another request shares trade and day.
+            expect(lines[i]).toContain(`(${localClockByHand(r.createdAt, offsetMinutes).day}`)
             if (r.state === "needs_clarification" && r.clarificationQuestion !== undefined) {
               // The question is repeated, on its one line.
               expect(lines[i]).toContain(r.clarificationQuestion.replace(/\s+/gu, " ").trim())
@@ -64,6 +68,76 @@ describe("status replies", () => {
           expect(body).not.toMatch(/\d{4}-\d{2}-\d{2}/)
         },
       ),
+    )
+  })
+
+  it("no two requests read alike: the day, then the time, then their words, then their place", () => {
+    const MONDAY = Date.UTC(2026, 2, 2, 7)
+    // Few trades, days, minutes and words, so that look-alikes are common.
+    const arbLookAlike = fc.record({
+      request: arbServiceRequest(),
+      category: fc.constantFrom("plumbing", "electrical"),
+      createdAt: fc.constantFrom(0, 20_000, 3_600_000, 86_400_000).map((d) => MONDAY + d),
+      description: fc.constantFrom("Geyser leaks", "Geyser   leaks ", "No power in the kitchen"),
+    })
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(arbLookAlike, { maxLength: 8, selector: (l) => l.request.id }),
+        arbFixedZone,
+        (lookAlikes, { zone, offsetMinutes }) => {
+          const requests = lookAlikes.map(({ request, category, createdAt, description }) => ({
+            ...request,
+            category,
+            createdAt: createdAt as never,
+            description,
+          }))
+          const labels = requestLabels(requests, zone)
+          expect(new Set(labels).size).toBe(requests.length)
+          requests.forEach((r, i) => {
+            const clock = localClockByHand(r.createdAt, offsetMinutes)
+            const sameDay = requests.filter(
+              (o) =>
+                o.category === r.category &&
+                localClockByHand(o.createdAt, offsetMinutes).day === clock.day,
+            )
+            // The usual line stays short: the time only where trade and day are shared.
+            expect(labels[i]).toEqual(
+              sameDay.length === 1
+                ? `${r.category} (${clock.day})`
+                : expect.stringMatching(new RegExp(`^${r.category} \\(${clock.dateTime}\\)`)),
+            )
+            const words = (d: string) => d.replace(/\s+/gu, " ").trim()
+            const sameMinute = sameDay.filter(
+              (o) => localClockByHand(o.createdAt, offsetMinutes).dateTime === clock.dateTime,
+            )
+            const ownWords = sameMinute.filter((o) => words(o.description) === words(r.description))
+            if (sameMinute.length > 1) {
+              // Their own words next, then their place among those that still read alike.
+              expect(labels[i]).toContain(`"${words(r.description)}"`)
+              expect(/\(\d of \d\)$/u.test(labels[i]!)).toBe(ownWords.length > 1)
+            }
+          })
+        },
+      ),
+    )
+  })
+
+  it("two plumbing requests asked the same day are told apart by the time asked", () => {
+    const [a, b] = fc.sample(arbServiceRequest({ state: "dispatching" }), { numRuns: 2, seed: 7 })
+    const at = (hour: number) => Date.UTC(2026, 2, 2, hour) as never
+    const reply = requestStatus(
+      [
+        { ...a!, category: "plumbing", createdAt: at(7) },
+        { ...b!, category: "plumbing", createdAt: at(12), state: "dispatching" },
+      ],
+      "Africa/Johannesburg",
+    )
+    expect(reply.intent._tag === "text" ? reply.intent.body : "").toBe(
+      [
+        "Your open requests (2):",
+        "- plumbing (2 March 2026, 09:00): offered to providers",
+        "- plumbing (2 March 2026, 14:00): offered to providers",
+      ].join("\n"),
     )
   })
 
@@ -92,7 +166,7 @@ describe("offerStatus", () => {
     { requiredKeys: ["about", "since"] },
   )
 
-  it("lists the jobs a provider holds apart from their open leads, on the local clock", () => {
+  it("lists the jobs a provider holds apart from their open leads, on the local clock, and says how many it left out", () => {
     fc.assert(
       fc.property(
         fc.array(
@@ -102,15 +176,28 @@ describe("offerStatus", () => {
           },
         ),
         fc.array(arbJob, { maxLength: 4 }),
+        fc.record({ leads: fc.nat(30), jobs: fc.nat(30) }),
         arbFixedZone,
-        (leads, jobs, { zone, offsetMinutes }) => {
-          const reply = offerStatus(leads, jobs, zone)
+        (leads, jobs, notListed, { zone, offsetMinutes }) => {
+          const reply = offerStatus(leads, jobs, zone, notListed)
           const body = reply.intent._tag === "text" ? reply.intent.body : ""
           const lines = body.split("\n")
-          expect(body.includes(`Your jobs (${jobs.length}):`)).toBe(jobs.length > 0)
-          expect(body.includes("You have no open leads")).toBe(leads.length === 0)
+          const allJobs = jobs.length + notListed.jobs
+          const allLeads = leads.length + notListed.leads
+          expect(body.includes(`Your jobs (${allJobs}):`)).toBe(allJobs > 0)
+          expect(body.includes(`Your open leads (${allLeads}):`)).toBe(allLeads > 0)
+          expect(body.includes("You have no open leads")).toBe(allLeads === 0)
+          const moreJobs = lines.filter((l) => l.includes("handover message"))
+          const moreLeads = lines.filter((l) => l.includes("lead message"))
+          expect(moreJobs).toEqual(
+            notListed.jobs === 0 ? [] : [expect.stringContaining(`…and ${notListed.jobs} older`)],
+          )
+          expect(moreLeads).toEqual(
+            notListed.leads === 0 ? [] : [expect.stringContaining(`…and ${notListed.leads} older`)],
+          )
           expect(lines).toHaveLength(
-            (jobs.length === 0 ? 0 : 1 + jobs.length) + (leads.length === 0 ? 1 : 1 + leads.length),
+            (allJobs === 0 ? 0 : 1 + jobs.length + moreJobs.length) +
+              (allLeads === 0 ? 1 : 1 + leads.length + moreLeads.length),
           )
           jobs.forEach((job, i) => {
             const line = lines[1 + i]!

@@ -2,7 +2,7 @@ import type { DispatchDecision } from "../../dispatch/domain/dispatch.ops.ts"
 import type { Offer } from "../../dispatch/domain/offer.ts"
 import type { ServiceRequest, TimeWindow } from "../../dispatch/domain/service-request.ts"
 import type { MarketplacePolicy } from "../../policy/policy.ts"
-import { showDay } from "../../shared/local-time.ts"
+import { showDateTime, showDay } from "../../shared/local-time.ts"
 import { sellsPlans } from "../../subscriptions/domain/subscription.ops.ts"
 import type { Party } from "../../vetting/domain/party.ts"
 import { showWindow } from "./availability.ops.ts"
@@ -125,8 +125,43 @@ const offerStateText: Readonly<Record<Offer["state"], string>> = {
   expired: "expired",
 }
 
-const requestLine = (r: ServiceRequest, timeZone: string): string => {
-  const line = `- ${r.category} (${showDay(r.createdAt, timeZone)}): ${requestStateText[r.state]}`
+/** The start of the homeowner's own words for a request, on one line. */
+const snippetLength = 40
+const snippet = (description: string): string => {
+  const line = description.replace(/\s+/gu, " ").trim()
+  return line.length <= snippetLength ? line : `${line.slice(0, snippetLength - 1).trimEnd()}…`
+}
+
+/**
+ * How each request is named in a list, so that no two read alike, whatever their states:
+ * the trade and the day asked (on the marketplace's calendar); where two share those, the
+ * time too; where they still do, the start of the homeowner's own words; and where even
+ * those match, their place among the look-alikes ("1 of 2"). Each step is taken only by the
+ * requests that need it, so the usual line stays short.
+ */
+export const requestLabels = (
+  requests: ReadonlyArray<Pick<ServiceRequest, "category" | "createdAt" | "description">>,
+  timeZone: string,
+): ReadonlyArray<string> => {
+  const refine = (
+    labels: ReadonlyArray<string>,
+    more: (index: number, alike: ReadonlyArray<number>) => string,
+  ): ReadonlyArray<string> =>
+    labels.map((label, index) => {
+      const alike = labels.flatMap((other, i) => (other === label ? [i] : []))
+      return alike.length > 1 ? more(index, alike) : label
+    })
+  const day = requests.map((r) => `${r.category} (${showDay(r.createdAt, timeZone)})`)
+  const time = refine(day, (i) => {
+    const r = requests[i]!
+    return `${r.category} (${showDateTime(r.createdAt, timeZone)})`
+  })
+  const words = refine(time, (i) => `${time[i]} "${snippet(requests[i]!.description)}"`)
+  return refine(words, (i, alike) => `${words[i]} (${alike.indexOf(i) + 1} of ${alike.length})`)
+}
+
+const requestLine = (r: ServiceRequest, label: string): string => {
+  const line = `- ${label}: ${requestStateText[r.state]}`
   return r.state === "needs_clarification" && r.clarificationQuestion !== undefined
     ? `${line}: "${r.clarificationQuestion.replace(/\s+/gu, " ").trim()}"`
     : line
@@ -150,11 +185,12 @@ export const requestStatus = (requests: ReadonlyArray<ServiceRequest>, timeZone:
     )
   }
   const waiting = requests.filter((r) => r.state === "needs_clarification").length
+  const labels = requestLabels(requests, timeZone)
   return textReply(
     conversationTemplates.status,
     [
       `Your open requests (${requests.length}):`,
-      ...requests.map((r) => requestLine(r, timeZone)),
+      ...requests.map((r, i) => requestLine(r, labels[i]!)),
       ...(waiting === 0 ? [] : [howToAnswer(waiting)]),
     ].join("\n"),
   )
@@ -174,29 +210,54 @@ const jobLine = (job: JobLine, timeZone: string): string =>
     ? `- ${job.about}: yours since ${showDay(job.since, timeZone)}, agree the time with the homeowner`
     : `- ${job.about}: booked for ${showWindow(job.agreed, timeZone)}`
 
+/** How many of each list the status reply leaves out (it lists at most `statusListLimit`). */
+export interface NotListed {
+  readonly leads: number
+  readonly jobs: number
+}
+
+/** The most leads, and the most jobs, one status reply lists: a chat message stays short. */
+export const statusListLimit = 10
+
 /**
  * A provider's open leads and the jobs they hold, each with what the request is about
- * (category and area), dated on the marketplace's calendar (`timeZone`).
+ * (category and area), dated on the marketplace's calendar (`timeZone`). Counts include
+ * what `notListed` says was left out, and a line says how many and where to find them (the
+ * chat has no pages to turn: each lead and job has its own message).
  */
 export const offerStatus = (
   offers: ReadonlyArray<{ readonly offer: Offer; readonly about: string }>,
   jobs: ReadonlyArray<JobLine>,
   timeZone: string,
+  notListed: NotListed = { leads: 0, jobs: 0 },
 ): Reply => {
   const leads =
-    offers.length === 0
+    offers.length + notListed.leads === 0
       ? ["You have no open leads right now. We will message you when one comes in."]
       : [
-          `Your open leads (${offers.length}):`,
+          `Your open leads (${offers.length + notListed.leads}):`,
           ...offers.map(
             ({ offer, about }) =>
               `- ${about} (${showDay(offer.offeredAt, timeZone)}): ${offerStateText[offer.state]}`,
           ),
+          ...(notListed.leads === 0
+            ? []
+            : [
+                `…and ${notListed.leads} older, not listed here: each is in the lead message we sent you, with its link.`,
+              ]),
         ]
   const held =
-    jobs.length === 0
+    jobs.length + notListed.jobs === 0
       ? []
-      : [`Your jobs (${jobs.length}):`, ...jobs.map((j) => jobLine(j, timeZone))]
+      : [
+          `Your jobs (${jobs.length + notListed.jobs}):`,
+          ...jobs.map((j) => jobLine(j, timeZone)),
+          ...(notListed.jobs === 0
+            ? []
+            : [
+                `…and ${notListed.jobs} older, not listed here: each one's homeowner details are in the handover message we sent you when you got it.`,
+              ]),
+        ]
   // Jobs first: they are what the provider has to do.
   return textReply(conversationTemplates.status, [...held, ...leads].join("\n"))
 }

@@ -11,6 +11,7 @@ import { acceptLead } from "../../dispatch/use-cases/accept-lead.ts"
 import { answerClarification } from "../../dispatch/use-cases/answer-clarification.ts"
 import { chooseProposedTime } from "../../dispatch/use-cases/choose-proposed-time.ts"
 import { declineLead } from "../../dispatch/use-cases/decline-lead.ts"
+import { giveDeclineReason } from "../../dispatch/use-cases/give-decline-reason.ts"
 import { previewLead } from "../../dispatch/use-cases/preview-lead.ts"
 import { proposeTimes } from "../../dispatch/use-cases/propose-times.ts"
 import { rejectProposedTimes } from "../../dispatch/use-cases/reject-proposed-times.ts"
@@ -52,11 +53,13 @@ import {
   offerStatus,
   refused,
   requestStatus,
+  statusListLimit,
   timesRejected,
   unknownButton,
 } from "../domain/conversation.replies.ts"
 import { reaskField, startFlow } from "../domain/flow.ops.ts"
 import type { Flow, FlowData } from "../domain/flow.ts"
+import { declineReasonFlow, declineReasonOf } from "../domain/flows/decline-reason.flow.ts"
 import {
   applyFlow,
   clarifyFlow,
@@ -126,7 +129,8 @@ export const status = (party: Party) =>
     })
     const requests = yield* RequestRepository
     const described = []
-    for (const offer of offers.slice(0, 10)) {
+    const listedOffers = offers.slice(0, statusListLimit)
+    for (const offer of listedOffers) {
       const request = Option.getOrUndefined(yield* requests.findById(offer.requestId))
       described.push({
         offer,
@@ -138,7 +142,8 @@ export const status = (party: Party) =>
       states: ["accepted"],
     })
     const jobs: Array<JobLine> = []
-    for (const offer of accepted.slice(0, 10)) {
+    const listedJobs = accepted.slice(0, statusListLimit)
+    for (const offer of listedJobs) {
       const request = Option.getOrUndefined(yield* requests.findById(offer.requestId))
       if (request?.state !== "assigned" || request.assignedProviderId !== party.id) continue
       jobs.push({
@@ -147,7 +152,10 @@ export const status = (party: Party) =>
         ...(offer.chosenSlot === undefined ? {} : { agreed: offer.chosenSlot }),
       })
     }
-    return offerStatus(described, jobs, (yield* Policy).timeZone)
+    return offerStatus(described, jobs, (yield* Policy).timeZone, {
+      leads: offers.length - listedOffers.length,
+      jobs: accepted.length - listedJobs.length,
+    })
   })
 
 const closed = (session: ConversationSession): ConversationSession => {
@@ -521,7 +529,15 @@ export const onAction = (
                   )
                 : no(error),
             )
-            return say(session, done("Declined. We will send you the next lead."))
+            // Declined at once, so dispatch moves on now; the reason is asked after, optionally.
+            return yield* openFlow(
+              declineReasonFlow,
+              { offerId: action.offerId },
+              session,
+              party,
+              message,
+              [done("Declined. We will send you the next lead.")],
+            )
           case "propose": {
             const offer = yield* (yield* OfferRepository).findById(action.offerId as OfferId)
             if (Option.isNone(offer) || offer.value.providerId !== party.id) return stale()
@@ -743,6 +759,24 @@ const completions: Readonly<Record<string, Completion>> = {
       : Effect.succeed(say(session, unknownButton()))
   },
 
+  [declineReasonFlow.id]: (data, session, _position, party, _message) =>
+    Effect.gen(function* () {
+      if (party?.kind !== "provider") return say(session, unknownButton())
+      const reason = declineReasonOf(data)
+      if (reason === undefined) return say(session, done("No problem."))
+      const { noted } = yield* attempt(
+        giveDeclineReason({ offerId: data.offerId, providerId: party.id, reason }),
+        refusedTurn(session, (yield* Policy).timeZone),
+      )
+      return say(
+        session,
+        done(
+          noted
+            ? "Thank you, noted."
+            : "This lead's reason was noted already, so we kept that one.",
+        ),
+      )
+    }),
   [proposeTimesFlow.id]: (data, session, position, party, _message) =>
     Effect.gen(function* () {
       const policy = yield* Policy

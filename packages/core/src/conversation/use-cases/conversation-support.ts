@@ -1,5 +1,9 @@
 import { Data, Effect } from "effect"
-import { SlotNotInFuture, SlotTooFarAhead } from "../../dispatch/domain/dispatch.errors.ts"
+import {
+  OfferTransitionNotAllowed,
+  SlotNotInFuture,
+  SlotTooFarAhead,
+} from "../../dispatch/domain/dispatch.errors.ts"
 import type { PersistenceUnavailable } from "../../shared/errors.ts"
 import { showDateTime } from "../../shared/local-time.ts"
 import { ReapplyLockedOut } from "../../vetting/domain/vetting.errors.ts"
@@ -33,7 +37,23 @@ const refusalText: Readonly<Record<string, (error: Failure) => string>> = {
   UnlockCapReached: () => "Sorry, enough providers have already unlocked this lead.",
   OfferNotFound: () => "I could not find that lead.",
   NotOfferProvider: () => "That lead was offered to someone else.",
-  OfferTransitionNotAllowed: () => "That lead has moved on, so that button no longer applies.",
+  OfferTransitionNotAllowed: (error) => {
+    const cause = error instanceof OfferTransitionNotAllowed ? error.expiryCause : undefined
+    switch (cause) {
+      case "ttl":
+        return "Sorry, that lead has expired: the time to answer it ran out, so that button no longer applies. We will send you the next lead."
+      case "hold":
+        return "Sorry, that lead has expired: your hold on it ran out, so that button no longer applies. We will send you the next lead."
+      case "slots_passed":
+        return "Sorry, those proposed times have passed, so that button no longer applies."
+      // Closed by dispatch: taken by another provider, cancelled, or the provider was
+      // unreachable. As the lead.withdrawn notice says.
+      case "withdrawn":
+        return "Sorry, that lead is no longer available, so that button no longer applies. We will send you the next lead."
+      default:
+        return "That lead has moved on, so that button no longer applies."
+    }
+  },
   OfferLapsed: () => "Sorry, that lead has expired.",
   RequestNotDispatching: () => "That request is no longer looking for a provider.",
   ProviderIneligible: () =>

@@ -1,4 +1,5 @@
 import { Effect, Option, Schema } from "effect"
+import { withdrawUnreachableOffers } from "../../dispatch/use-cases/withdraw-unreachable-offers.ts"
 import type { OutboxMessage } from "../../notifications/domain/outbox-message.ts"
 import { Outbox } from "../../notifications/ports/outbox.ts"
 import { Policy } from "../../policy/policy-service.ts"
@@ -21,6 +22,7 @@ import {
   unknownButton,
 } from "../domain/conversation.replies.ts"
 import { advanceFlow } from "../domain/flow.ops.ts"
+import { declineReasonLapsed } from "../domain/flows/decline-reason.flow.ts"
 import { flows } from "../domain/flows/index.ts"
 import type { InboundMessage } from "../domain/inbound.ts"
 import { checkIntent } from "../domain/intent.ops.ts"
@@ -70,9 +72,14 @@ const withoutPosition = (session: ConversationSession): ConversationSession => {
  * Decides the answer to one message. Commands come first, whatever flow is open ("stop"
  * must always work); then taps on lead and menu buttons; then the open flow's step.
  */
-const respond = (session: ConversationSession, party: Party | undefined, message: InboundMessage) =>
+const respond = (given: ConversationSession, party: Party | undefined, message: InboundMessage) =>
   Effect.gen(function* () {
     const policy = yield* Policy
+    // An optional question left unanswered (why they declined) does not catch later talk.
+    const session =
+      given.position !== undefined && declineReasonLapsed(given.position, yield* now)
+        ? withoutPosition(given)
+        : given
     const said = classify(message.content)
     if (session.optedOut) {
       // Nothing but "start" gets an answer from an opted-out number.
@@ -216,19 +223,27 @@ const save = (turn: Turn, message: InboundMessage) =>
  * entry processed afterwards, in a transaction of its own. Do not run it inside a caller's
  * transaction: a refused use case is undone by rolling back, which a joined transaction
  * cannot do on its own.
+ *
+ * A provider whose number is opted out (they just said "stop") and whom no lead offer can
+ * reach any more loses their unpaid open offers afterwards, each in a transaction of its
+ * own (withdrawUnreachableOffers), so dispatch moves on now rather than at each offer's
+ * time-to-live. That runs again when the message is handled again, so an outage there is
+ * retried with the message.
  */
 export const handleInboundMessage: (
   message: InboundMessage,
 ) => Effect.Effect<void, PersistenceUnavailable, ConversationServices> = Effect.fn(
   "handleInboundMessage",
 )(function* (message: InboundMessage) {
-  yield* inTransaction(
+  const after = yield* inTransaction(
     Effect.gen(function* () {
       const session = yield* lockSession(message)
-      if (session.lastMessageId === message.id) return
       const party = yield* partyOf(message.from)
+      if (session.lastMessageId === message.id) return { session, party }
       const at = yield* now
-      yield* save(yield* respond(touched(session, message, party, at), party, message), message)
+      const turn = yield* respond(touched(session, message, party, at), party, message)
+      yield* save(turn, message)
+      return { session: turn.session, party }
     }),
   ).pipe(
     Effect.catchTag("Refused", (refusal) =>
@@ -236,10 +251,14 @@ export const handleInboundMessage: (
         Effect.gen(function* () {
           // Taken again: the rolled-back transaction released the lock.
           const session = yield* lockSession(message)
-          if (session.lastMessageId === message.id) return
+          if (session.lastMessageId === message.id) return undefined
           yield* save(refusal.turn, message)
+          return undefined
         }),
       ),
     ),
   )
+  if (after?.party?.kind === "provider" && after.session.optedOut) {
+    yield* withdrawUnreachableOffers(after.party.id)
+  }
 })

@@ -8,6 +8,7 @@ import { OfferRepository } from "../../dispatch/ports/offer-repository.ts"
 import { homeowner, readyRequest, vettedProvider } from "../../dispatch/testing/offer-fixtures.ts"
 import { acceptLead } from "../../dispatch/use-cases/accept-lead.ts"
 import { dispatchRequest } from "../../dispatch/use-cases/dispatch-request.ts"
+import { expireDueOffers } from "../../dispatch/use-cases/expire-due-offers.ts"
 import { previewLead } from "../../dispatch/use-cases/preview-lead.ts"
 import { unlockLead } from "../../dispatch/use-cases/unlock-lead.ts"
 import { Outbox } from "../../notifications/ports/outbox.ts"
@@ -418,4 +419,112 @@ describe("answering leads and proposed times by tapping", () => {
       expect(stranger[0]?.body).toContain("someone else")
     }).pipe(Effect.provide(layerInMemory())),
   )
+
+  it.effect("accepting a lead whose time ran out says it expired, not that it moved on", () =>
+    Effect.gen(function* () {
+      const { provider, offer } = yield* offeredLead(50)
+      yield* TestClock.adjust("2 days")
+      yield* expireDueOffers()
+      const reply = yield* chat(provider.phone).tap(actionId.offer(offer.id, "accept"))
+      expect(reply.map((m) => m.template)).toEqual([conversationTemplates.refused])
+      expect(reply[0]?.body).toContain("that lead has expired: the time to answer it ran out")
+      expect(reply[0]?.body).not.toMatch(/moved on|no longer available|looking for a provider/u)
+    }).pipe(Effect.provide(layerInMemory())),
+  )
+
+  it.effect("accepting after the unlock hold ran out says the hold ran out", () =>
+    Effect.gen(function* () {
+      const { provider, offer } = yield* offeredLead(50)
+      const sipho = chat(provider.phone)
+      yield* sipho.tap(actionId.offer(offer.id, "unlock"))
+      yield* TestClock.adjust("2 days")
+      yield* expireDueOffers()
+      const reply = yield* sipho.tap(actionId.offer(offer.id, "accept"))
+      expect(reply[0]?.body).toContain("that lead has expired: your hold on it ran out")
+    }).pipe(Effect.provide(layerInMemory())),
+  )
+
+  it.effect("status lists ten leads and says how many more there are and where", () =>
+    Effect.gen(function* () {
+      yield* TestClock.setTime(MONDAY)
+      const customer = yield* homeowner()
+      const provider = yield* vettedProvider(1)
+      for (let i = 0; i < 12; i++) {
+        const request = yield* readyRequest(customer.id)
+        yield* dispatchRequest({ requestId: request.id, operator: "thandi" })
+      }
+      const [reply] = yield* chat(provider.phone).text("status")
+      const lines = (reply?.body ?? "").split("\n")
+      expect(lines[0]).toBe("Your open leads (12):")
+      expect(lines.filter((l) => l.startsWith("- "))).toHaveLength(10)
+      expect(lines.at(-1)).toContain("…and 2 older, not listed here")
+      expect(lines.at(-1)).toContain("lead message we sent you")
+    }).pipe(Effect.provide(layerInMemory())),
+  )
+
+  describe("a decline in chat asks why, after declining", () => {
+    /** Two providers on one lead (sequential): the first declines in chat. */
+    const declined = () =>
+      Effect.gen(function* () {
+        const { customer, provider, offer } = yield* offeredLead(50)
+        const sipho = chat(provider.phone)
+        const replies = yield* sipho.tap(actionId.offer(offer.id, "decline"))
+        return { customer, sipho, offer, replies }
+      })
+    const reasonOf = (offerId: OfferId) =>
+      Effect.gen(function* () {
+        const offer = yield* (yield* OfferRepository).findById(offerId)
+        return Option.getOrUndefined(offer)?.declineReason
+      })
+
+    it.effect("the decline goes through at once; the reason is optional, tapped or typed", () =>
+      Effect.gen(function* () {
+        const { sipho, offer, replies } = yield* declined()
+        expect(yield* offerState(offer.id)).toEqual(Option.some("declined"))
+        expect(replies[0]?.body).toBe("Declined. We will send you the next lead.")
+        expect(replies[1]?.body).toContain("Why did you decline?")
+        expect(tappableIds(replies[1]?.intent)).toEqual([
+          actionId.answer("reason", "too_far"),
+          actionId.answer("reason", "too_busy"),
+          actionId.answer("reason", "skip"),
+        ])
+        const typed = yield* sipho.text("  Only  do  solar  geysers ")
+        expect(typed[0]?.body).toBe("Thank you, noted.")
+        expect(yield* reasonOf(offer.id)).toBe("Only  do  solar  geysers")
+        // Asked once: what they say next is not taken as a reason.
+        const next = yield* sipho.text("I can do Tuesday instead")
+        expect(next[0]?.body).not.toContain("noted")
+      }).pipe(Effect.provide(layerInMemory())),
+    )
+
+    it.effect("a tapped reason is kept in words; Skip keeps none", () =>
+      Effect.gen(function* () {
+        const { customer, sipho, offer } = yield* declined()
+        yield* sipho.tap(actionId.answer("reason", "too_far"))
+        expect(yield* reasonOf(offer.id)).toBe("too far away")
+
+        const other = yield* vettedProvider(2, { credits: 50 })
+        const request = yield* readyRequest(customer.id)
+        const step = yield* dispatchRequest({ requestId: request.id, operator: "thandi" })
+        const mine = step.offered.find((o) => o.providerId === other.id)!
+        const thabo = chat(other.phone)
+        yield* thabo.tap(actionId.offer(mine.id, "decline"))
+        const skipped = yield* thabo.tap(actionId.answer("reason", "skip"))
+        expect(skipped[0]?.body).toBe("No problem.")
+        expect(yield* reasonOf(mine.id)).toBeUndefined()
+      }).pipe(Effect.provide(layerInMemory())),
+    )
+
+    it.effect(
+      "left unanswered for half an hour, the question lapses: later talk is not a reason",
+      () =>
+        Effect.gen(function* () {
+          const { sipho, offer } = yield* declined()
+          yield* TestClock.adjust("31 minutes")
+          const later = yield* sipho.text("I can do Tuesday instead")
+          expect(later.map((m) => m.body).join(" ")).not.toContain("noted")
+          expect(yield* reasonOf(offer.id)).toBeUndefined()
+        }).pipe(Effect.provide(layerInMemory())),
+    )
+  })
 })

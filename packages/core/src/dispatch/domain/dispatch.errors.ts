@@ -1,5 +1,6 @@
 import { Schema } from "effect"
 import { refusalMessage } from "../../shared/refusals.ts"
+import { ExpiryCause } from "./offer.ts"
 
 const iso = (ms: number) => new Date(ms).toISOString()
 
@@ -12,13 +13,35 @@ export class OfferTransitionNotAllowed extends Schema.TaggedError<OfferTransitio
     command: Schema.String,
     /** States from which the command would be allowed, to tell people what to do. */
     allowedFrom: Schema.Array(Schema.String),
+    /**
+     * Why an expired offer expired: its own deadline (ttl, hold, slots_passed) or closed by
+     * dispatch (withdrawn: assigned elsewhere, cancelled, provider unreachable). People are
+     * told "it expired" and "it is no longer available" apart.
+     */
+    expiryCause: Schema.optionalKey(ExpiryCause),
   },
 ) {
   /** In words (shared/refusals.ts); `command` and `allowedFrom` stay the machine's names. */
   override get message() {
-    return refusalMessage({ ...this, entity: "offer", id: this.offerId })
+    const from =
+      this.expiryCause === undefined
+        ? this.from
+        : `${this.from} (${expiryCausePhrases[this.expiryCause]})`
+    return refusalMessage({ ...this, from, entity: "offer", id: this.offerId })
   }
 }
+
+/** Why an offer expired, in words. */
+export const expiryCausePhrases: { readonly [C in ExpiryCause]: string } = {
+  ttl: "its time to answer ran out",
+  hold: "the unlock hold ran out",
+  slots_passed: "the proposed times passed",
+  withdrawn: "withdrawn: the request was given to another provider or closed",
+}
+
+/** The offer ran out on its own (not closed by dispatch), so it expired for its provider. */
+export const expiredOnItsOwn = (cause: ExpiryCause | undefined): boolean =>
+  cause !== undefined && cause !== "withdrawn"
 
 /** The provider acted at or after the offer's deadline (time-to-live or unlock hold). */
 export class OfferLapsed extends Schema.TaggedError<OfferLapsed>()("OfferLapsed", {

@@ -13,6 +13,7 @@ import {
   arbProviderReach,
   arbProviderStats,
 } from "../testing/dispatch.arbitraries.ts"
+import { arbOffer } from "../testing/offer-repository.arbitraries.ts"
 import { arbServiceRequest, arbUrgency } from "../testing/request-repository.arbitraries.ts"
 import { acceptLead, checkUnlockCap, isOfferLive, leadPrice, nextOffers } from "./dispatch.ops.ts"
 import {
@@ -23,7 +24,7 @@ import {
   shortlist,
 } from "./matching.ops.ts"
 import { makeOffer, offerDeadline, transitionOffer } from "./offer.ops.ts"
-import type { Offer } from "./offer.ts"
+import type { ExpiryCause, Offer } from "./offer.ts"
 import type { ServiceRequest } from "./service-request.ts"
 
 const MINUTE = 60_000
@@ -455,6 +456,43 @@ describe("leadPrice", () => {
           }
         },
       ),
+    )
+  })
+})
+
+describe("accepting an offer that expired", () => {
+  const arbExpired = fc.record({
+    policy: arbPolicy,
+    request: arbServiceRequest(),
+    offer: arbOffer(),
+    cause: fc.constantFrom<ExpiryCause>("ttl", "hold", "slots_passed", "withdrawn"),
+    now: arbInstant,
+    how: fc.oneof(
+      fc.constant({ _tag: "Accept" as const }),
+      fc.integer({ min: 0, max: 2 }).map((slot) => ({ _tag: "ChooseTime" as const, slot })),
+    ),
+  })
+
+  it("an offer that ran out on its own is refused as expired, with its cause, whatever the request", () => {
+    fc.assert(
+      fc.property(arbExpired, ({ policy, request, offer: o, cause, now, how }) => {
+        const offer: Offer = { ...o, requestId: request.id, state: "expired", expiryCause: cause }
+        const outcome = acceptLead(request, offer, how, policy, now)
+        expect(Result.isFailure(outcome)).toBe(true)
+        if (Result.isSuccess(outcome)) return
+        if (cause === "withdrawn") {
+          // Closed by dispatch: the request's own story (taken, closed) comes first.
+          if (request.assignedProviderId !== undefined) {
+            expect(outcome.failure._tag).toBe("LeadAlreadyAssigned")
+          }
+          return
+        }
+        expect(outcome.failure).toMatchObject({
+          _tag: "OfferTransitionNotAllowed",
+          from: "expired",
+          expiryCause: cause,
+        })
+      }),
     )
   })
 })

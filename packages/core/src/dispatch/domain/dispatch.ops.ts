@@ -3,6 +3,7 @@ import type { MarketplacePolicy, Urgency } from "../../policy/policy.ts"
 import type { PartyId } from "../../shared/ids.ts"
 import type { Instant } from "../../shared/time.ts"
 import {
+  expiredOnItsOwn,
   LeadAlreadyAssigned,
   LeadPriceMissing,
   RequestNotDispatching,
@@ -108,6 +109,23 @@ export const checkAcceptance = (
 }
 
 /**
+ * An offer that ran out on its own (its time-to-live, hold or proposed times: not withdrawn)
+ * is refused as such, before the request's gate: whatever became of the request since (the
+ * next provider took it, or nobody did), what its provider needs to hear is that their offer
+ * expired, not that someone else took the job or the request closed.
+ */
+const firstOwnExpiry = (
+  offer: Offer,
+  how: { readonly _tag: "Accept" } | { readonly _tag: "ChooseTime"; readonly slot: number },
+  policy: MarketplacePolicy,
+  now: Instant,
+): Result.Result<void, OfferTransitionError> => {
+  if (offer.state !== "expired" || !expiredOnItsOwn(offer.expiryCause)) return Result.void
+  // Expired is final: the table refuses every command, naming the cause (notAllowed).
+  return Result.map(transitionOffer(offer, how, policy, now), () => undefined)
+}
+
+/**
  * Accepting a lead: the offer moves to accepted (directly, or by the homeowner choosing a
  * proposed time) and the request to assigned with the offer's provider, or neither moves.
  */
@@ -121,17 +139,19 @@ export const acceptLead = (
   readonly [ServiceRequest, Offer],
   LeadAlreadyAssigned | RequestNotDispatching | OfferTransitionError
 > =>
-  Result.flatMap(checkAcceptance(request, offer), () =>
-    Result.map(transitionOffer(offer, how, policy, now), ([accepted]) => {
-      const assigned: ServiceRequest = {
-        ...request,
-        // The gate checked `dispatching`, from which the table allows Assign.
-        state: requestTransitions.dispatching.Assign ?? request.state,
-        assignedProviderId: offer.providerId,
-        updatedAt: now,
-      }
-      return [assigned, accepted] as const
-    }),
+  Result.flatMap(firstOwnExpiry(offer, how, policy, now), () =>
+    Result.flatMap(checkAcceptance(request, offer), () =>
+      Result.map(transitionOffer(offer, how, policy, now), ([accepted]) => {
+        const assigned: ServiceRequest = {
+          ...request,
+          // The gate checked `dispatching`, from which the table allows Assign.
+          state: requestTransitions.dispatching.Assign ?? request.state,
+          assignedProviderId: offer.providerId,
+          updatedAt: now,
+        }
+        return [assigned, accepted] as const
+      }),
+    ),
   )
 
 /**

@@ -10,9 +10,11 @@ import {
   arbOfferId,
   arbProposedSlots,
 } from "../testing/dispatch.arbitraries.ts"
+import { arbOffer } from "../testing/offer-repository.arbitraries.ts"
 import { arbServiceRequest } from "../testing/request-repository.arbitraries.ts"
 import {
   makeOffer,
+  noteDeclineReason,
   offerDeadline,
   offerStatesAccepting,
   proposeDaysAhead,
@@ -312,6 +314,28 @@ describe("validateProposedTimes", () => {
         }))
         expect(Result.isSuccess(validateProposedTimes(slots, now))).toBe(true)
       }),
+    )
+  })
+})
+
+describe("noteDeclineReason", () => {
+  it("fills the empty reason of a declined offer and nothing else; any other offer is left alone", () => {
+    fc.assert(
+      fc.property(
+        arbOffer(),
+        fc.boolean(),
+        fc.string({ minLength: 1, maxLength: 40 }),
+        arbInstant,
+        (o, declinedNow, reason, now) => {
+          const offer: Offer = declinedNow ? { ...o, state: "declined" } : o
+          const noted = noteDeclineReason(offer, reason, now)
+          if (offer.state !== "declined" || offer.declineReason !== undefined) {
+            expect(noted).toBeUndefined()
+            return
+          }
+          expect(noted).toEqual({ ...offer, declineReason: reason, updatedAt: now })
+        },
+      ),
     )
   })
 })

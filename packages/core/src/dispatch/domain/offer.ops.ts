@@ -136,6 +136,9 @@ const notAllowed = (offer: Offer, command: OfferCommandTag) =>
     from: offer.state,
     command,
     allowedFrom: offerStatesAccepting(command),
+    ...(offer.state === "expired" && offer.expiryCause !== undefined
+      ? { expiryCause: offer.expiryCause }
+      : {}),
   })
 
 /** The provider acts only before the deadline; at the deadline the scheduler expires it. */
@@ -243,3 +246,15 @@ export const transitionOffer = (
       ])
   }
 }
+
+/**
+ * A reason given after declining (the chat asks once the decline has gone through, so
+ * dispatch never waits on it): it fills an empty `declineReason` of a declined offer and
+ * changes nothing else, state included. Undefined when there is nothing to note: the
+ * offer was not declined (by its provider or otherwise), or already has its reason (the
+ * one given with the decline, on the lead page, stands).
+ */
+export const noteDeclineReason = (offer: Offer, reason: string, now: Instant): Offer | undefined =>
+  offer.state === "declined" && offer.declineReason === undefined
+    ? { ...offer, declineReason: reason, updatedAt: now }
+    : undefined

@@ -4,12 +4,17 @@ import { describe, expect, it } from "vitest"
 import { checkIntent } from "../../conversation/domain/intent.ops.ts"
 import type { MessageIntent, TemplateIntent } from "../../conversation/domain/intent.ts"
 import type { Instant } from "../../shared/time.ts"
-import { arbStoredIntent, arbTemplateIntent } from "../testing/outbox.arbitraries.ts"
+import {
+  arbOutboxMessage,
+  arbStoredIntent,
+  arbTemplateIntent,
+} from "../testing/outbox.arbitraries.ts"
 import {
   customerServiceWindowMs,
   planWhatsAppSend,
   type RecipientSession,
   windowOpen,
+  writableFor,
 } from "./whatsapp-send.ops.ts"
 
 const at = (ms: number) => ms as Instant
@@ -143,5 +148,38 @@ describe("planWhatsAppSend", () => {
     )
     expect(Result.isFailure(plan) && plan.failure.detail).toContain("buttons must be at most 3")
     expect(Result.isFailure(plan) && plan.failure.permanent).toBe(true)
+  })
+})
+
+describe("writableFor: what the outbox is not given", () => {
+  const arbWritten = fc.record({
+    message: arbOutboxMessage,
+    template: fc.constantFrom("lead.offered", "request.unfulfilled", "conversation.stopped"),
+    optedOut: fc.boolean(),
+  })
+
+  it("leaves out exactly the WhatsApp messages the sender would refuse as opted out", () => {
+    fc.assert(
+      fc.property(arbWritten, arbNow, ({ message: m, template, optedOut }, now) => {
+        const message = { ...m, template }
+        const written = writableFor(message, (phone) => optedOut && phone === message.to)
+        if (message.channel !== "whatsapp") {
+          expect(written).toBe(true)
+          return
+        }
+        const plan = planWhatsAppSend(message, { optedOut, lastInboundAt: now }, now)
+        const refusedAsOptedOut =
+          Result.isFailure(plan) && plan.failure.detail.includes("opted out")
+        expect(written).toBe(!refusedAsOptedOut)
+      }),
+    )
+  })
+
+  it("asks about the message's own number only", () => {
+    fc.assert(
+      fc.property(arbOutboxMessage, (message) => {
+        expect(writableFor(message, (phone) => phone !== message.to)).toBe(true)
+      }),
+    )
   })
 })

@@ -33,6 +33,20 @@ const refuse = (detail: string, code?: number) =>
   )
 
 /**
+ * Whether a message may be written to the outbox at all: WhatsApp to a number that said
+ * "stop" is not, bar the opt-out confirmation (planWhatsAppSend would fail it for good,
+ * so writing it only adds noise to the failed list). Other channels are unaffected: a
+ * party notification still goes by email when the profile has an address.
+ */
+export const writableFor = (
+  message: Pick<OutboxMessage, "channel" | "to" | "template">,
+  optedOut: (phone: string) => boolean,
+): boolean =>
+  message.channel !== "whatsapp" ||
+  message.template === conversationTemplates.stopped ||
+  !optedOut(message.to)
+
+/**
  * What to send to a WhatsApp recipient, decided before calling the API so a message
  * WhatsApp would refuse (or that we must not send) is failed for good without a call:
  *

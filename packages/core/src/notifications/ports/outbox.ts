@@ -19,7 +19,16 @@ export interface OutboxFilter {
 export class Outbox extends Context.Service<
   Outbox,
   {
-    /** Adds messages; a message whose dedupeKey is already present is skipped (exactly once). */
+    /**
+     * Adds messages; a message whose dedupeKey is already present is skipped (exactly once).
+     * A WhatsApp message to a number whose conversation session is opted out (said "stop")
+     * is not stored either, bar the opt-out confirmation (`writableFor`): it could only
+     * fail. Sessions are read as the caller's transaction has them, so an opt-out (or
+     * "start") saved before the call in the same transaction counts; save a session before
+     * enqueueing what depends on it (Postgres writes held messages as late as commit). Other
+     * channels are unaffected. The store applies it as it writes (a trigger on Postgres),
+     * so callers pay no extra read per recipient.
+     */
     readonly enqueue: (
       messages: ReadonlyArray<OutboxMessage>,
     ) => Effect.Effect<void, PersistenceUnavailable>

@@ -1,7 +1,10 @@
 import { Effect, Option } from "effect"
 import * as fc from "fast-check"
 import { describe, expect, it } from "vitest"
+import { conversationTemplates } from "../../conversation/domain/conversation.replies.ts"
 import type { DeliveryState } from "../../conversation/domain/inbound.ts"
+import { ConversationStore } from "../../conversation/ports/conversation-store.ts"
+import { arbConversationSession } from "../../conversation/testing/inbox.arbitraries.ts"
 import type { MessageId } from "../../shared/ids.ts"
 import {
   type ContractOptions,
@@ -10,10 +13,11 @@ import {
   type MakeLayer,
   runFresh,
 } from "../../shared/testing/contract-kit.ts"
-import { arbInstant, arbMessageId } from "../../shared/testing/shared.arbitraries.ts"
+import { arbInstant, arbMessageId, arbPhone } from "../../shared/testing/shared.arbitraries.ts"
 import type { Instant } from "../../shared/time.ts"
 import { Transactions } from "../../shared/transactions.ts"
 import type { OutboxMessage, OutboxStatus } from "../domain/outbox-message.ts"
+import { writableFor } from "../domain/whatsapp-send.ops.ts"
 import { Outbox, type OutboxFilter } from "../ports/outbox.ts"
 import { arbNotificationChannel, arbOutboxMessage } from "./outbox.arbitraries.ts"
 
@@ -65,6 +69,52 @@ const expectedList = (enqueued: ReadonlyArray<OutboxMessage>, filter: OutboxFilt
  */
 const dueOrder = (a: OutboxMessage, b: OutboxMessage) => a.nextAttemptAt - b.nextAttemptAt
 
+/**
+ * A few phone numbers, the state of each one's session before (none, opted in, opted out)
+ * and what a later transaction saves (nothing, opted in, opted out), and messages on every
+ * channel addressed to those numbers or others, the opt-out confirmation among them. Some
+ * share an earlier message's dedupeKey (to another number, say), so a message left out
+ * next to one kept under the same key is covered.
+ */
+const arbOptOutCase = fc.uniqueArray(arbPhone, { minLength: 1, maxLength: 3 }).chain((phones) =>
+  fc.record({
+    sessions: fc.tuple(
+      ...phones.map((phone) =>
+        fc.record({
+          phone: fc.constant(phone),
+          before: fc.constantFrom(undefined, false, true),
+          after: fc.constantFrom(undefined, false, true),
+          saved: arbConversationSession,
+        }),
+      ),
+    ),
+    messages: arbMessages(8).chain((messages) =>
+      fc.tuple(
+        ...messages.map((m, i) =>
+          fc
+            .record({
+              // Mostly WhatsApp to those numbers, so nearly every run leaves some out.
+              channel: fc.oneof(
+                { weight: 3, arbitrary: fc.constant("whatsapp" as const) },
+                { weight: 1, arbitrary: arbNotificationChannel },
+              ),
+              to: fc.oneof(
+                { weight: 4, arbitrary: fc.constantFrom(...phones) },
+                { weight: 1, arbitrary: fc.constant(m.to) },
+              ),
+              template: fc.oneof(
+                { weight: 3, arbitrary: fc.constant(m.template) },
+                { weight: 1, arbitrary: fc.constant(conversationTemplates.stopped) },
+              ),
+              dedupeKey: fc.constantFrom(m.dedupeKey, messages[Math.max(0, i - 1)]!.dedupeKey),
+            })
+            .map((changes): OutboxMessage => ({ ...m, ...changes })),
+        ),
+      ),
+    ),
+  }),
+)
+
 const statusOf = (id: MessageId) =>
   Effect.gen(function* () {
     const outbox = yield* Outbox
@@ -72,14 +122,15 @@ const statusOf = (id: MessageId) =>
   })
 
 /**
- * The contract every Outbox adapter keeps: exactly-once enqueue by dedupeKey, leased
- * claims (a claim expires after leaseMs and the message can be claimed again), retries
- * and final failure, and no message claimed twice by concurrent workers. `makeLayer` must
- * give fresh, empty storage on every call.
+ * The contract every Outbox adapter keeps: exactly-once enqueue by dedupeKey, no WhatsApp
+ * to a number whose session (the ConversationStore's, in the same storage) is opted out
+ * bar the confirmation, leased claims (a claim expires after leaseMs and the message can
+ * be claimed again), retries and final failure, and no message claimed twice by concurrent
+ * workers. `makeLayer` must give fresh, empty storage on every call.
  */
 export const outboxContract = (
   name: string,
-  makeLayer: MakeLayer<Outbox>,
+  makeLayer: MakeLayer<Outbox | ConversationStore>,
   options: ContractOptions = {},
 ): void => {
   const run = runFresh(makeLayer)
@@ -152,6 +203,59 @@ export const outboxContract = (
             )
           },
         ),
+        { numRuns },
+      )
+    })
+
+    it("stores exactly what writableFor keeps under the sessions the transaction sees", async () => {
+      await fc.assert(
+        fc.asyncProperty(arbOptOutCase, ({ sessions, messages }) => {
+          const half = Math.ceil(messages.length / 2)
+          const [first, second] = [messages.slice(0, half), messages.slice(half)]
+          const optedOutIn =
+            (states: ReadonlyMap<string, boolean | undefined>) => (phone: string) =>
+              states.get(phone) === true
+          const before = new Map(sessions.map((s) => [s.phone, s.before]))
+          const after = new Map(sessions.map((s) => [s.phone, s.after ?? s.before]))
+          // In order, the first of a dedupeKey wins; a message left out takes no key, so a
+          // later one with its key is kept (and itself, enqueued again after "start").
+          const expected: Array<OutboxMessage> = []
+          const keys = new Set<string>()
+          const enqueued = (batch: ReadonlyArray<OutboxMessage>, optedOut: typeof before) => {
+            for (const m of batch) {
+              if (keys.has(m.dedupeKey) || !writableFor(m, optedOutIn(optedOut))) continue
+              keys.add(m.dedupeKey)
+              expected.push(m)
+            }
+          }
+          enqueued(first, before)
+          enqueued([...first, ...second], after)
+          return run(
+            Effect.gen(function* () {
+              const outbox = yield* Outbox
+              const store = yield* ConversationStore
+              const save = (s: (typeof sessions)[number], optedOut: boolean | undefined) =>
+                optedOut === undefined
+                  ? Effect.void
+                  : store.save({ ...s.saved, phone: s.phone, optedOut })
+              for (const s of sessions) yield* save(s, s.before)
+              // Outside a transaction: written at once.
+              yield* outbox.enqueue(first)
+              // Opt-outs and "start"s saved earlier in the same transaction count, though
+              // Postgres holds the messages back and writes them at commit.
+              yield* (yield* Transactions).run(
+                Effect.gen(function* () {
+                  for (const s of sessions) yield* save(s, s.after)
+                  yield* outbox.enqueue([...first, ...second])
+                }),
+              )
+              expect(ids(yield* outbox.list({})).sort()).toEqual(ids(expected).sort())
+              for (const m of expected) {
+                expect(Option.getOrUndefined(yield* outbox.findById(m.id))).toEqual(m)
+              }
+            }),
+          )
+        }),
         { numRuns },
       )
     })

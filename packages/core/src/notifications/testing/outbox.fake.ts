@@ -1,8 +1,11 @@
 import { Effect, Layer, Option } from "effect"
+import type { ConversationSession } from "../../conversation/domain/session.ts"
+import { conversationTable } from "../../conversation/testing/conversation-store.fake.ts"
 import type { MessageId } from "../../shared/ids.ts"
 import { InMemoryStore } from "../../shared/testing/in-memory-store.ts"
 import type { Instant } from "../../shared/time.ts"
 import type { OutboxMessage } from "../domain/outbox-message.ts"
+import { writableFor } from "../domain/whatsapp-send.ops.ts"
 import { Outbox } from "../ports/outbox.ts"
 
 export const outboxTable = "outbox"
@@ -17,13 +20,17 @@ const dueOrder = (a: OutboxMessage, b: OutboxMessage): number => a.nextAttemptAt
 /**
  * The outbox over the in-memory store. A claim is a lease: a message stays `sending` with
  * `nextAttemptAt = now + leaseMs`, and becomes claimable again once that passes, which is
- * how a message claimed by a worker that crashed gets sent after all.
+ * how a message claimed by a worker that crashed gets sent after all. Enqueue reads the
+ * conversation sessions of the same store (the fake ConversationStore's table), as the
+ * Postgres trigger reads `conversation_sessions`, to leave out WhatsApp to opted-out numbers.
  */
 export const layerOutboxInMemory: Layer.Layer<Outbox, never, InMemoryStore> = Layer.effect(
   Outbox,
   Effect.gen(function* () {
     const store = yield* InMemoryStore
     const rows = () => store.table<OutboxMessage>(outboxTable)
+    const optedOut = (phone: string) =>
+      store.table<ConversationSession>(conversationTable).get(phone)?.optedOut === true
     const reading = <A>(f: () => A) => Effect.andThen(store.read, Effect.sync(f))
     const writing = <A>(f: () => A) => Effect.andThen(store.write, Effect.sync(f))
     const change = (id: MessageId, f: (message: OutboxMessage) => OutboxMessage) =>
@@ -37,7 +44,7 @@ export const layerOutboxInMemory: Layer.Layer<Outbox, never, InMemoryStore> = La
         writing(() => {
           const keys = new Set([...rows().values()].map((m) => m.dedupeKey))
           for (const message of messages) {
-            if (keys.has(message.dedupeKey)) continue
+            if (keys.has(message.dedupeKey) || !writableFor(message, optedOut)) continue
             keys.add(message.dedupeKey)
             rows().set(message.id, message)
           }

@@ -150,27 +150,32 @@ describe("deliverDueMessages on WhatsApp", () => {
     }).pipe(Effect.provide(layerWith(notifier)))
   })
 
-  it.effect("honours stop: nothing but the opt-out confirmation goes to an opted-out phone", () => {
-    const { notifier, sent } = recordingNotifier()
-    return Effect.gen(function* () {
-      yield* TestClock.adjust(hour)
-      yield* wrote(hour, true)
-      const confirmation = message({
-        id: "msg_0000000000000000000b" as MessageId,
-        dedupeKey: "evt-2:whatsapp:conversation.stopped",
-        template: "conversation.stopped",
-        body: "You will get no more messages. Say start to come back.",
-      })
-      const { intent: _, ...plain } = confirmation
-      yield* Outbox.use((o) => o.enqueue([message(), plain]))
-      const counts = yield* deliverDueMessages({ batchSize: 10, leaseMs: 60_000 })
-      expect(counts).toMatchObject({ sent: 1, failed: 1 })
-      expect(sent.map((m) => [m.template, m.intent])).toEqual([
-        ["conversation.stopped", { _tag: "text", body: plain.body }],
-      ])
-      expect((yield* stored(message().id)).lastError).toContain("opted out")
-    }).pipe(Effect.provide(layerWith(notifier)))
-  })
+  it.effect(
+    "honours stop: of what was written before it, only the confirmation goes to the phone",
+    () => {
+      const { notifier, sent } = recordingNotifier()
+      return Effect.gen(function* () {
+        yield* TestClock.adjust(hour)
+        yield* wrote(hour)
+        const confirmation = message({
+          id: "msg_0000000000000000000b" as MessageId,
+          dedupeKey: "evt-2:whatsapp:conversation.stopped",
+          template: "conversation.stopped",
+          body: "You will get no more messages. Say start to come back.",
+        })
+        const { intent: _, ...plain } = confirmation
+        yield* Outbox.use((o) => o.enqueue([message(), plain]))
+        // Opted out after the message was written (the outbox no longer takes new ones).
+        yield* wrote(hour, true)
+        const counts = yield* deliverDueMessages({ batchSize: 10, leaseMs: 60_000 })
+        expect(counts).toMatchObject({ sent: 1, failed: 1 })
+        expect(sent.map((m) => [m.template, m.intent])).toEqual([
+          ["conversation.stopped", { _tag: "text", body: plain.body }],
+        ])
+        expect((yield* stored(message().id)).lastError).toContain("opted out")
+      }).pipe(Effect.provide(layerWith(notifier)))
+    },
+  )
 
   it.effect("a rate limit retries no sooner than the channel asked, nor than the backoff", () => {
     const retryAfterMs = 10 * 60_000

@@ -1,5 +1,6 @@
 import type { Flow } from "../flow.ts"
 import { applyFlow } from "./apply.flow.ts"
+import { declineReasonFlow } from "./decline-reason.flow.ts"
 import { planFlow } from "./plan.flow.ts"
 import { proposeTimesFlow } from "./propose-times.flow.ts"
 import { requestHelpFlow } from "./request-help.flow.ts"
@@ -15,11 +16,13 @@ export const flows: Readonly<Record<string, Flow>> = {
   [planFlow.id]: planFlow,
   [clarifyFlow.id]: clarifyFlow,
   [pickOfferFlow.id]: pickOfferFlow,
+  [declineReasonFlow.id]: declineReasonFlow,
 }
 
 export {
   applyFlow,
   clarifyFlow,
+  declineReasonFlow,
   pickOfferFlow,
   planFlow,
   proposeTimesFlow,
