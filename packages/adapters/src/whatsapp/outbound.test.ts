@@ -139,14 +139,22 @@ describe("WhatsApp outbound through the outbox", () => {
   it.effect("after stop: only the opt-out confirmation is sent", () =>
     Effect.gen(function* () {
       yield* TestClock.adjust(hour)
+      // Written before the number said stop: the sender fails it for good.
+      yield* lastWrote(hour)
+      const before = leadOffer(1)
+      yield* enqueue(before)
       yield* lastWrote(hour, true)
       const { intent: _, ...stopped } = leadOffer(2, {
         dedupeKey: "evt-2:whatsapp:conversation.stopped",
         template: "conversation.stopped",
         body: "You will get no more messages from us.",
       })
-      yield* enqueue(leadOffer(1), stopped)
+      // Written after: the outbox does not take it at all (decision 0022).
+      const after = leadOffer(3)
+      yield* enqueue(after, stopped)
+      expect(yield* Outbox.use((o) => o.findById(after.id))).toEqual(Option.none())
       expect(yield* deliver).toMatchObject({ sent: 1, failed: 1 })
+      expect(yield* find(before)).toMatchObject({ status: "failed" })
       expect(graph.requests.map((r) => (r.body as { text?: { body: string } }).text?.body)).toEqual(
         ["You will get no more messages from us."],
       )
