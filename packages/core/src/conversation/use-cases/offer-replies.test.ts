@@ -325,7 +325,8 @@ describe("answering leads and proposed times by tapping", () => {
         yield* proposeThreeTimes(providers.find((p) => p.id === third.providerId)!.phone, third.id)
         const which = yield* lerato.text("2")
         expect(which[0]?.template).toBe("conversation.pick_offer.which")
-        expect(which[0]?.body).toContain("Which provider's times")
+        expect(which[0]?.body).toContain("Which set of times")
+        for (const p of providers) expect(which[0]?.body).not.toContain(p.profile.displayName)
         // Both requests were made at the same instant: either order is fine.
         expect([...tappableIds(which[0]?.intent)].sort()).toEqual(
           [actionId.answer("which", second.id), actionId.answer("which", third.id)].sort(),
