@@ -374,6 +374,23 @@ describe("link page errors are friendly HTML with the right status", () => {
     )
     expect(far).toContain("slot1")
     expect(far).toContain("Each time must end within the next 90 days.")
+    // The QA case: a three-day "time", and a one-minute one.
+    const start = toLocalDateTime(Date.now() + 48 * HOUR, ZONE)
+    for (const [to, field] of [
+      [toLocalDateTime(Date.now() + 48 * HOUR + 3 * 24 * HOUR, ZONE), "slot2"],
+      [toLocalDateTime(Date.now() + 48 * HOUR + 60_000, ZONE), "slot2"],
+    ] as const) {
+      const odd = await expectPage(
+        await post(s.api, `${s.leadPaths[0]}/propose-times`, {
+          ...slotFields(),
+          slot2_from: start,
+          slot2_to: to,
+        }),
+        400,
+      )
+      expect(odd).toContain(field)
+      expect(odd).toContain("Each time must last at least 30 minutes and at most 12 hours.")
+    }
 
     await post(s.api, `${s.leadPaths[0]}/propose-times`, slotFields())
     const handover = await linkPathIn(s.api, s.customerId, "lead.times_proposed")

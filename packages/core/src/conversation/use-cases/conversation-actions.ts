@@ -789,6 +789,7 @@ const completions: Readonly<Record<string, Completion>> = {
             "SlotEndsBeforeStart",
             "SlotNotInFuture",
             "SlotTooFarAhead",
+            "SlotLengthOutOfBounds",
             "DuplicateSlots",
             "OverlappingSlots",
           ].includes(error._tag)

@@ -18,6 +18,7 @@ import {
   offerDeadline,
   offerStatesAccepting,
   proposeDaysAhead,
+  proposedSlotMinutes,
   transitionOffer,
   validateProposedTimes,
 } from "./offer.ops.ts"
@@ -39,6 +40,7 @@ const tableEdges = new Set(
 const validSlots = (slots: ReadonlyArray<TimeWindow>, now: number): boolean =>
   slots.length === 3 &&
   slots.every((s) => s.end > s.start && s.start > now) &&
+  slots.every((s) => s.end - s.start >= 30 * MINUTE && s.end - s.start <= 12 * 60 * MINUTE) &&
   slots.every((a, i) => slots.every((b, j) => i === j || a.end <= b.start || b.end <= a.start))
 
 /** The refusals each command may meet when the table does list it: the guards' reasons. */
@@ -52,6 +54,7 @@ const guardErrors: { readonly [C in OfferCommandTag]: ReadonlyArray<string> } = 
     "SlotEndsBeforeStart",
     "SlotNotInFuture",
     "SlotTooFarAhead",
+    "SlotLengthOutOfBounds",
     "DuplicateSlots",
     "OverlappingSlots",
   ],
@@ -271,6 +274,35 @@ describe("validateProposedTimes", () => {
             index,
             end: late[index]!.end,
             latest: latestOf(now),
+          })
+        },
+      ),
+    )
+  })
+
+  it("takes times from 30 minutes to 12 hours long, and names the first shorter or longer one", () => {
+    fc.assert(
+      fc.property(
+        arbValid,
+        arbIndex,
+        fc.oneof(
+          fc.integer({ min: 1, max: 29 * MINUTE + 59_999 }),
+          fc.integer({ min: 12 * 60 * MINUTE + 60_000, max: 3 * DAY }),
+        ),
+        fc.constantFrom(30 * MINUTE, 12 * 60 * MINUTE),
+        ([now, slots], index, badLength, boundLength) => {
+          // Far after the others, so only its length can be wrong.
+          const start = (Math.max(...slots.map((s) => s.end)) + DAY) as Instant
+          const withLength = (length: number) =>
+            slots.map((s, i) => (i === index ? { start, end: (start + length) as Instant } : s))
+          expect(Result.isSuccess(validateProposedTimes(withLength(boundLength), now))).toBe(true)
+          const refused = validateProposedTimes(withLength(badLength), now)
+          expect(Result.isFailure(refused) && refused.failure).toMatchObject({
+            _tag: "SlotLengthOutOfBounds",
+            index,
+            minutes: Math.floor(badLength / MINUTE),
+            min: proposedSlotMinutes.min,
+            max: proposedSlotMinutes.max,
           })
         },
       ),

@@ -10,6 +10,7 @@ import {
   OverlappingSlots,
   type ProposedTimesInvalid,
   SlotEndsBeforeStart,
+  SlotLengthOutOfBounds,
   SlotNotInFuture,
   SlotTooFarAhead,
   SlotUnavailable,
@@ -104,6 +105,13 @@ export const offerDeadline = (offer: Offer): Instant | undefined => {
  */
 export const proposeDaysAhead = 90
 
+/**
+ * How long one proposed time may last, in minutes: at least half an hour (a narrower window
+ * is not a time anyone can keep) and at most 12 hours (a day's work; beyond it the homeowner
+ * cannot tell when to be home). Decision 0024.
+ */
+export const proposedSlotMinutes = { min: 30, max: 12 * 60 } as const
+
 export const validateProposedTimes = (
   slots: ReadonlyArray<TimeWindow>,
   now: Instant,
@@ -112,6 +120,10 @@ export const validateProposedTimes = (
   for (const [index, slot] of slots.entries()) {
     if (slot.end <= slot.start) return Result.fail(new SlotEndsBeforeStart({ index }))
     if (slot.start <= now) return Result.fail(new SlotNotInFuture({ index, start: slot.start }))
+    const minutes = Math.floor((slot.end - slot.start) / 60_000)
+    if (minutes < proposedSlotMinutes.min || minutes > proposedSlotMinutes.max) {
+      return Result.fail(new SlotLengthOutOfBounds({ index, minutes, ...proposedSlotMinutes }))
+    }
     const latest = now + proposeDaysAhead * DAY_MS
     if (slot.end > latest) return Result.fail(new SlotTooFarAhead({ index, end: slot.end, latest }))
   }
