@@ -374,6 +374,18 @@ describe("link page errors are friendly HTML with the right status", () => {
     )
     expect(far).toContain("slot1")
     expect(far).toContain("Each time must end within the next 90 days.")
+    // A fourth time is refused by name, not dropped; nothing is proposed.
+    const four = await expectPage(
+      await post(s.api, `${s.leadPaths[0]}/propose-times`, {
+        ...slotFields(),
+        slot4_from: toLocalDateTime(Date.now() + 40 * HOUR, ZONE),
+        slot4_to: toLocalDateTime(Date.now() + 41 * HOUR, ZONE),
+      }),
+      400,
+    )
+    expect(four).toContain("slot4_from: is one time too many: propose exactly three times")
+    expect(four).toContain("slot4_to: is one time too many")
+    expect((await offerOf(s)).state).toBe("unlocked")
     // The QA case: a three-day "time", and a one-minute one.
     const start = toLocalDateTime(Date.now() + 48 * HOUR, ZONE)
     for (const [to, field] of [
