@@ -574,7 +574,7 @@ export const onAction = (
             rejectProposedTimes({ offerId: action.offerId, customerId: party.id }),
             no,
           )
-          return say(session, timesRejected(rejected.next.decision))
+          return say(session, ...timesRejected(rejected.next.decision))
         }
         const chosen = yield* attempt(
           chooseProposedTime({ offerId: action.offerId, customerId: party.id, slot: action.slot }),
