@@ -20,6 +20,7 @@ import {
   proposeDaysAhead,
   proposedSlotMinutes,
   transitionOffer,
+  validateNextProposedTime,
   validateProposedTimes,
 } from "./offer.ops.ts"
 import { type OfferCommand, type OfferCommandTag, offerTransitions } from "./offer.transitions.ts"
@@ -211,6 +212,29 @@ describe("validateProposedTimes", () => {
           const outcome = validateProposedTimes(slots, now)
           expect(Result.isSuccess(outcome)).toBe(validSlots(slots, now))
           if (Result.isSuccess(outcome)) expect(outcome.success).toEqual(slots)
+        },
+      ),
+      { numRuns: 500 },
+    )
+  })
+
+  it("validateNextProposedTime, one time after another, agrees with the rule for the three", () => {
+    fc.assert(
+      fc.property(
+        arbInstant.chain((now) => fc.tuple(fc.constant(now), arbAnySlots(now))),
+        ([now, slots]) => {
+          if (slots.length !== 3) return
+          const whole = validateProposedTimes(slots, now)
+          // Typed in order: the first refusal is the one the rule gives for the three.
+          let firstRefusal: unknown
+          for (const [i, slot] of slots.entries()) {
+            const next = validateNextProposedTime(slot, slots.slice(0, i), now)
+            if (Result.isFailure(next)) {
+              firstRefusal = next.failure
+              break
+            }
+          }
+          expect(firstRefusal === undefined).toBe(Result.isSuccess(whole))
         },
       ),
       { numRuns: 500 },
