@@ -52,6 +52,7 @@ import {
   RequestNotFound,
   RequestNotWithdrawn,
   SlotEndsBeforeStart,
+  SlotLengthOutOfBounds,
   SlotNotInFuture,
   SlotTooFarAhead,
   SlotUnavailable,
@@ -129,6 +130,7 @@ export type DomainError =
   | RequestNotDispatching
   | SlotEndsBeforeStart
   | SlotNotInFuture
+  | SlotLengthOutOfBounds
   | SlotTooFarAhead
   | SlotUnavailable
   | WrongNumberOfSlots
@@ -198,6 +200,7 @@ const domainErrorClasses = [
   RequestNotDispatching,
   SlotEndsBeforeStart,
   SlotNotInFuture,
+  SlotLengthOutOfBounds,
   SlotTooFarAhead,
   SlotUnavailable,
   WrongNumberOfSlots,
@@ -289,6 +292,7 @@ export const statusOf: { readonly [K in DomainError["_tag"]]: ContentfulStatusCo
   SlotEndsBeforeStart: 422,
   SlotNotInFuture: 422,
   SlotTooFarAhead: 422,
+  SlotLengthOutOfBounds: 422,
   DuplicateSlots: 422,
   OverlappingSlots: 422,
   // The policy, not the caller, is at fault: nobody can take the lead until ops fix it.
@@ -417,6 +421,8 @@ const detailsOf = (e: DomainError): Record<string, unknown> => {
       return { index: e.index }
     case "SlotTooFarAhead":
       return { index: e.index, latest: new Date(e.latest).toISOString() }
+    case "SlotLengthOutOfBounds":
+      return { index: e.index, minutes: e.minutes, min: e.min, max: e.max }
     case "DuplicateSlots":
     case "OverlappingSlots":
       return { first: e.first, second: e.second }

@@ -1,6 +1,6 @@
 import * as fc from "fast-check"
 import { describe, expect, it } from "vitest"
-import { showDateTime, showDay } from "./local-time.ts"
+import { showDateTime, showDay, showWindow } from "./local-time.ts"
 import { arbFixedZone, arbInstant, localClockByHand } from "./testing/shared.arbitraries.ts"
 
 describe("local time for people", () => {
@@ -28,5 +28,35 @@ describe("local time for people", () => {
     expect(showDateTime(at, "Africa/Johannesburg")).toBe("1 May 2025, 00:05")
     expect(showDay(at, "Africa/Johannesburg")).toBe("1 May 2025")
     expect(showDateTime(at, "UTC")).toBe("30 April 2025, 22:05")
+  })
+
+  it("showWindow names the end's day exactly when the window ends on another day of the zone", () => {
+    fc.assert(
+      fc.property(
+        arbInstant,
+        fc.integer({ min: 60_000, max: 5 * 24 * 3_600_000 }),
+        arbFixedZone,
+        (start, length, { zone }) => {
+          const window = { start, end: start + length }
+          const text = showWindow(window, zone)
+          const endClock = showDateTime(window.end, zone).split(", ").at(-1)!
+          const startClock = showDateTime(window.start, zone).split(", ").at(-1)!
+          const endDay = new Intl.DateTimeFormat("en-GB", {
+            timeZone: zone,
+            weekday: "short",
+            day: "numeric",
+            month: "short",
+          }).format(window.end)
+          if (showDay(window.start, zone) === showDay(window.end, zone)) {
+            expect(text).toMatch(new RegExp(` ${startClock}-${endClock}$`))
+          } else {
+            expect(text).toMatch(new RegExp(` ${startClock} - ${endDay} ${endClock}$`))
+          }
+        },
+      ),
+    )
+    // The QA case: 25 Nov 11:00 to 28 Nov 12:00 in Johannesburg (UTC+2).
+    const qa = { start: Date.UTC(2026, 10, 25, 9), end: Date.UTC(2026, 10, 28, 10) }
+    expect(showWindow(qa, "Africa/Johannesburg")).toBe("Wed 25 Nov 11:00 - Sat 28 Nov 12:00")
   })
 })

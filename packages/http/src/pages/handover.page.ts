@@ -22,7 +22,8 @@ const stateText: { readonly [S in RequestState]: string } = {
 
 /**
  * The homeowner's page: their request's state; while a provider has proposed times, the
- * three as buttons plus "none of these"; after assignment, the provider's name and phone.
+ * three as buttons plus "none of these" (not who proposed them: the provider's name and phone
+ * come only after assignment).
  */
 export const handoverPage = (
   page: HandoverPage,
@@ -39,7 +40,7 @@ export const handoverPage = (
     request.state === "dispatching"
       ? page.proposals.map(
           (p) => html`<div class="card">
-<h2>${p.providerName} can come at one of these times</h2>
+<h2>A provider can come at one of these times</h2>
 <form method="post" action="${options.action}/choose-time">
 <input type="hidden" name="offerId" value="${p.offerId}">
 ${p.slots.map(

@@ -13,7 +13,7 @@ import type {
   rejectProposedTimes,
   unlockLead,
 } from "@fundi/core"
-import { proposeDaysAhead } from "@fundi/core"
+import { proposeDaysAhead, proposedSlotMinutes } from "@fundi/core"
 import type { Effect } from "effect"
 import { html } from "hono/html"
 import type { ContentfulStatusCode } from "hono/utils/http-status"
@@ -166,6 +166,9 @@ export const pageErrors: { readonly [K in PageError["_tag"]]: ErrorPage } = {
   SlotEndsBeforeStart: badTimes("Each time must end after it starts."),
   SlotNotInFuture: badTimes("Each time must be in the future."),
   SlotTooFarAhead: badTimes(`Each time must end within the next ${proposeDaysAhead} days.`),
+  SlotLengthOutOfBounds: badTimes(
+    `Each time must last at least ${proposedSlotMinutes.min} minutes and at most ${proposedSlotMinutes.max / 60} hours.`,
+  ),
   DuplicateSlots: badTimes("The three times must be different."),
   OverlappingSlots: badTimes("The three times must not overlap."),
   PaymentNotFound: notFound,
@@ -223,6 +226,7 @@ export const fieldOf = (e: PageError): string | undefined => {
     case "SlotEndsBeforeStart":
     case "SlotNotInFuture":
     case "SlotTooFarAhead":
+    case "SlotLengthOutOfBounds":
       return `slot${e.index + 1}`
     case "DuplicateSlots":
     case "OverlappingSlots":

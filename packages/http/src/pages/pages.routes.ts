@@ -132,7 +132,7 @@ const flashOf = <K extends string>(value: string | undefined, table: Record<K, s
 const leadPath = (token: string) => `/l/${encodeURIComponent(token)}`
 const handoverPath = (token: string) => `/h/${encodeURIComponent(token)}`
 
-/** The three proposed times from the form, read in the marketplace's time zone. */
+/** The three proposed times from the form, read in the marketplace's time zone; no more. */
 const slotsFromForm = (form: Record<string, string>) =>
   Effect.gen(function* () {
     const zone = (yield* Policy).timeZone
@@ -151,6 +151,13 @@ const slotsFromForm = (form: Record<string, string>) =>
       }
       return { start: read("from"), end: read("to") }
     })
+    // Exactly three: a fourth (or later) time is refused by name, never silently dropped.
+    for (const name of Object.keys(form)) {
+      const extra = /^slot(\d+)_(from|to)$/u.exec(name)
+      if (extra !== null && !["1", "2", "3"].includes(extra[1]!)) {
+        issues.push({ path: name, message: "is one time too many: propose exactly three times" })
+      }
+    }
     if (issues.length > 0) return yield* new InvalidInput({ issues })
     return slots
   })

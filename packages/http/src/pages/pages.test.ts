@@ -143,7 +143,8 @@ describe("proposed times: the provider proposes, the homeowner picks on /h/:toke
     expect(handover).toMatch(/^\/h\//)
     const page = await (await get(s.api, handover)).text()
     expect(page.match(/<button type="submit" name="slot" value="\d">/g)).toHaveLength(3)
-    expect(await textOf(new Response(page))).toContain("Provider 1 can come at one of these times")
+    expect(await textOf(new Response(page))).toContain("A provider can come at one of these times")
+    expect(page).not.toContain("Provider 1")
     const offerId = (await offerOf(s)).id
     const chosen = await post(s.api, `${handover}/choose-time`, { offerId, slot: "1" })
     expect(chosen.status).toBe(303)
@@ -373,6 +374,35 @@ describe("link page errors are friendly HTML with the right status", () => {
     )
     expect(far).toContain("slot1")
     expect(far).toContain("Each time must end within the next 90 days.")
+    // A fourth time is refused by name, not dropped; nothing is proposed.
+    const four = await expectPage(
+      await post(s.api, `${s.leadPaths[0]}/propose-times`, {
+        ...slotFields(),
+        slot4_from: toLocalDateTime(Date.now() + 40 * HOUR, ZONE),
+        slot4_to: toLocalDateTime(Date.now() + 41 * HOUR, ZONE),
+      }),
+      400,
+    )
+    expect(four).toContain("slot4_from: is one time too many: propose exactly three times")
+    expect(four).toContain("slot4_to: is one time too many")
+    expect((await offerOf(s)).state).toBe("unlocked")
+    // The QA case: a three-day "time", and a one-minute one.
+    const start = toLocalDateTime(Date.now() + 48 * HOUR, ZONE)
+    for (const [to, field] of [
+      [toLocalDateTime(Date.now() + 48 * HOUR + 3 * 24 * HOUR, ZONE), "slot2"],
+      [toLocalDateTime(Date.now() + 48 * HOUR + 60_000, ZONE), "slot2"],
+    ] as const) {
+      const odd = await expectPage(
+        await post(s.api, `${s.leadPaths[0]}/propose-times`, {
+          ...slotFields(),
+          slot2_from: start,
+          slot2_to: to,
+        }),
+        400,
+      )
+      expect(odd).toContain(field)
+      expect(odd).toContain("Each time must last at least 30 minutes and at most 12 hours.")
+    }
 
     await post(s.api, `${s.leadPaths[0]}/propose-times`, slotFields())
     const handover = await linkPathIn(s.api, s.customerId, "lead.times_proposed")

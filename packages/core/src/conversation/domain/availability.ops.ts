@@ -129,20 +129,5 @@ export const parseAvailability = (
   return Result.succeed(windows)
 }
 
-/** "Tue 3 Mar 09:00-12:00" on the zone's clocks: how a window is shown back to people. */
-export const showWindow = (window: TimeWindow, timeZone: string): string => {
-  const day = new Intl.DateTimeFormat("en-GB", {
-    timeZone,
-    weekday: "short",
-    day: "numeric",
-    month: "short",
-  }).format(window.start)
-  const time = (at: number) =>
-    new Intl.DateTimeFormat("en-GB", {
-      timeZone,
-      hour: "2-digit",
-      minute: "2-digit",
-      hourCycle: "h23",
-    }).format(at)
-  return `${day} ${time(window.start)}-${time(window.end)}`
-}
+/** How a window is shown back to people: one formatter for every message (see there). */
+export { showWindow } from "../../shared/local-time.ts"

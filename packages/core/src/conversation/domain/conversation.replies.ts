@@ -264,24 +264,25 @@ export const offerStatus = (
 
 /**
  * The homeowner could use none of a provider's times: what dispatch did about it, as it
- * decided (`rejectProposedTimes`' next step). An unfulfilled request also gets its own
- * notice; this reply must not promise another provider then.
+ * decided (`rejectProposedTimes`' next step). When dispatch gave up, nothing: the request's
+ * unfulfilled notice (sent once, by WhatsApp and email) is the one message then, and says
+ * both that no time suited and that we stopped looking.
  */
-export const timesRejected = (decision: DispatchDecision): Reply => {
+export const timesRejected = (decision: DispatchDecision): ReadonlyArray<Reply> => {
   const noted = "Noted: none of those times suit you."
   switch (decision._tag) {
     case "Offer":
-      return done(`${noted} We have offered your request to another provider.`)
+      return [done(`${noted} We have offered your request to another provider.`)]
     case "Wait":
-      return done(
-        decision.live > 0
-          ? `${noted} Other providers still have your request; we will message you when one answers.`
-          : `${noted} We will message you about your request.`,
-      )
+      return [
+        done(
+          decision.live > 0
+            ? `${noted} Other providers still have your request; we will message you when one answers.`
+            : `${noted} We will message you about your request.`,
+        ),
+      ]
     case "Unfulfilled":
-      return done(
-        `${noted} No other provider is available for your request, so we have stopped looking.`,
-      )
+      return []
   }
 }
 

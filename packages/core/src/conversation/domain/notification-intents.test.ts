@@ -43,11 +43,10 @@ describe("notifications carry intents on WhatsApp only, within the limits", () =
     fc.assert(
       fc.property(
         arbParty({ kind: "customer" }),
-        arbParty({ kind: "provider" }),
         arbOfferId,
         arbProposedSlots(NOW),
         arbPolicy,
-        (customer, provider, offerId, slots, policy) => {
+        (customer, offerId, slots, policy) => {
           const [whatsapp] = offerNotifications(
             "evt_1",
             {
@@ -55,7 +54,6 @@ describe("notifications carry intents on WhatsApp only, within the limits", () =
               requestId: "req_1" as never,
               offerId,
               customer,
-              provider,
               category: "plumbing",
               slots,
             },

@@ -1,7 +1,9 @@
 import type { TimeWindow } from "../../dispatch/domain/service-request.ts"
 import type { BusinessModel } from "../../policy/policy.ts"
+import { showWindowStart } from "../../shared/local-time.ts"
 import { showWindow } from "./availability.ops.ts"
 import { actionId, parseActionId } from "./commands.ops.ts"
+import { WhatsAppLimits } from "./intent.ops.ts"
 import type { MessageIntent } from "./intent.ts"
 import { buttonsReply, listReply, textReply } from "./replies.ts"
 
@@ -40,10 +42,17 @@ export const timesProposedIntent = (
   timeZone: string,
 ): MessageIntent =>
   listReply("lead.times_proposed", body, "Pick a time", [
-    ...slots.slice(0, 3).map((slot, i) => ({
-      id: actionId.pickTime(offerId, i),
-      title: showWindow(slot, timeZone),
-    })),
+    ...slots.slice(0, 3).map((slot, i) => {
+      const whole = showWindow(slot, timeZone)
+      // A window ending on another day does not fit a row title: the start there, all below.
+      return whole.length <= WhatsAppLimits.list.rowTitle
+        ? { id: actionId.pickTime(offerId, i), title: whole }
+        : {
+            id: actionId.pickTime(offerId, i),
+            title: showWindowStart(slot, timeZone),
+            description: whole,
+          }
+    }),
     { id: actionId.pickTime(offerId, "none"), title: "None of these" },
   ]).intent
 

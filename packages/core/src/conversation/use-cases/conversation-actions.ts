@@ -31,7 +31,6 @@ import { SubscriptionRepository } from "../../subscriptions/ports/subscription-r
 import { chooseSubscriptionPlan } from "../../subscriptions/use-cases/choose-plan.ts"
 import { canApply } from "../../vetting/domain/application.ops.ts"
 import type { Party, PartyKind } from "../../vetting/domain/party.ts"
-import { PartyRepository } from "../../vetting/ports/party-repository.ts"
 import { signUp } from "../../vetting/use-cases/sign-up.ts"
 import { submitApplication } from "../../vetting/use-cases/submit-application.ts"
 import { latestApplication } from "../../vetting/use-cases/support.ts"
@@ -276,14 +275,12 @@ export const typedTimeChoice = (
       return yield* onAction({ _tag: "pick_time", offerId: only.id, slot }, session, party, message)
     }
     const policy = yield* Policy
-    const parties = yield* PartyRepository
-    const choices = []
-    for (const offer of waiting) {
-      const provider = Option.getOrUndefined(yield* parties.findById(offer.providerId))
-      const name = provider?.profile.displayName ?? "A provider"
+    // Numbered, not named: the request is not assigned, so who proposed stays unknown.
+    const choices = waiting.map((offer, i) => {
+      const title = `Times ${i + 1}`
       const times = (offer.proposedTimes ?? []).map((w) => showWindow(w, policy.timeZone))
-      choices.push({ value: offer.id, title: name, line: `${name}: ${times.join(", ")}` })
-    }
+      return { value: offer.id, title, line: `${title}: ${times.join(", ")}` }
+    })
     return yield* openFlow(pickOfferFlow, { slot, choices }, session, party, message)
   })
 
@@ -577,7 +574,7 @@ export const onAction = (
             rejectProposedTimes({ offerId: action.offerId, customerId: party.id }),
             no,
           )
-          return say(session, timesRejected(rejected.next.decision))
+          return say(session, ...timesRejected(rejected.next.decision))
         }
         const chosen = yield* attempt(
           chooseProposedTime({ offerId: action.offerId, customerId: party.id, slot: action.slot }),
@@ -792,6 +789,7 @@ const completions: Readonly<Record<string, Completion>> = {
             "SlotEndsBeforeStart",
             "SlotNotInFuture",
             "SlotTooFarAhead",
+            "SlotLengthOutOfBounds",
             "DuplicateSlots",
             "OverlappingSlots",
           ].includes(error._tag)

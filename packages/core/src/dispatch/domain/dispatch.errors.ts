@@ -101,6 +101,24 @@ export class SlotTooFarAhead extends Schema.TaggedError<SlotTooFarAhead>()("Slot
   }
 }
 
+/**
+ * A proposed time shorter or longer than a visit can sensibly be (`proposedSlotMinutes`): a
+ * one-minute or three-day "time" tells the homeowner nothing about when to be home.
+ */
+export class SlotLengthOutOfBounds extends Schema.TaggedError<SlotLengthOutOfBounds>()(
+  "SlotLengthOutOfBounds",
+  {
+    index: Schema.Number,
+    minutes: Schema.Number,
+    min: Schema.Number,
+    max: Schema.Number,
+  },
+) {
+  override get message() {
+    return `proposed time ${this.index + 1} lasts ${this.minutes} minutes; each time must last from ${this.min} minutes to ${this.max / 60} hours`
+  }
+}
+
 export class DuplicateSlots extends Schema.TaggedError<DuplicateSlots>()("DuplicateSlots", {
   first: Schema.Number,
   second: Schema.Number,
@@ -124,6 +142,7 @@ export type ProposedTimesInvalid =
   | SlotEndsBeforeStart
   | SlotNotInFuture
   | SlotTooFarAhead
+  | SlotLengthOutOfBounds
   | DuplicateSlots
   | OverlappingSlots
 

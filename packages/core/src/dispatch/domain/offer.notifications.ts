@@ -67,7 +67,11 @@ export type OfferNotice =
       /** The time the homeowner chose from the provider's proposed ones, if they did. */
       readonly agreedTime?: TimeWindow
     }
-  /** The provider proposed three other times; the homeowner picks one or none. */
+  /**
+   * The provider proposed three other times; the homeowner picks one or none. No provider
+   * here: the request is not assigned yet, so the homeowner may not learn who proposed
+   * (their name and phone come with `ProviderAssigned`, after the handover gate).
+   */
   | {
       readonly _tag: "TimesProposed"
       /** The request the homeowner's handover link opens (to pick a time there). */
@@ -75,7 +79,6 @@ export type OfferNotice =
       /** The offer whose times these are: the chat list's rows answer it. */
       readonly offerId?: OfferId
       readonly customer: Party
-      readonly provider: Party
       readonly category: string
       readonly slots: ReadonlyArray<TimeWindow>
     }
@@ -219,7 +222,7 @@ const render = (notice: OfferNotice, policy: MarketplacePolicy): RenderedMessage
       return {
         template: offerTemplates.timesProposed,
         subject: `${policy.brand}: new times for your ${notice.category} request`,
-        body: `${greeting(notice.customer)}, ${nameOf(notice.provider, "a provider")} proposes these times for your ${notice.category} request: ${times}. Reply with 1, 2 or 3, or none.`,
+        body: `${greeting(notice.customer)}, a provider proposes these times for your ${notice.category} request: ${times}. Reply with 1, 2 or 3, or none.`,
       }
     }
     case "LeadExpired":

@@ -18,7 +18,9 @@ import {
   offerDeadline,
   offerStatesAccepting,
   proposeDaysAhead,
+  proposedSlotMinutes,
   transitionOffer,
+  validateNextProposedTime,
   validateProposedTimes,
 } from "./offer.ops.ts"
 import { type OfferCommand, type OfferCommandTag, offerTransitions } from "./offer.transitions.ts"
@@ -39,6 +41,7 @@ const tableEdges = new Set(
 const validSlots = (slots: ReadonlyArray<TimeWindow>, now: number): boolean =>
   slots.length === 3 &&
   slots.every((s) => s.end > s.start && s.start > now) &&
+  slots.every((s) => s.end - s.start >= 30 * MINUTE && s.end - s.start <= 12 * 60 * MINUTE) &&
   slots.every((a, i) => slots.every((b, j) => i === j || a.end <= b.start || b.end <= a.start))
 
 /** The refusals each command may meet when the table does list it: the guards' reasons. */
@@ -52,6 +55,7 @@ const guardErrors: { readonly [C in OfferCommandTag]: ReadonlyArray<string> } = 
     "SlotEndsBeforeStart",
     "SlotNotInFuture",
     "SlotTooFarAhead",
+    "SlotLengthOutOfBounds",
     "DuplicateSlots",
     "OverlappingSlots",
   ],
@@ -214,6 +218,29 @@ describe("validateProposedTimes", () => {
     )
   })
 
+  it("validateNextProposedTime, one time after another, agrees with the rule for the three", () => {
+    fc.assert(
+      fc.property(
+        arbInstant.chain((now) => fc.tuple(fc.constant(now), arbAnySlots(now))),
+        ([now, slots]) => {
+          if (slots.length !== 3) return
+          const whole = validateProposedTimes(slots, now)
+          // Typed in order: the first refusal is the one the rule gives for the three.
+          let firstRefusal: unknown
+          for (const [i, slot] of slots.entries()) {
+            const next = validateNextProposedTime(slot, slots.slice(0, i), now)
+            if (Result.isFailure(next)) {
+              firstRefusal = next.failure
+              break
+            }
+          }
+          expect(firstRefusal === undefined).toBe(Result.isSuccess(whole))
+        },
+      ),
+      { numRuns: 500 },
+    )
+  })
+
   const arbValid = arbInstant.chain((now) => fc.tuple(fc.constant(now), arbProposedSlots(now)))
   const arbIndex = fc.integer({ min: 0, max: 2 })
 
@@ -271,6 +298,35 @@ describe("validateProposedTimes", () => {
             index,
             end: late[index]!.end,
             latest: latestOf(now),
+          })
+        },
+      ),
+    )
+  })
+
+  it("takes times from 30 minutes to 12 hours long, and names the first shorter or longer one", () => {
+    fc.assert(
+      fc.property(
+        arbValid,
+        arbIndex,
+        fc.oneof(
+          fc.integer({ min: 1, max: 29 * MINUTE + 59_999 }),
+          fc.integer({ min: 12 * 60 * MINUTE + 60_000, max: 3 * DAY }),
+        ),
+        fc.constantFrom(30 * MINUTE, 12 * 60 * MINUTE),
+        ([now, slots], index, badLength, boundLength) => {
+          // Far after the others, so only its length can be wrong.
+          const start = (Math.max(...slots.map((s) => s.end)) + DAY) as Instant
+          const withLength = (length: number) =>
+            slots.map((s, i) => (i === index ? { start, end: (start + length) as Instant } : s))
+          expect(Result.isSuccess(validateProposedTimes(withLength(boundLength), now))).toBe(true)
+          const refused = validateProposedTimes(withLength(badLength), now)
+          expect(Result.isFailure(refused) && refused.failure).toMatchObject({
+            _tag: "SlotLengthOutOfBounds",
+            index,
+            minutes: Math.floor(badLength / MINUTE),
+            min: proposedSlotMinutes.min,
+            max: proposedSlotMinutes.max,
           })
         },
       ),

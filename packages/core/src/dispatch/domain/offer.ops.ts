@@ -10,6 +10,7 @@ import {
   OverlappingSlots,
   type ProposedTimesInvalid,
   SlotEndsBeforeStart,
+  SlotLengthOutOfBounds,
   SlotNotInFuture,
   SlotTooFarAhead,
   SlotUnavailable,
@@ -104,28 +105,75 @@ export const offerDeadline = (offer: Offer): Instant | undefined => {
  */
 export const proposeDaysAhead = 90
 
+/**
+ * How long one proposed time may last, in minutes: at least half an hour (a narrower window
+ * is not a time anyone can keep) and at most 12 hours (a day's work; beyond it the homeowner
+ * cannot tell when to be home). Decision 0024.
+ */
+export const proposedSlotMinutes = { min: 30, max: 12 * 60 } as const
+
+/** What is wrong with one proposed time on its own (the `index`th), if anything. */
+const checkSlotAlone = (
+  slot: TimeWindow,
+  index: number,
+  now: Instant,
+): ProposedTimesInvalid | undefined => {
+  if (slot.end <= slot.start) return new SlotEndsBeforeStart({ index })
+  if (slot.start <= now) return new SlotNotInFuture({ index, start: slot.start })
+  const minutes = Math.floor((slot.end - slot.start) / 60_000)
+  if (minutes < proposedSlotMinutes.min || minutes > proposedSlotMinutes.max) {
+    return new SlotLengthOutOfBounds({ index, minutes, ...proposedSlotMinutes })
+  }
+  const latest = now + proposeDaysAhead * DAY_MS
+  if (slot.end > latest) return new SlotTooFarAhead({ index, end: slot.end, latest })
+  return undefined
+}
+
+/** The first earlier time the `index`th is the same as, or overlaps, if any. */
+const checkSlotAgainst = (
+  slot: TimeWindow,
+  index: number,
+  earlier: ReadonlyArray<TimeWindow>,
+): ProposedTimesInvalid | undefined => {
+  for (const [first, a] of earlier.entries()) {
+    if (a.start === slot.start && a.end === slot.end) {
+      return new DuplicateSlots({ first, second: index })
+    }
+    if (a.start < slot.end && slot.start < a.end) {
+      return new OverlappingSlots({ first, second: index })
+    }
+  }
+  return undefined
+}
+
+/**
+ * One proposed time as it is typed (the chat asks for them one by one): the rule of
+ * `validateProposedTimes` for this time and the ones before it, so a duplicate or an overlap
+ * is refused at the step that makes it and the earlier times are kept. Three times that each
+ * pass this, in order, pass `validateProposedTimes`, and the other way round.
+ */
+export const validateNextProposedTime = (
+  slot: TimeWindow,
+  earlier: ReadonlyArray<TimeWindow>,
+  now: Instant,
+): Result.Result<TimeWindow, ProposedTimesInvalid> => {
+  const wrong =
+    checkSlotAlone(slot, earlier.length, now) ?? checkSlotAgainst(slot, earlier.length, earlier)
+  return wrong === undefined ? Result.succeed(slot) : Result.fail(wrong)
+}
+
 export const validateProposedTimes = (
   slots: ReadonlyArray<TimeWindow>,
   now: Instant,
 ): Result.Result<ReadonlyArray<TimeWindow>, ProposedTimesInvalid> => {
   if (slots.length !== 3) return Result.fail(new WrongNumberOfSlots({ count: slots.length }))
   for (const [index, slot] of slots.entries()) {
-    if (slot.end <= slot.start) return Result.fail(new SlotEndsBeforeStart({ index }))
-    if (slot.start <= now) return Result.fail(new SlotNotInFuture({ index, start: slot.start }))
-    const latest = now + proposeDaysAhead * DAY_MS
-    if (slot.end > latest) return Result.fail(new SlotTooFarAhead({ index, end: slot.end, latest }))
+    const alone = checkSlotAlone(slot, index, now)
+    if (alone !== undefined) return Result.fail(alone)
   }
-  for (let first = 0; first < slots.length; first++) {
-    for (let second = first + 1; second < slots.length; second++) {
-      const a = slots[first]!
-      const b = slots[second]!
-      if (a.start === b.start && a.end === b.end) {
-        return Result.fail(new DuplicateSlots({ first, second }))
-      }
-      if (a.start < b.end && b.start < a.end) {
-        return Result.fail(new OverlappingSlots({ first, second }))
-      }
-    }
+  for (let second = 1; second < slots.length; second++) {
+    const clash = checkSlotAgainst(slots[second]!, second, slots.slice(0, second))
+    if (clash !== undefined) return Result.fail(clash)
   }
   return Result.succeed(slots)
 }

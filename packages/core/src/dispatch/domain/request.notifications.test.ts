@@ -171,7 +171,7 @@ describe("the unfulfilled notice, channel by channel", () => {
       dedupeKey: "req_geyser:whatsapp:request.unfulfilled",
     })
     expect(whatsapp!.body).toBe(
-      'Hello Lerato, we are sorry: no provider was available for your plumbing request, so we have stopped looking. Our team has been told. To ask again, reply "menu" and tap Request help.',
+      'Hello Lerato, we are sorry: no provider was available for your plumbing request at a time that suits you, so we have stopped looking. Our team has been told. To ask again, reply "menu" and tap Request help.',
     )
     // Inside the 24-hour window the same words come with the menu buttons...
     const intent = whatsapp!.intent!
@@ -194,7 +194,7 @@ describe("the unfulfilled notice, channel by channel", () => {
       subject: "Fundi: no provider for your plumbing request",
     })
     expect(email!.body).toBe(
-      'Hello Lerato, we are sorry: no provider was available for your plumbing request, so we have stopped looking. Our team has been told. To ask again, message Fundi on WhatsApp from +27831110000: send "menu" and tap Request help.',
+      'Hello Lerato, we are sorry: no provider was available for your plumbing request at a time that suits you, so we have stopped looking. Our team has been told. To ask again, message Fundi on WhatsApp from +27831110000: send "menu" and tap Request help.',
     )
     expect(email!.intent).toBeUndefined()
   })

@@ -79,7 +79,7 @@ export const unfulfilledText = (
   policy: MarketplacePolicy,
   channel: NotificationChannel,
 ): string =>
-  `${greeting(customer)}, we are sorry: no provider was available for your ${request.category} request, so we have stopped looking. Our team has been told. ${askAgain(channel, customer, policy)}`
+  `${greeting(customer)}, we are sorry: no provider was available for your ${request.category} request at a time that suits you, so we have stopped looking. Our team has been told. ${askAgain(channel, customer, policy)}`
 
 /**
  * The homeowner's notice that dispatch gave up on their request (unfulfilled, final): on

@@ -13,7 +13,7 @@ import type { Offer } from "../domain/offer.ts"
 import type { RequestNotFound } from "../domain/service-request.ops.ts"
 import { OfferRepository } from "../ports/offer-repository.ts"
 import { ProposeTimesInput } from "./offer-inputs.ts"
-import { lockOffer, notify, partyOf } from "./offer-support.ts"
+import { lockOffer, notify } from "./offer-support.ts"
 import type { DispatchServices } from "./services.ts"
 import { audit, customerOf, inTransaction } from "./support.ts"
 
@@ -59,7 +59,6 @@ export const proposeTimes: (
           requestId: request.id,
           offerId: offer.id,
           customer: yield* customerOf(request),
-          provider: yield* partyOf(offer.providerId),
           category: request.category,
           slots: after.proposedTimes ?? input.slots,
         },

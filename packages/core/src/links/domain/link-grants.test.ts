@@ -63,12 +63,11 @@ const arbNotice: fc.Arbitrary<OfferNotice> = fc.oneof(
       ...visit(BASE, end),
     }),
   ),
-  fc.tuple(arbParty(), arbParty(), arbRequestId, arbProposedSlots(BASE)).map(
-    ([customer, provider, requestId, slots]): OfferNotice => ({
+  fc.tuple(arbParty(), arbRequestId, arbProposedSlots(BASE)).map(
+    ([customer, requestId, slots]): OfferNotice => ({
       _tag: "TimesProposed",
       requestId,
       customer,
-      provider,
       category: "plumbing",
       slots,
     }),

@@ -108,6 +108,88 @@ describe("what a lead link shows", () => {
     )
   })
 
+  it("the homeowner sees no provider's name or phone before the assignment: not in messages, not on the handover page; after it, only the assigned provider's", async () => {
+    await fc.assert(
+      fc.asyncProperty(arbSteps, (steps: ReadonlyArray<Step>) =>
+        Effect.runPromise(
+          Effect.gen(function* () {
+            yield* TestClock.setTime(START)
+            const customer = yield* homeowner()
+            const providers = [
+              yield* vettedProvider(1, { credits: 50 }),
+              yield* vettedProvider(2, { credits: 50 }),
+            ]
+            const request = yield* readyRequest(customer.id)
+            yield* dispatchRequest({ requestId: request.id, operator: "thandi" })
+            const tokens = []
+            for (const p of providers) tokens.push(yield* tokenIn(p.id, offerTemplates.leadOffered))
+            const outbox = yield* Outbox
+            const seenBefore = new Set<string>()
+            for (const step of steps) {
+              const page = yield* Effect.result(openLeadLink({ token: tokens[step.who]! }))
+              if (page._tag === "Failure") continue
+              const ref = { offerId: page.success.offer.id, providerId: providers[step.who]!.id }
+              const slots = [1, 3, 5].map((h) => ({
+                start: START + h * HOUR,
+                end: START + (h + 1) * HOUR,
+              }))
+              yield* Effect.result(
+                (step.act === "unlock"
+                  ? unlockLead(ref)
+                  : step.act === "accept"
+                    ? acceptLead(ref)
+                    : step.act === "decline"
+                      ? declineLead(ref)
+                      : step.act === "propose"
+                        ? proposeTimes({ ...ref, slots })
+                        : Effect.void) as Effect.Effect<unknown, unknown, DispatchServices>,
+              )
+              const now = yield* getRequest({ requestId: request.id })
+              const mayKnow = (p: (typeof providers)[number]) =>
+                now.state === "assigned" && now.assignedProviderId === p.id
+              const names = (text: string, p: (typeof providers)[number]) =>
+                text.includes(p.profile.displayName!) || text.includes(p.phone)
+              // Every message the homeowner got in this step (chat, email), by what it says.
+              for (const m of yield* outbox.list({ partyId: customer.id })) {
+                if (seenBefore.has(m.id)) continue
+                seenBefore.add(m.id)
+                for (const p of providers) {
+                  if (names(`${m.subject ?? ""} ${m.body}`, p)) {
+                    expect(mayKnow(p), `${m.template} names ${p.profile.displayName}`).toBe(true)
+                  }
+                }
+              }
+              // The handover page, once the homeowner has a link to it.
+              const handover =
+                (yield* tokenIn(customer.id, offerTemplates.timesProposed)) ||
+                (yield* tokenIn(customer.id, offerTemplates.providerAssigned))
+              if (handover === "") continue
+              const shown = JSON.stringify(yield* openHandoverLink({ token: handover }))
+              for (const p of providers) {
+                if (names(shown, p))
+                  expect(mayKnow(p), `page names ${p.profile.displayName}`).toBe(true)
+              }
+            }
+          }).pipe(Effect.provide([layerInMemory(), TestClock.layer()])),
+        ),
+      ),
+      {
+        numRuns: 40,
+        // Always run: one provider unlocks and proposes, the other unlocks and accepts.
+        examples: [
+          [
+            [
+              { who: 0, act: "unlock" },
+              { who: 0, act: "propose" },
+              { who: 1, act: "unlock" },
+              { who: 1, act: "accept" },
+            ],
+          ],
+        ],
+      },
+    )
+  })
+
   it.effect("a handover link shows the homeowner's request, and refuses a lead link", () =>
     Effect.gen(function* () {
       const customer = yield* homeowner()

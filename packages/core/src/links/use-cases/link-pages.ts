@@ -173,10 +173,13 @@ export const openLeadPhoto: (
   return { contentType: object.contentType, bytes }
 })
 
-/** Three times one provider proposed, for the homeowner to pick one or none. */
+/**
+ * Three times one provider proposed, for the homeowner to pick one or none. Who proposed
+ * them is left out: the homeowner learns the provider's name and phone only once the
+ * assignment is committed (`HandoverPage.provider`).
+ */
 export interface ProposalView {
   readonly offerId: OfferId
-  readonly providerName: string
   readonly slots: ReadonlyArray<TimeWindow>
 }
 
@@ -217,12 +220,7 @@ export const openHandoverLink: (
   for (const offer of offers) {
     const deadline = offerDeadline(offer)
     if (offer.state !== "times_proposed" || deadline === undefined || at >= deadline) continue
-    const provider = yield* partyOf(offer.providerId)
-    proposals.push({
-      offerId: offer.id,
-      providerName: provider.profile.displayName ?? "A provider",
-      slots: offer.proposedTimes ?? [],
-    })
+    proposals.push({ offerId: offer.id, slots: offer.proposedTimes ?? [] })
   }
   let provider: HandoverPage["provider"]
   if (request.state === "assigned" && request.assignedProviderId !== undefined) {

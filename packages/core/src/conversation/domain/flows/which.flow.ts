@@ -63,8 +63,11 @@ const whichFlow = (id: string, question: string): Flow => {
 /** Several requests wait for an answer: which one is this answer for? (`answer`, `choices`) */
 export const clarifyFlow = whichFlow("clarify", "Which request is your answer for?")
 
-/** Several providers proposed times: whose does the typed 1/2/3/none mean? (`slot`, `choices`) */
-export const pickOfferFlow = whichFlow("pick_offer", "Which provider's times do you mean?")
+/**
+ * Several providers proposed times: whose does the typed 1/2/3/none mean? (`slot`,
+ * `choices`) The choices are numbered sets of times, never names: nobody is assigned yet.
+ */
+export const pickOfferFlow = whichFlow("pick_offer", "Which set of times do you mean?")
 
 /** The value a which-flow's answer holds: the chosen choice's `value`. */
 export const whichAnswer = (data: FlowData): string | undefined =>
