@@ -1,7 +1,7 @@
 import { type LeadPage, type MarketplacePolicy, type TimeWindow, urgencyLabel } from "@fundi/core"
 import { html } from "hono/html"
 import { type Html, layout } from "./layout.ts"
-import { formatWindow, toLocalDateTime } from "./local-time.ts"
+import { formatTime, formatWindow, toLocalDateTime } from "./local-time.ts"
 
 /** Flash messages after an action, chosen by a code in the redirect (never echoed text). */
 export const leadFlash = {
@@ -73,6 +73,11 @@ ${declineForm(action)}
     case "unlocked":
       if (!open) return closed(page)
       return html`<div class="card">
+${
+  page.offer.holdExpiresAt === undefined
+    ? ""
+    : html`<p class="note">Held for you until <strong>${formatTime(page.offer.holdExpiresAt, zone)}</strong>: accept, propose times or decline before then, or the lead goes back.</p>`
+}
 <form method="post" action="${action}/accept"><button type="submit">Accept the job</button></form>
 ${proposeForm(action, now, zone)}
 ${declineForm(action)}

@@ -9,7 +9,7 @@ import {
 } from "@fundi/core"
 import { Effect } from "effect"
 import { afterEach, describe, expect, it } from "vitest"
-import { toLocalDateTime } from "./local-time.ts"
+import { formatTime, toLocalDateTime } from "./local-time.ts"
 import { get, linkPathIn, post, type Scene, scene, textOf } from "./pages.test-support.ts"
 
 const HOUR = 3_600_000
@@ -87,6 +87,9 @@ describe("GET /l/:token: the provider's lead", () => {
     expect(text).not.toContain(HOMEOWNER_PHONE)
     expect(text).toContain("Accept the job")
     expect(text).toContain("Propose three other times")
+    // Until when the lead is theirs, on the marketplace clock.
+    const held = (await offerOf(s)).holdExpiresAt!
+    expect(text).toContain(`Held for you until ${formatTime(held, ZONE)}: accept, propose times`)
     expect(
       Number((await s.api.runtime.runPromise(getWallet({ partyId: s.providerIds[0]! }))).credits),
     ).toBe(40)

@@ -23,7 +23,7 @@ import { type MarketplacePolicy, urgencyPhrase } from "../../policy/policy.ts"
 import { Policy } from "../../policy/policy-service.ts"
 import { InvalidInput, type PersistenceUnavailable } from "../../shared/errors.ts"
 import type { OfferId, RequestId } from "../../shared/ids.ts"
-import { showDay } from "../../shared/local-time.ts"
+import { showDateTime, showDay } from "../../shared/local-time.ts"
 import { type Instant, now } from "../../shared/time.ts"
 import { planStatusLine } from "../../subscriptions/domain/subscription.messages.ts"
 import { openSubscriptionStates, sellsPlans } from "../../subscriptions/domain/subscription.ops.ts"
@@ -459,6 +459,10 @@ export const answerInChat = (
     )
   })
 
+/** The unlock hold's end as the provider reads it, on the marketplace clock. */
+const heldUntilText = (at: Instant | undefined, timeZone: string): string | undefined =>
+  at === undefined ? undefined : showDateTime(at, timeZone)
+
 const isUnlockedState = (state: string): state is "unlocked" | "times_proposed" | "accepted" =>
   state === "unlocked" || state === "times_proposed" || state === "accepted"
 
@@ -556,13 +560,31 @@ export const onAction = (
               const lead = discloseLead(request, yield* customerOf(request), "unlocked")
               return say(
                 session,
-                unlockedLeadReply(shown(lead), action.offerId, current.state, true),
+                unlockedLeadReply(
+                  shown(lead),
+                  action.offerId,
+                  current.state,
+                  true,
+                  heldUntilText(current.holdExpiresAt, policy.timeZone),
+                ),
               )
             }
             // A lead link opened previews the offer; a tap on the chat button stands for it.
             yield* attempt(previewLead(input), no)
             const lead = yield* attempt(unlockLead(input), no)
-            return say(session, unlockedLeadReply(shown(lead), action.offerId, "unlocked", false))
+            const held = Option.getOrUndefined(
+              yield* (yield* OfferRepository).findById(action.offerId as OfferId),
+            )?.holdExpiresAt
+            return say(
+              session,
+              unlockedLeadReply(
+                shown(lead),
+                action.offerId,
+                "unlocked",
+                false,
+                heldUntilText(held, policy.timeZone),
+              ),
+            )
           }
           case "accept":
             yield* attempt(acceptLead(input), (error) =>
