@@ -346,6 +346,20 @@ describe("link page errors are friendly HTML with the right status", () => {
     })
     expect(await expectPage(put, 405)).toContain("Open this link in your browser")
     expect(put.headers.get("Allow")).toBe("GET")
+    // The method is checked first: no Origin header still gets the 405, on both kinds.
+    for (const [target, method, allow] of [
+      [path, "PUT", "GET"],
+      [path, "DELETE", "GET"],
+      [`${path}/unlock`, "PUT", "POST"],
+      ["/h/any-token", "DELETE", "GET"],
+    ] as const) {
+      const bare = await s.api.app.request(target, { method })
+      expect(bare.status).toBe(405)
+      expect(bare.headers.get("Allow")).toBe(allow)
+    }
+    // A form from elsewhere is still refused.
+    const foreign = await post(s.api, `${path}/unlock`, {}, { Origin: "https://evil.example" })
+    expect(foreign.status).toBe(403)
     const unknown = await get(s.api, `${path}/nothing-here`)
     const text = await expectPage(unknown, 404)
     expect(text).toContain("This link does not work")
