@@ -98,15 +98,25 @@ ${declineForm(action)}
   }
 }
 
+/**
+ * Why a lead is closed. A cancelled request comes first: its offers expire as withdrawn,
+ * which is not a time running out; a provider who paid is told how to get the credits back.
+ */
 const closed = (page: LeadPage) =>
   html`<div class="card"><p><strong>This lead is closed.</strong></p><p class="note">${
     page.offer.state === "declined"
       ? "You declined it."
-      : page.request.state === "assigned"
-        ? "It went to another provider."
-        : page.lapsed || page.offer.state === "expired"
-          ? "Its time ran out."
-          : "It is no longer available."
+      : page.request.state === "cancelled"
+        ? `The homeowner's request was cancelled.${
+            page.offer.creditsCharged === undefined
+              ? ""
+              : ` You paid ${page.offer.creditsCharged} credits for it: ask our team to refund them (the request was withdrawn before you could contact the homeowner).`
+          }`
+        : page.request.state === "assigned"
+          ? "It went to another provider."
+          : page.lapsed || page.offer.state === "expired"
+            ? "Its time ran out."
+            : "It is no longer available."
   } We will send you the next one.</p></div>`
 
 /** The lead's photos as thumbnails, each a link to the photo at full size (`/photos/N`). */

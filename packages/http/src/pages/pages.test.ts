@@ -1,4 +1,5 @@
 import {
+  cancelRequest,
   type ExpiryCause,
   getOffer,
   getRequest,
@@ -73,6 +74,18 @@ describe("GET /l/:token: the provider's lead", () => {
     expect(res.headers.get("Referrer-Policy")).toBe("no-referrer")
     expect(res.headers.get("Content-Security-Policy")).toContain("frame-ancestors 'none'")
     expect((await offerOf(s)).state).toBe("previewed")
+  })
+
+  it("a paid lead whose request ops cancelled says so, with the credits and how to get them back", async () => {
+    const s = await open()
+    await post(s.api, `${s.leadPaths[0]}/unlock`)
+    await s.api.runtime.runPromise(
+      cancelRequest({ requestId: s.request.id, operator: "sipho", reason: "homeowner phoned" }),
+    )
+    const text = await expectPage(await get(s.api, s.leadPaths[0]!), 200)
+    expect(text).toContain("The homeowner's request was cancelled.")
+    expect(text).toContain("You paid 10 credits for it: ask our team to refund them")
+    expect(text).not.toContain("Its time ran out")
   })
 
   it("unlock -> 303 back with a flash; the details show, the homeowner's number still hidden", async () => {
