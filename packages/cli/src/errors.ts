@@ -216,7 +216,7 @@ const requestStateHint = (error: unknown): string | undefined => {
   if (!(error instanceof TransitionNotAllowed) || error.entity !== "request") return undefined
   switch (error.from) {
     case "needs_clarification":
-      return "hint: the request waits for the homeowner's answer to your question; it comes back for review (submitted) when they reply"
+      return "hint: the request waits for the homeowner's answer to your question; it comes back for review (submitted) when they reply, or if they answered another way, `fundi ops requests ready ID --reason TEXT` releases it"
     case "submitted":
       return error.command === "StartDispatch"
         ? "hint: review it first: `fundi ops requests ready ID --reason TEXT` releases it for dispatch"

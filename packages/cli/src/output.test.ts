@@ -26,6 +26,29 @@ describe("tables", () => {
     expect(b.text()).toBe("NAME    SCORE  NOTE\nThandi    100\nJo          7\n")
   })
 
+  it("starts every header where its column starts, a wide number under a short header too", () => {
+    const b = buffer()
+    writeTable(
+      b.out,
+      [
+        { reason: "lead_refund", change: "+10 credits" },
+        { reason: "topup", change: "+50 credits" },
+      ],
+      [
+        { header: "REASON", cell: (r) => r.reason },
+        { header: "CHANGE", cell: (r) => r.change, align: "right" },
+        { header: "FOR", cell: () => "x" },
+      ],
+      "none",
+    )
+    const [head, ...rows] = b.text().trimEnd().split("\n")
+    expect(head).toBe("REASON       CHANGE       FOR")
+    for (const row of rows) {
+      expect(row.indexOf("+")).toBe(head!.indexOf("CHANGE"))
+      expect(row.lastIndexOf("x")).toBe(head!.indexOf("FOR"))
+    }
+  })
+
   it("prints the empty message when there are no rows", () => {
     const b = buffer()
     writeTable(b.out, [], [{ header: "X", cell: () => "x" }], "no rows")

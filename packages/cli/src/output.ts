@@ -154,15 +154,24 @@ export const writeTable = <Row>(
   const widths = columns.map((c, i) =>
     Math.max(c.header.length, ...cells.map((line) => line[i]!.length)),
   )
-  const render = (line: ReadonlyArray<string>) =>
+  const render = (line: ReadonlyArray<string>, header: boolean) =>
     line
       .map((text, i) =>
-        columns[i]!.align === "right" ? text.padStart(widths[i]!) : text.padEnd(widths[i]!),
+        // A header starts where its column starts, so it reads over its values; numbers
+        // line up on the right inside the column.
+        !header && columns[i]!.align === "right"
+          ? text.padStart(widths[i]!)
+          : text.padEnd(widths[i]!),
       )
       .join("  ")
       .trimEnd()
-  out.write(`${render(columns.map((c) => c.header))}\n`)
-  for (const line of cells) out.write(`${render(line)}\n`)
+  out.write(
+    `${render(
+      columns.map((c) => c.header),
+      true,
+    )}\n`,
+  )
+  for (const line of cells) out.write(`${render(line, false)}\n`)
 }
 
 /** A block of "key: value" lines with the values aligned. */

@@ -53,7 +53,10 @@ describe("fundi ops dispatch override", () => {
     // The same provider twice is refused by name, in words.
     const twice = await h.cli([...cmd, "--reason", "again"])
     expect(twice.code).toBe(1)
-    expect(twice.stderr).toContain(`provider ${sipho} is not eligible (already_offered)`)
+    expect(twice.stderr).toContain(
+      `provider ${sipho} is not eligible, already offered this request`,
+    )
+    expect(twice.stderr).not.toContain("already_offered")
   })
 
   it("refuses a provider failing the application gate, and needs --provider and --reason", async () => {
@@ -72,7 +75,8 @@ describe("fundi ops dispatch override", () => {
       "try",
     ])
     expect(refused.code).toBe(1)
-    expect(refused.stderr).toContain("(not_lead_eligible)")
+    expect(refused.stderr).toContain("is not eligible, not cleared to receive leads")
+    expect(refused.stderr).not.toContain("not_lead_eligible")
 
     // The homeowner's own id is not a provider's: said so, not "application none".
     const customerId = request.customerId

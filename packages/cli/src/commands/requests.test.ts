@@ -78,10 +78,6 @@ describe("fundi ops requests", () => {
       ["whatsapp", "request.clarification"],
     ])
     expect(sent[0]?.body).toContain("Is the water still running?")
-    // Not ready while it waits for the answer: the refusal says what it waits for.
-    const early = await h.cli(["ops", "requests", "ready", first.id, ...as])
-    expect(early.code).toBe(1)
-    expect(early.stderr).toContain("hint: the request waits for the homeowner's answer")
     // The homeowner answers (in the chat): ops see the question and the answer.
     await h.runtime.runPromise(
       answerClarification({ requestId: first.id, customerId: customer, text: "Yes, a trickle" }),
@@ -129,6 +125,23 @@ describe("fundi ops requests", () => {
       AuditLog.use((log) => log.list({ actorName: "alice" })),
     )
     expect(audit.map((e) => e.action).sort()).toEqual(["request.clarify", "request.ready"])
+    // Asked again, then answered by phone: ops release it; the question is closed by them.
+    await h.cli(["ops", "requests", "clarify", first.id, "--question", "Which tap?", ...as])
+    const byPhone = await h.cli([
+      "ops",
+      "requests",
+      "ready",
+      first.id,
+      "--reason",
+      "she phoned: the kitchen tap",
+      ...as,
+    ])
+    expect(byPhone.code).toBe(0)
+    expect(byPhone.stdout).toMatch(/state:\s+ready/)
+    const closed = await h.cli(["ops", "requests", "show", first.id, ...as])
+    expect(closed.stdout).toContain(
+      "question closed by alice, request released: she phoned: the kitchen tap",
+    )
   })
 
   it("cancels with a reason, and a second decision says what state allows it", async () => {
@@ -153,7 +166,7 @@ describe("fundi ops requests", () => {
     const again = await h.cli(["ops", "requests", "ready", r.id, ...as])
     expect(again.code).toBe(1)
     expect(again.stderr).toContain(
-      `error: cannot release request ${r.id} for dispatch: it is cancelled; release for dispatch needs the request to be submitted\n`,
+      `error: cannot release request ${r.id} for dispatch: it is cancelled; release for dispatch needs the request to be submitted or needs_clarification\n`,
     )
     expect(again.stderr).toContain("hint: a request that is cancelled is closed for good")
   })

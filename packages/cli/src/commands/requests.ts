@@ -149,7 +149,7 @@ const printClarifications = (
   out.write("\nquestions and answers:\n")
   for (const e of entries) {
     out.write(
-      `  ${shortTime(e.at)}  ${e.kind === "question" ? `asked by ${e.by}` : "homeowner answered"}: ${e.text}\n`,
+      `  ${shortTime(e.at)}  ${e.kind === "question" ? `asked by ${e.by}` : e.kind === "closed" ? `question closed by ${e.by}, request released` : "homeowner answered"}: ${e.text}\n`,
     )
   }
 }

@@ -1,7 +1,7 @@
 import { Result, Schema } from "effect"
 import * as fc from "fast-check"
 import { describe, expect, it } from "vitest"
-import { Text, withoutControlCharacters } from "./text.ts"
+import { Text, withArticle, withoutControlCharacters } from "./text.ts"
 
 const decode = Schema.decodeUnknownResult(Text(1, 50))
 
@@ -70,5 +70,31 @@ describe("withoutControlCharacters", () => {
         },
       ),
     )
+  })
+})
+
+describe("withArticle", () => {
+  it("picks a or an by the sound at the word's start", () => {
+    expect(
+      [
+        "electrical",
+        "urgent",
+        "plumbing",
+        "emergency",
+        "uniform",
+        "hour",
+        "roofing",
+        "appliance",
+      ].map(withArticle),
+    ).toEqual([
+      "an electrical",
+      "an urgent",
+      "a plumbing",
+      "an emergency",
+      "a uniform",
+      "an hour",
+      "a roofing",
+      "an appliance",
+    ])
   })
 })

@@ -33,3 +33,15 @@ export const Text = (min: number, max: number) => {
   // Empty text is blank: one message for it, not two.
   return min > 1 ? checked.check(Schema.isMinLength(min)) : checked
 }
+
+/**
+ * The word with its indefinite article, by how it sounds at its start: "an electrical",
+ * "an urgent", "a plumbing", "a uniform" (a "you" sound), "an hour" (a silent h).
+ */
+export const withArticle = (word: string): string => {
+  const w = word.trim().toLowerCase()
+  const youSound = /^(u[bcfhjkl-z][aeiou]|uni|use|usu|ute|eu|ewe|one)/u.test(w)
+  const silentH = /^(hour|honest|honou?r|heir)/u.test(w)
+  const vowel = /^[aeiou]/u.test(w)
+  return `${(vowel && !youSound) || silentH ? "an" : "a"} ${word}`
+}

@@ -1,7 +1,7 @@
 import { type LeadPage, type MarketplacePolicy, type TimeWindow, urgencyLabel } from "@fundi/core"
 import { html } from "hono/html"
 import { type Html, layout } from "./layout.ts"
-import { formatWindow, toLocalDateTime } from "./local-time.ts"
+import { formatTime, formatWindow, toLocalDateTime } from "./local-time.ts"
 
 /** Flash messages after an action, chosen by a code in the redirect (never echoed text). */
 export const leadFlash = {
@@ -73,6 +73,11 @@ ${declineForm(action)}
     case "unlocked":
       if (!open) return closed(page)
       return html`<div class="card">
+${
+  page.offer.holdExpiresAt === undefined
+    ? ""
+    : html`<p class="note">Held for you until <strong>${formatTime(page.offer.holdExpiresAt, zone)}</strong>: accept, propose times or decline before then, or the lead goes back.</p>`
+}
 <form method="post" action="${action}/accept"><button type="submit">Accept the job</button></form>
 ${proposeForm(action, now, zone)}
 ${declineForm(action)}
@@ -93,15 +98,25 @@ ${declineForm(action)}
   }
 }
 
+/**
+ * Why a lead is closed. A cancelled request comes first: its offers expire as withdrawn,
+ * which is not a time running out; a provider who paid is told how to get the credits back.
+ */
 const closed = (page: LeadPage) =>
   html`<div class="card"><p><strong>This lead is closed.</strong></p><p class="note">${
     page.offer.state === "declined"
       ? "You declined it."
-      : page.request.state === "assigned"
-        ? "It went to another provider."
-        : page.lapsed || page.offer.state === "expired"
-          ? "Its time ran out."
-          : "It is no longer available."
+      : page.request.state === "cancelled"
+        ? `The homeowner's request was cancelled.${
+            page.offer.creditsCharged === undefined
+              ? ""
+              : ` You paid ${page.offer.creditsCharged} credits for it: ask our team to refund them (the request was withdrawn before you could contact the homeowner).`
+          }`
+        : page.request.state === "assigned"
+          ? "It went to another provider."
+          : page.lapsed || page.offer.state === "expired"
+            ? "Its time ran out."
+            : "It is no longer available."
   } We will send you the next one.</p></div>`
 
 /** The lead's photos as thumbnails, each a link to the photo at full size (`/photos/N`). */

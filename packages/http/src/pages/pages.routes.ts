@@ -185,6 +185,9 @@ export const pageRoutes = (deps: RouteDeps, options: PageRouteOptions = {}): Hon
   app.use("/h/*", pageHeaders)
   for (const path of ["/l/*", "/h/*"]) {
     app.use(path, async (c, next) => {
+      // Only forms (POST) are checked for where they came from: a page asked with another
+      // method gets its 405 and Allow, whatever its Origin, not "came from somewhere else".
+      if (c.req.method !== "POST") return next()
       try {
         await guard(c, next)
       } catch (e) {

@@ -1,4 +1,5 @@
 import {
+  cancelRequest,
   type ExpiryCause,
   getOffer,
   getRequest,
@@ -9,7 +10,7 @@ import {
 } from "@fundi/core"
 import { Effect } from "effect"
 import { afterEach, describe, expect, it } from "vitest"
-import { toLocalDateTime } from "./local-time.ts"
+import { formatTime, toLocalDateTime } from "./local-time.ts"
 import { get, linkPathIn, post, type Scene, scene, textOf } from "./pages.test-support.ts"
 
 const HOUR = 3_600_000
@@ -75,6 +76,18 @@ describe("GET /l/:token: the provider's lead", () => {
     expect((await offerOf(s)).state).toBe("previewed")
   })
 
+  it("a paid lead whose request ops cancelled says so, with the credits and how to get them back", async () => {
+    const s = await open()
+    await post(s.api, `${s.leadPaths[0]}/unlock`)
+    await s.api.runtime.runPromise(
+      cancelRequest({ requestId: s.request.id, operator: "sipho", reason: "homeowner phoned" }),
+    )
+    const text = await expectPage(await get(s.api, s.leadPaths[0]!), 200)
+    expect(text).toContain("The homeowner's request was cancelled.")
+    expect(text).toContain("You paid 10 credits for it: ask our team to refund them")
+    expect(text).not.toContain("Its time ran out")
+  })
+
   it("unlock -> 303 back with a flash; the details show, the homeowner's number still hidden", async () => {
     const s = await open()
     const res = await post(s.api, `${s.leadPaths[0]}/unlock`)
@@ -87,6 +100,9 @@ describe("GET /l/:token: the provider's lead", () => {
     expect(text).not.toContain(HOMEOWNER_PHONE)
     expect(text).toContain("Accept the job")
     expect(text).toContain("Propose three other times")
+    // Until when the lead is theirs, on the marketplace clock.
+    const held = (await offerOf(s)).holdExpiresAt!
+    expect(text).toContain(`Held for you until ${formatTime(held, ZONE)}: accept, propose times`)
     expect(
       Number((await s.api.runtime.runPromise(getWallet({ partyId: s.providerIds[0]! }))).credits),
     ).toBe(40)
@@ -344,6 +360,20 @@ describe("link page errors are friendly HTML with the right status", () => {
     })
     expect(await expectPage(put, 405)).toContain("Open this link in your browser")
     expect(put.headers.get("Allow")).toBe("GET")
+    // The method is checked first: no Origin header still gets the 405, on both kinds.
+    for (const [target, method, allow] of [
+      [path, "PUT", "GET"],
+      [path, "DELETE", "GET"],
+      [`${path}/unlock`, "PUT", "POST"],
+      ["/h/any-token", "DELETE", "GET"],
+    ] as const) {
+      const bare = await s.api.app.request(target, { method })
+      expect(bare.status).toBe(405)
+      expect(bare.headers.get("Allow")).toBe(allow)
+    }
+    // A form from elsewhere is still refused.
+    const foreign = await post(s.api, `${path}/unlock`, {}, { Origin: "https://evil.example" })
+    expect(foreign.status).toBe(403)
     const unknown = await get(s.api, `${path}/nothing-here`)
     const text = await expectPage(unknown, 404)
     expect(text).toContain("This link does not work")

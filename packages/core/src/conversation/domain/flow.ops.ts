@@ -117,3 +117,17 @@ export const reaskField = (
     ...found.prompt(context),
   ])
 }
+
+/**
+ * The open step's question again, as it stands with the answers so far: a flow that was
+ * set aside for one message (an answer to ops' question) picks up where it was.
+ */
+export const promptAgain = (
+  flow: Flow,
+  position: FlowPosition,
+  policy: MarketplacePolicy,
+  now: Instant,
+): ReadonlyArray<Reply> => {
+  const step = flow.steps.find((s) => s.id === position.step)
+  return step === undefined ? [] : step.prompt(contextOf(policy, now, position.data))
+}

@@ -83,13 +83,18 @@ export const unlockedLeadReply = (
   offerId: string,
   state: "unlocked" | "times_proposed" | "accepted",
   again: boolean,
+  /** The hold's end on the marketplace clock ("24 November 2026, 14:05"), when known. */
+  heldUntil?: string,
 ): { readonly template: string; readonly intent: MessageIntent } => {
   const head = again
     ? `You unlocked this lead already (no credits taken again): ${leadLine(lead)}`
     : `Unlocked: ${leadLine(lead)}`
   switch (state) {
     case "unlocked": {
-      const body = `${head} Accept the job, decline it, or propose three other times.`
+      const body =
+        heldUntil === undefined
+          ? `${head} Accept the job, decline it, or propose three other times.`
+          : `${head} It is held for you until ${heldUntil}: accept the job, decline it, or propose three other times before then, or the lead goes back.`
       return { template: "lead.unlocked", intent: unlockedLeadIntent(body, offerId) }
     }
     case "times_proposed":

@@ -164,4 +164,41 @@ describe("a homeowner answers ops' question in the chat", () => {
       expect(answers).toHaveLength(1)
     }).pipe(Effect.provide(layerInMemory())),
   )
+
+  it.effect(
+    "a question ops ask while a new request waits for its description gets the next message; the flow then carries on",
+    () =>
+      Effect.gen(function* () {
+        yield* TestClock.setTime(MONDAY)
+        const customer = yield* homeowner()
+        const lerato = chat(customer.phone)
+        // A question from before the flow: the flow's messages stay the flow's.
+        const old = yield* asked(customer, "Is the geyser electric?")
+        yield* TestClock.adjust("1 minute")
+        yield* lerato.tap(actionId.startFlow("request_help"))
+        yield* TestClock.adjust("1 minute")
+        const describe = yield* lerato.pick(actionId.answer("category", "plumbing"), "Plumbing")
+        const describePrompt = describe.at(-1)?.body ?? ""
+        yield* TestClock.adjust("1 minute")
+        const fresh = yield* asked(customer, "Which room is it in?", "electrical")
+        yield* TestClock.adjust("1 minute")
+
+        const thanks = yield* lerato.text("The lounge")
+        expect(thanks[0]?.body).toMatch(/passed your answer about your electrical request/iu)
+        expect(thanks[0]?.body).toContain("back to where you were")
+        expect(thanks.at(-1)?.body).toBe(describePrompt)
+        expect(yield* stateOf(fresh.request.id)).toEqual(Option.some("submitted"))
+        expect(yield* stateOf(old.request.id)).toEqual(Option.some("needs_clarification"))
+        const log = yield* listClarifications({ requestId: fresh.request.id })
+        expect(log.at(-1)).toMatchObject({ kind: "answer", text: "The lounge" })
+        const session = yield* (yield* ConversationStore).find(customer.phone)
+        expect(Option.map(session, (s) => s.position?.step)).toEqual(Option.some("description"))
+
+        // The next message is the flow's again: the description, not an answer.
+        yield* TestClock.adjust("1 minute")
+        const next = yield* lerato.text("The geyser leaks through the ceiling")
+        expect(next[0]?.intent?._tag).toBe("location_request")
+        expect(yield* stateOf(old.request.id)).toEqual(Option.some("needs_clarification"))
+      }).pipe(Effect.provide(layerInMemory())),
+  )
 })

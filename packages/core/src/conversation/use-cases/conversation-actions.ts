@@ -23,7 +23,7 @@ import { type MarketplacePolicy, urgencyPhrase } from "../../policy/policy.ts"
 import { Policy } from "../../policy/policy-service.ts"
 import { InvalidInput, type PersistenceUnavailable } from "../../shared/errors.ts"
 import type { OfferId, RequestId } from "../../shared/ids.ts"
-import { showDay } from "../../shared/local-time.ts"
+import { showDateTime, showDay } from "../../shared/local-time.ts"
 import { type Instant, now } from "../../shared/time.ts"
 import { planStatusLine } from "../../subscriptions/domain/subscription.messages.ts"
 import { openSubscriptionStates, sellsPlans } from "../../subscriptions/domain/subscription.ops.ts"
@@ -56,7 +56,7 @@ import {
   timesRejected,
   unknownButton,
 } from "../domain/conversation.replies.ts"
-import { reaskField, startFlow } from "../domain/flow.ops.ts"
+import { promptAgain, reaskField, startFlow } from "../domain/flow.ops.ts"
 import type { Flow, FlowData } from "../domain/flow.ts"
 import { declineReasonFlow, declineReasonOf } from "../domain/flows/decline-reason.flow.ts"
 import {
@@ -290,6 +290,8 @@ const categoryName = (policy: MarketplacePolicy, category: string): string =>
 
 interface Waiting extends WaitingQuestion {
   readonly createdAt: Instant
+  /** When ops asked the question (nothing else moves a request while it waits). */
+  readonly askedAt: Instant
 }
 
 /** The homeowner's requests waiting for their answer to ops' question, oldest first. */
@@ -305,6 +307,7 @@ const waitingQuestions = (party: Party) =>
         category: r.category,
         question: r.clarificationQuestion ?? "",
         createdAt: r.createdAt,
+        askedAt: r.updatedAt,
       }),
     )
   })
@@ -330,6 +333,7 @@ const answerNow = (
   withPhoto: boolean,
   session: ConversationSession,
   party: Party,
+  carryOn = "",
 ): Step =>
   Effect.gen(function* () {
     const policy = yield* Policy
@@ -340,9 +344,54 @@ const answerNow = (
     return say(
       session,
       done(
-        `Thanks, I have passed your answer about your ${categoryName(policy, request.category)} request to our team. They will look at the request again, and we will message you when a provider is found.${withPhoto ? photoNote : ""}`,
+        `Thanks, I have passed your answer about your ${categoryName(policy, request.category)} request to our team. They will look at the request again, and we will message you when a provider is found.${withPhoto ? photoNote : ""}${carryOn}`,
       ),
     )
+  })
+
+/**
+ * The homeowner's written message while a flow of theirs is open, when ops asked them a
+ * question since their last message (or the message replies in context to that question):
+ * the latest thing we asked is what they answer, so the answer goes to the question, and
+ * the flow, set aside for this one message, asks its open step again with nothing lost.
+ * `since`: when the conversation last moved before this message. Undefined: the message
+ * is for the flow (a tap, a pin or a voice note, no new question, or several to choose from).
+ */
+export const answerBesideFlow = (
+  session: ConversationSession,
+  party: Party | undefined,
+  message: InboundMessage,
+  flow: Flow,
+  position: FlowPosition,
+  since: Instant,
+): Effect.Effect<Turn | undefined, PersistenceUnavailable | Refused, ConversationServices> =>
+  Effect.gen(function* () {
+    if (party?.kind !== "customer" || tappedId(message.content) !== undefined) return undefined
+    const text = answerText(message.content)
+    if (text._tag === "Failure") return undefined
+    const replied = yield* repliedClarification(party, message)
+    const waiting = yield* waitingQuestions(party)
+    const target =
+      replied === undefined
+        ? clarificationTarget(
+            waiting.filter((w) => w.askedAt > since),
+            undefined,
+          )
+        : clarificationTarget(waiting, (w: Waiting) => asksAbout(replied, w))
+    if (target._tag !== "Answer") return undefined
+    const withPhoto = message.content._tag === "media"
+    const turn = yield* answerNow(
+      target.request,
+      text.success,
+      withPhoto,
+      session,
+      party,
+      " Now, back to where you were:",
+    )
+    return {
+      session: { ...turn.session, position },
+      replies: [...turn.replies, ...promptAgain(flow, position, yield* Policy, yield* now)],
+    }
   })
 
 /**
@@ -406,6 +455,10 @@ export const answerInChat = (
       message,
     )
   })
+
+/** The unlock hold's end as the provider reads it, on the marketplace clock. */
+const heldUntilText = (at: Instant | undefined, timeZone: string): string | undefined =>
+  at === undefined ? undefined : showDateTime(at, timeZone)
 
 const isUnlockedState = (state: string): state is "unlocked" | "times_proposed" | "accepted" =>
   state === "unlocked" || state === "times_proposed" || state === "accepted"
@@ -504,13 +557,31 @@ export const onAction = (
               const lead = discloseLead(request, yield* customerOf(request), "unlocked")
               return say(
                 session,
-                unlockedLeadReply(shown(lead), action.offerId, current.state, true),
+                unlockedLeadReply(
+                  shown(lead),
+                  action.offerId,
+                  current.state,
+                  true,
+                  heldUntilText(current.holdExpiresAt, policy.timeZone),
+                ),
               )
             }
             // A lead link opened previews the offer; a tap on the chat button stands for it.
             yield* attempt(previewLead(input), no)
             const lead = yield* attempt(unlockLead(input), no)
-            return say(session, unlockedLeadReply(shown(lead), action.offerId, "unlocked", false))
+            const held = Option.getOrUndefined(
+              yield* (yield* OfferRepository).findById(action.offerId as OfferId),
+            )?.holdExpiresAt
+            return say(
+              session,
+              unlockedLeadReply(
+                shown(lead),
+                action.offerId,
+                "unlocked",
+                false,
+                heldUntilText(held, policy.timeZone),
+              ),
+            )
           }
           case "accept":
             yield* attempt(acceptLead(input), (error) =>

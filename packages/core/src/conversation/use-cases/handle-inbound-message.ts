@@ -30,6 +30,7 @@ import { plainText, type Reply } from "../domain/replies.ts"
 import type { ConversationSession } from "../domain/session.ts"
 import { ConversationStore } from "../ports/conversation-store.ts"
 import {
+  answerBesideFlow,
   answerInChat,
   completeFlow,
   flowNoLongerApplies,
@@ -72,7 +73,12 @@ const withoutPosition = (session: ConversationSession): ConversationSession => {
  * Decides the answer to one message. Commands come first, whatever flow is open ("stop"
  * must always work); then taps on lead and menu buttons; then the open flow's step.
  */
-const respond = (given: ConversationSession, party: Party | undefined, message: InboundMessage) =>
+const respond = (
+  given: ConversationSession,
+  party: Party | undefined,
+  message: InboundMessage,
+  since: Instant,
+) =>
   Effect.gen(function* () {
     const policy = yield* Policy
     // An optional question left unanswered (why they declined) does not catch later talk.
@@ -128,6 +134,10 @@ const respond = (given: ConversationSession, party: Party | undefined, message: 
     if (position !== undefined && flow !== undefined) {
       const over = yield* flowNoLongerApplies(position, party)
       if (over !== undefined) return { session: withoutPosition(session), replies: [over] }
+      // Ops' question asked since their last message is the latest thing we asked: it gets
+      // the answer, and the flow asks its open step again afterwards.
+      const answered = yield* answerBesideFlow(session, party, message, flow, position, since)
+      if (answered !== undefined) return answered
       const outcome = advanceFlow(flow, position, message.content, policy, yield* now)
       if (outcome._tag === "Asking") {
         return { session: { ...session, position: outcome.position }, replies: outcome.replies }
@@ -241,7 +251,12 @@ export const handleInboundMessage: (
       const party = yield* partyOf(message.from)
       if (session.lastMessageId === message.id) return { session, party }
       const at = yield* now
-      const turn = yield* respond(touched(session, message, party, at), party, message)
+      const turn = yield* respond(
+        touched(session, message, party, at),
+        party,
+        message,
+        session.updatedAt,
+      )
       yield* save(turn, message)
       return { session: turn.session, party }
     }),

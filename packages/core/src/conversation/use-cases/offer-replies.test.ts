@@ -12,8 +12,10 @@ import { expireDueOffers } from "../../dispatch/use-cases/expire-due-offers.ts"
 import { previewLead } from "../../dispatch/use-cases/preview-lead.ts"
 import { unlockLead } from "../../dispatch/use-cases/unlock-lead.ts"
 import { Outbox } from "../../notifications/ports/outbox.ts"
+import { Policy } from "../../policy/policy-service.ts"
 import { creditsPreset } from "../../policy/presets.ts"
 import type { OfferId } from "../../shared/ids.ts"
+import { showDateTime } from "../../shared/local-time.ts"
 import type { Instant } from "../../shared/time.ts"
 import { layerInMemory } from "../../vetting/testing/layer-in-memory.ts"
 import { signUp } from "../../vetting/use-cases/sign-up.ts"
@@ -81,6 +83,10 @@ describe("answering leads and proposed times by tapping", () => {
         const sipho = chat(provider.phone)
         const unlocked = yield* sipho.tap(actionId.offer(offer.id, "unlock"))
         expect(unlocked[0]?.body).toContain("geyser")
+        // The hold's end, on the marketplace clock: until when the lead is theirs.
+        const held = Option.getOrUndefined(yield* (yield* OfferRepository).findById(offer.id))
+        const until = showDateTime(held!.holdExpiresAt!, (yield* Policy).timeZone)
+        expect(unlocked[0]?.body).toContain(`held for you until ${until}`)
         expect(tappableIds(unlocked[0]?.intent)).toEqual([
           actionId.offer(offer.id, "accept"),
           actionId.offer(offer.id, "decline"),
@@ -92,6 +98,7 @@ describe("answering leads and proposed times by tapping", () => {
         expect(again.map((m) => m.template)).toEqual(["lead.unlocked"])
         expect(again[0]?.body).toContain("unlocked this lead already")
         expect(again[0]?.body).toContain("geyser")
+        expect(again[0]?.body).toContain(`held for you until ${until}`)
         expect(again[0]?.body).not.toContain("moved on")
         expect(tappableIds(again[0]?.intent)).toEqual(tappableIds(unlocked[0]?.intent))
         expect(Number((yield* getWallet({ partyId: provider.id })).credits)).toBe(credits)

@@ -179,13 +179,26 @@ export const IneligibleReason = Schema.Literals([
 ])
 export type IneligibleReason = typeof IneligibleReason.Type
 
+/** Each ineligibility reason in words, for the refusal's message (the tag stays for clients). */
+export const ineligibleReasonPhrases: Record<IneligibleReason, string> = {
+  not_lead_eligible: "not cleared to receive leads",
+  cohort: "in the other cohort (live and test never meet)",
+  unreachable: "not reachable on WhatsApp",
+  category: "not offering this kind of work",
+  area: "not working in this area",
+  unavailable: "not available then",
+  already_offered: "already offered this request",
+  capacity: "at full capacity",
+  budget: "over budget",
+}
+
 /** Why matching will not offer this request to this provider. */
 export class ProviderIneligible extends Schema.TaggedError<ProviderIneligible>()(
   "ProviderIneligible",
   { providerId: Schema.String, reason: IneligibleReason, detail: Schema.String },
 ) {
   override get message() {
-    return `provider ${this.providerId} is not eligible (${this.reason}): ${this.detail}`
+    return `provider ${this.providerId} is not eligible, ${ineligibleReasonPhrases[this.reason]}: ${this.detail}`
   }
 }
 
@@ -202,10 +215,15 @@ export class LeadAlreadyAssigned extends Schema.TaggedError<LeadAlreadyAssigned>
 /** Offers are made and taken only while the request is dispatching. */
 export class RequestNotDispatching extends Schema.TaggedError<RequestNotDispatching>()(
   "RequestNotDispatching",
-  { requestId: Schema.String, state: Schema.String },
+  {
+    requestId: Schema.String,
+    state: Schema.String,
+    /** The states the refused action takes, in words, when not only dispatching. */
+    needs: Schema.optionalKey(Schema.String),
+  },
 ) {
   override get message() {
-    return `request ${this.requestId} is ${this.state}, not dispatching`
+    return `request ${this.requestId} is ${this.state}, not ${this.needs ?? "dispatching"}`
   }
 }
 

@@ -10,6 +10,7 @@ import {
 } from "../../notifications/domain/party-messages.ts"
 import { type MarketplacePolicy, urgencyPhrase } from "../../policy/policy.ts"
 import type { OfferId, RequestId } from "../../shared/ids.ts"
+import { withArticle } from "../../shared/text.ts"
 import type { Instant } from "../../shared/time.ts"
 import type { Party } from "../../vetting/domain/party.ts"
 import type { LeadView } from "./disclosure.ops.ts"
@@ -196,7 +197,7 @@ const render = (notice: OfferNotice, policy: MarketplacePolicy): RenderedMessage
     case "LeadWithdrawn":
       return {
         template: offerTemplates.leadWithdrawn,
-        subject: `${policy.brand}: a ${notice.category} lead is no longer available`,
+        subject: `${policy.brand}: ${withArticle(notice.category)} lead is no longer available`,
         body: `${greeting(notice.provider)}, the ${notice.category} lead you were offered is no longer available. We will send you the next one.`,
       }
     case "ProviderAssigned":
@@ -228,7 +229,7 @@ const render = (notice: OfferNotice, policy: MarketplacePolicy): RenderedMessage
     case "LeadExpired":
       return {
         template: offerTemplates.leadExpired,
-        subject: `${policy.brand}: a ${notice.category} lead has expired`,
+        subject: `${policy.brand}: ${withArticle(notice.category)} lead has expired`,
         body: `${greeting(notice.provider)}, the ${notice.category} lead ${expiryText[notice.cause]}, so it is closed for you. We will send you the next one.`,
       }
     case "TimesRejected":

@@ -130,8 +130,11 @@ export const transitionRequest = (
         [{ _tag: "ClarificationAnswered", ...base, text: command.text }],
       ])
     }
-    case "MarkReady":
-      return Result.succeed([moved, [{ _tag: "RequestMarkedReady", ...base }]])
+    case "MarkReady": {
+      // A question still open is closed by ops (answered another way): nothing waits for it.
+      const { clarificationQuestion: _closed, ...rest } = moved
+      return Result.succeed([rest, [{ _tag: "RequestMarkedReady", ...base }]])
+    }
     case "StartDispatch":
       return Result.succeed([moved, [{ _tag: "RequestDispatchStarted", ...base }]])
     case "Assign":

@@ -13,6 +13,8 @@ export type RequestCommandTag =
  * The service-request state machine (DESIGN.md):
  * submitted <-> needs_clarification -> ready -> dispatching -> assigned | unfulfilled | cancelled.
  * Ops review a submitted request: ask the homeowner a question, mark it ready, or cancel it.
+ * Ops may mark a request ready while their question waits (the homeowner answered by
+ * phone): the question is closed by ops, not answered in the chat.
  * Assigned, unfulfilled and cancelled are final.
  */
 export const requestTransitions: {
@@ -22,6 +24,7 @@ export const requestTransitions: {
   needs_clarification: {
     Answer: "submitted",
     AskClarification: "needs_clarification",
+    MarkReady: "ready",
     Cancel: "cancelled",
   },
   ready: {

@@ -8,7 +8,11 @@ import { MarkReadyInput } from "./inputs.ts"
 import type { DispatchServices } from "./services.ts"
 import { audit, inTransaction, publish, stepRequest } from "./support.ts"
 
-/** An operator has reviewed a submitted request and releases it for dispatch. */
+/**
+ * An operator has reviewed a request and releases it for dispatch. A request waiting for
+ * the homeowner's answer may be released too (they answered by phone): the audit entry
+ * records the question as closed by the operator, with the reason.
+ */
 export const markReady: (
   input: unknown,
 ) => Effect.Effect<
@@ -30,6 +34,9 @@ export const markReady: (
           customerId: step.after.customerId,
           from: step.before.state,
           to: step.after.state,
+          ...(step.before.state === "needs_clarification"
+            ? { closedQuestion: step.before.clarificationQuestion ?? null }
+            : {}),
         },
       })
       yield* publish(step.events, step.after)

@@ -104,6 +104,8 @@ describe("ops override dispatch", () => {
         overrideDispatch({ requestId: request.id, providerId: provider.id, ...why }),
       )
       expect(late).toMatchObject({ _tag: "RequestNotDispatching", state: "unfulfilled" })
+      // Override takes a ready request too, and says so.
+      expect(late.message).toBe(`request ${request.id} is unfulfilled, not ready or dispatching`)
       const bad = yield* Effect.flip(
         overrideDispatch({ requestId: request.id, providerId: provider.id, operator: "thandi" }),
       )

@@ -71,7 +71,11 @@ export const overrideDispatch: (
       const at = yield* now
       const before = yield* loadRequest(input.requestId, { forUpdate: true })
       if (before.state !== "ready" && before.state !== "dispatching") {
-        return yield* new RequestNotDispatching({ requestId: before.id, state: before.state })
+        return yield* new RequestNotDispatching({
+          requestId: before.id,
+          state: before.state,
+          needs: "ready or dispatching",
+        })
       }
       // A homeowner's id is refused as such, not as a provider failing the application gate.
       const provider = yield* loadProvider(input.providerId)

@@ -63,8 +63,9 @@ export const getOffer: (
 
 /** One question ops asked about a request, or the homeowner's answer to one. */
 export interface ClarificationEntry {
-  readonly kind: "question" | "answer"
-  /** The operator who asked, or "party:<id>" for the homeowner. */
+  /** `closed`: an operator released the request while the question waited (text: why). */
+  readonly kind: "question" | "answer" | "closed"
+  /** The operator who asked or closed, or "party:<id>" for the homeowner. */
   readonly by: string
   readonly text: string
   readonly at: number
@@ -91,8 +92,19 @@ export const listClarifications: (
   const entries = yield* (yield* AuditLog).list({ subjectId: request.id })
   return entries
     .flatMap((entry): ReadonlyArray<ClarificationEntry> => {
-      const kind = entry.subjectType === "request" ? clarificationActions[entry.action] : undefined
-      const text = kind === "question" ? entry.reason : entry.details.answer
+      const closed = entry.action === "request.ready" && entry.details.closedQuestion !== undefined
+      const kind: ClarificationEntry["kind"] | undefined =
+        entry.subjectType !== "request"
+          ? undefined
+          : closed
+            ? "closed"
+            : clarificationActions[entry.action]
+      const text =
+        kind === "question"
+          ? entry.reason
+          : kind === "closed"
+            ? (entry.reason ?? "no reason given")
+            : entry.details.answer
       return kind === undefined || typeof text !== "string"
         ? []
         : [{ kind, by: describeActor(entry.actor), text, at: entry.at }]

@@ -11,7 +11,7 @@ import { answerClarification } from "./answer-clarification.ts"
 import { askClarification } from "./ask-clarification.ts"
 import { cancelRequest } from "./cancel-request.ts"
 import { markReady } from "./mark-ready.ts"
-import { getRequest, listRequests } from "./queries.ts"
+import { getRequest, listClarifications, listRequests } from "./queries.ts"
 import { submitRequest } from "./submit-request.ts"
 
 const homeowner = (phone = "+27821110000", cohort: "live" | "test" = "live") =>
@@ -101,6 +101,38 @@ describe("a request through ops review", () => {
     }).pipe(inMemory),
   )
 
+  it.effect(
+    "ops release a request whose question waits (answered by phone): ready, the question closed by ops, audited",
+    () =>
+      Effect.gen(function* () {
+        const customer = yield* homeowner()
+        const request = yield* submitRequest(geyser(customer.id))
+        yield* askClarification({ requestId: request.id, operator: "thandi", question: "Gas?" })
+        const ready = yield* markReady({
+          requestId: request.id,
+          operator: "sipho",
+          reason: "she phoned: electric",
+        })
+        expect(ready.state).toBe("ready")
+        expect(ready.clarificationQuestion).toBeUndefined()
+        const stored = yield* getRequest({ requestId: request.id })
+        expect(stored.clarificationQuestion).toBeUndefined()
+        const log = yield* listClarifications({ requestId: request.id })
+        expect(log.map((e) => [e.kind, e.by, e.text])).toEqual([
+          ["question", "thandi", "Gas?"],
+          ["closed", "sipho", "she phoned: electric"],
+        ])
+        const entry = (yield* (yield* AuditLog).list({ subjectId: request.id })).find(
+          (e) => e.action === "request.ready",
+        )
+        expect(entry).toMatchObject({
+          reason: "she phoned: electric",
+          actor: { _tag: "operator", name: "sipho" },
+          details: { from: "needs_clarification", to: "ready", closedQuestion: "Gas?" },
+        })
+      }).pipe(inMemory),
+  )
+
   it.effect("ops cancel with a reason the homeowner is told; a cancelled request is final", () =>
     Effect.gen(function* () {
       const customer = yield* homeowner()
@@ -121,7 +153,7 @@ describe("a request through ops review", () => {
         _tag: "TransitionNotAllowed",
         entity: "request",
         from: "cancelled",
-        allowedFrom: ["submitted"],
+        allowedFrom: ["submitted", "needs_clarification"],
       })
     }).pipe(inMemory),
   )
