@@ -45,6 +45,19 @@ const offeredLead = (credits: number) =>
   })
 
 /** The provider unlocks the lead and proposes three times by chat. */
+/** Monday morning: a homeowner's ready request dispatched to two funded providers. */
+const twoProvidersOffered = Effect.gen(function* () {
+  yield* TestClock.setTime(MONDAY)
+  const customer = yield* homeowner()
+  const providers = [
+    yield* vettedProvider(1, { credits: 50 }),
+    yield* vettedProvider(2, { credits: 50 }),
+  ]
+  const request = yield* readyRequest(customer.id)
+  const step = yield* dispatchRequest({ requestId: request.id, operator: "thandi" })
+  return { customer, providers, request, step }
+})
+
 const proposeThreeTimes = (phone: string, offerId: string) =>
   Effect.gen(function* () {
     const provider = chat(phone)
@@ -247,14 +260,7 @@ describe("answering leads and proposed times by tapping", () => {
       ] as const) {
         const policy = { ...creditsPreset, dispatch: { ...creditsPreset.dispatch, strategy } }
         yield* Effect.gen(function* () {
-          yield* TestClock.setTime(MONDAY)
-          const customer = yield* homeowner()
-          const providers = [
-            yield* vettedProvider(1, { credits: 50 }),
-            yield* vettedProvider(2, { credits: 50 }),
-          ]
-          const request = yield* readyRequest(customer.id)
-          const step = yield* dispatchRequest({ requestId: request.id, operator: "thandi" })
+          const { customer, providers, step } = yield* twoProvidersOffered
           expect(step.offered).toHaveLength(strategy === "sequential" ? 1 : 2)
           const offer = step.offered[0]!
           const provider = providers.find((p) => p.id === offer.providerId)!
@@ -303,14 +309,7 @@ describe("answering leads and proposed times by tapping", () => {
     "typed 1/2/3/none with two providers' times open: asks whose, or the reply's context picks",
     () =>
       Effect.gen(function* () {
-        yield* TestClock.setTime(MONDAY)
-        const customer = yield* homeowner()
-        const providers = [
-          yield* vettedProvider(1, { credits: 50 }),
-          yield* vettedProvider(2, { credits: 50 }),
-        ]
-        const request = yield* readyRequest(customer.id)
-        const step = yield* dispatchRequest({ requestId: request.id, operator: "thandi" })
+        const { customer, providers, step } = yield* twoProvidersOffered
         expect(step.offered).toHaveLength(2)
         for (const offer of step.offered) {
           const provider = providers.find((p) => p.id === offer.providerId)!
@@ -360,14 +359,7 @@ describe("answering leads and proposed times by tapping", () => {
     "a propose-times flow ends at its next step once the lead is taken or the hold runs out",
     () =>
       Effect.gen(function* () {
-        yield* TestClock.setTime(MONDAY)
-        const customer = yield* homeowner()
-        const providers = [
-          yield* vettedProvider(1, { credits: 50 }),
-          yield* vettedProvider(2, { credits: 50 }),
-        ]
-        const request = yield* readyRequest(customer.id)
-        const step = yield* dispatchRequest({ requestId: request.id, operator: "thandi" })
+        const { providers, step } = yield* twoProvidersOffered
         const [mine, theirs] = step.offered as [Offer, Offer]
         const myPhone = providers.find((p) => p.id === mine.providerId)!.phone
         const me = chat(myPhone)
@@ -402,14 +394,7 @@ describe("answering leads and proposed times by tapping", () => {
 
   it.effect("the provider who lost the race is told what their withdrawn-lead notice says", () =>
     Effect.gen(function* () {
-      yield* TestClock.setTime(MONDAY)
-      const customer = yield* homeowner()
-      const providers = [
-        yield* vettedProvider(1, { credits: 50 }),
-        yield* vettedProvider(2, { credits: 50 }),
-      ]
-      const request = yield* readyRequest(customer.id)
-      const step = yield* dispatchRequest({ requestId: request.id, operator: "thandi" })
+      const { providers, step } = yield* twoProvidersOffered
       const [winner, loser] = step.offered as [Offer, Offer]
       const loserPhone = providers.find((p) => p.id === loser.providerId)!.phone
       const late = chat(loserPhone)
